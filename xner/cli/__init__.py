@@ -1,0 +1,45 @@
+"""The ``xner`` command. Each command lives in its own module and registers itself on :data:`app`.
+
+Errors: one line on stderr and a non-zero exit (2 for input the user can fix, 1 otherwise), no traceback
+unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from xner.cli import convert, evaluate  # noqa: F401  (registers the commands)
+from xner.cli.app import State, app
+from xner.errors import InputError, XnerError
+
+EXIT_INPUT_ERROR = 2
+EXIT_FAILURE = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (the console script calls this)."""
+    try:
+        app(args=argv, prog_name="xner")  # standalone: usage errors are printed and raise SystemExit
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_FAILURE)
+    except KeyboardInterrupt:
+        print("xner: interrupted", file=sys.stderr)
+        return 130
+    except XnerError as exc:
+        if State.debug:
+            raise
+        print(f"xner: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT_ERROR if isinstance(exc, InputError) else EXIT_FAILURE
+    except Exception as exc:  # a bug or an environment problem: still one line unless --debug
+        if State.debug:
+            raise
+        print(f"xner: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+__all__ = ["app", "main", "run"]
