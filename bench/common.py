@@ -1,0 +1,22 @@
+"""Helpers shared by the benchmark scripts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def shared_data_dir() -> Path:
+    """``$XNER_SHARED_DATA``, else ``../shared/data`` beside the repository."""
+    return Path(os.environ.get("XNER_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def europarl_dir() -> Path:
+    """The Europarl-NER directory, or exit with a message saying where it was looked for."""
+    path = shared_data_dir() / "europarl-ner"
+    if not (path / "en-europarl.test.conll02").is_file():
+        sys.exit(f"Europarl-NER data not found at {path} (set XNER_SHARED_DATA); nothing to measure")
+    return path
