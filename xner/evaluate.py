@@ -55,10 +55,22 @@ class Report:
     per_type: dict[str, Scores]
     mode: str = "default"
 
+    def average(self, weighted: bool = False) -> dict[str, float]:
+        """Macro average of the per-type precision, recall and F1 (support-weighted if ``weighted``)."""
+        rows = list(self.per_type.values())
+        weights = [s.support if weighted else 1 for s in rows]
+        total = sum(weights)
+        return {
+            metric: (sum(getattr(s, metric) * w for s, w in zip(rows, weights, strict=True)) / total if total else 0.0)
+            for metric in ("precision", "recall", "f1")
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "overall": asdict(self.overall),
             "per_type": {label: asdict(scores) for label, scores in self.per_type.items()},
+            "macro_avg": self.average(),
+            "weighted_avg": self.average(weighted=True),
             "mode": self.mode,
         }
 

@@ -24,6 +24,9 @@ def convert(
     tag_col: Annotated[int, typer.Option(help="CoNLL tag column index.")] = -1,
     offsets: Annotated[str, typer.Option(help="JSONL offset unit: codepoint | utf16.")] = "codepoint",
     text_key: Annotated[str | None, typer.Option(help="Label Studio data field holding the text.")] = None,
+    ls_from: Annotated[
+        str, typer.Option(help="Label Studio input: take spans from annotations | predictions.")
+    ] = "annotations",
 ) -> None:
     """Convert a labelled corpus between formats (streaming; any size)."""
     in_fmt = formats.check_format(from_ or formats.detect_format(source))
@@ -34,7 +37,7 @@ def convert(
     elif in_fmt == "jsonl":
         read_options = {"offset_unit": offsets}
     elif in_fmt == "labelstudio":
-        read_options = {"text_key": text_key}
+        read_options = {"text_key": text_key, "result_from": ls_from}
     write_options: dict[str, object] = {}
     if out_fmt == "conll":
         write_options = {"scheme": to_scheme}

@@ -98,6 +98,8 @@ class _Buffer:
         self.pos += n
 
     def decode(self) -> Any:
+        if self.peek_non_space() is None:
+            self.fail("invalid JSON: unexpected end of file")
         size = READ_CHUNK_CHARS
         while True:
             try:

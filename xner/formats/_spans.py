@@ -1,13 +1,13 @@
 """Character-offset spans -> token spans, shared by the JSONL and Label Studio readers.
 
-Text without given tokens is tokenised with :data:`TOKEN_RE` (words, and each punctuation mark alone), and
+Text without given tokens is tokenised by :func:`tokenize` (words, and each other symbol alone), and
 tokens are further split at every span boundary, so any character span maps onto whole tokens. With tokens
 given, a span boundary inside a token is an error.
 """
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,8 +15,13 @@ from dataclasses import dataclass
 from xner.corpus import Sentence, Span, locate_tokens
 from xner.errors import FormatError, InputError
 
-#: Default tokeniser for text without tokens: words (with inner . ' ’ - joined) or one non-space symbol.
-TOKEN_RE = re.compile(r"\w+(?:[.'’\-]\w+)*|[^\w\s]")
+#: Characters that join two word parts into one token ("U.S", "don't", "EU-Kommission").
+WORD_JOINERS = frozenset(".'’-")
+
+
+def _is_word_char(ch: str) -> bool:
+    """Letters, digits and combining marks (so "Zoe\u0301" and Devanagari vowel signs stay in the word)."""
+    return unicodedata.category(ch)[0] in "LNM" or ch == "_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,17 +35,36 @@ class CharSpan:
 
 
 def tokenize(text: str, boundaries: Sequence[int] = ()) -> list[tuple[int, int]]:
-    """Token offsets of ``text`` by :data:`TOKEN_RE`, split at each offset in ``boundaries``."""
-    cuts = sorted(set(boundaries))
+    """Token offsets of ``text``: runs of word characters (letters, digits, combining marks; inner ``.``,
+    apostrophes and hyphens joined) and every other non-space character alone; then split at each offset
+    in ``boundaries``."""
     offsets: list[tuple[int, int]] = []
-    for match in TOKEN_RE.finditer(text):
-        start, end = match.span()
-        for cut in cuts:
-            if start < cut < end:
-                offsets.append((start, cut))
-                start = cut
-        offsets.append((start, end))
-    return offsets
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        start = i
+        if _is_word_char(ch):
+            i += 1
+            while i < n and (
+                _is_word_char(text[i]) or (text[i] in WORD_JOINERS and i + 1 < n and _is_word_char(text[i + 1]))
+            ):
+                i += 1
+        else:
+            i += 1
+        offsets.append((start, i))
+    cuts = sorted(set(boundaries))
+    if not cuts:
+        return offsets
+    split: list[tuple[int, int]] = []
+    for start, end in offsets:
+        for cut in cuts[bisect_right(cuts, start) : bisect_left(cuts, end)]:
+            split.append((start, cut))
+            start = cut
+        split.append((start, end))
+    return split
 
 
 def build_sentence(
@@ -98,18 +122,18 @@ def build_sentence(
     token_ends = [end for _, end in offsets]
     token_spans: list[Span] = []
     for span in ordered:
+        if _inside_token(token_starts, token_ends, span.start) or _inside_token(token_starts, token_ends, span.end):
+            raise FormatError(
+                f"span [{span.start}, {span.end}) {span.label} begins or ends inside a token",
+                source=source,
+                line=line,
+                field=field,
+            )
         first = bisect_left(token_starts, span.start)
         last = bisect_right(token_ends, span.end) - 1
         if first >= len(offsets) or last < first:
             raise FormatError(
                 f"span [{span.start}, {span.end}) {span.label} covers no token",
-                source=source,
-                line=line,
-                field=field,
-            )
-        if _inside_token(token_starts, token_ends, span.start) or _inside_token(token_starts, token_ends, span.end):
-            raise FormatError(
-                f"span [{span.start}, {span.end}) {span.label} begins or ends inside a token",
                 source=source,
                 line=line,
                 field=field,
