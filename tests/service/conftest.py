@@ -1,0 +1,133 @@
+"""Real processes on loopback: a redis-server per test session, RQ workers as subprocesses.
+
+Everything binds 127.0.0.1 only and is stopped at the end. Tests skip, saying why, when redis-server is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: Seconds to wait for a process to come up.
+STARTUP_TIMEOUT = 20.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = STARTUP_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+class RedisServer:
+    """A redis-server child process on a loopback port, optionally with AOF persistence."""
+
+    def __init__(self, directory: Path, *, appendonly: bool = False) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.appendonly = appendonly
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        command = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "yes" if self.appendonly else "no",
+            "--dir",
+            str(self.directory),
+        ]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server); skipping tests that need Redis")
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> Iterator[str]:
+    """The session's Redis, flushed before each test."""
+    from redis import Redis
+
+    Redis.from_url(redis_server.url).flushall()
+    yield redis_server.url
+
+
+def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "XNER_REDIS_URL": redis_url, "PYTHONPATH": str(REPO), **extra}
+    env.setdefault("XNER_RETRY_INTERVALS", "[0]")
+    return env
+
+
+class Workers:
+    """Start RQ workers (``xner worker``) as subprocesses; stop them all at the end."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.redis_url = redis_url
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, queue: str, *, preload: bool = False, **env: str) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "xner", "worker", queue, "--no-preload" if not preload else "--preload"]
+        process = subprocess.Popen(command, cwd=REPO, env=worker_env(self.redis_url, **env))
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def workers(redis_url: str) -> Iterator[Workers]:
+    pool = Workers(redis_url)
+    yield pool
+    pool.stop()

@@ -1,0 +1,108 @@
+"""The broker contract, run against both implementations: embedded (threads) and RQ (real Redis + worker)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from xner.service.broker import Broker, Status
+from xner.service.settings import Settings
+
+STEP = "tests.service.fake_steps:"
+QUEUE = "test"
+WAIT = 30.0
+
+
+@pytest.fixture(params=["embedded", "rq"])
+def broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
+    if request.param == "embedded":
+        from xner.service.broker_embedded import EmbeddedBroker
+
+        embedded = EmbeddedBroker(Settings(retry_max=2, retry_intervals=[0]))
+        yield embedded
+        embedded.close()
+        return
+    from xner.service.broker_rq import RQBroker
+
+    url = request.getfixturevalue("redis_url")
+    workers = request.getfixturevalue("workers")
+    workers.start(QUEUE, XNER_RETRY_MAX="2")
+    yield RQBroker(Settings(redis_url=url, retry_max=2, retry_intervals=[0]))
+
+
+def test_chained_jobs_see_upstream_results_in_order(broker):
+    a = broker.enqueue(QUEUE, STEP + "add", {"value": 1})
+    b = broker.enqueue(QUEUE, STEP + "add", {"value": 10}, depends_on=[a])
+    c = broker.enqueue(QUEUE, STEP + "echo", {"value": "c"}, depends_on=[b, a])
+    info = broker.wait(c, WAIT)
+    assert info is not None and info.status == Status.FINISHED, info
+    result = broker.result(c)
+    assert result["upstream"] == [{"value": 11}, {"value": 1}]
+    assert broker.result(b) == {"value": 11}
+
+
+def test_bad_input_fails_at_once_with_its_reason_and_fails_dependents(broker):
+    bad = broker.enqueue(QUEUE, STEP + "bad_input", {"value": "chunk 2"})
+    child = broker.enqueue(QUEUE, STEP + "echo", {}, depends_on=[bad])
+    info = broker.wait(bad, WAIT)
+    assert info is not None and info.status == Status.FAILED
+    assert "sentence 3 is empty (chunk 2)" in (info.error or "")
+    child_info = broker.wait(child, 5)
+    assert child_info is not None and child_info.status == Status.FAILED
+    assert bad in (child_info.error or "")
+
+
+def test_exceptions_are_retried_then_fail_with_the_reason(broker, tmp_path: Path):
+    marker = tmp_path / "attempts"
+    job = broker.enqueue(QUEUE, STEP + "flaky", {"marker": str(marker), "fail_times": 2})
+    info = broker.wait(job, WAIT)
+    assert info is not None and info.status == Status.FINISHED, info
+    assert broker.result(job) == {"value": 2}  # two failures, then success on the third attempt
+
+    marker2 = tmp_path / "attempts2"
+    job2 = broker.enqueue(QUEUE, STEP + "flaky", {"marker": str(marker2), "fail_times": 99})
+    info2 = broker.wait(job2, WAIT)
+    assert info2 is not None and info2.status == Status.FAILED
+    assert "transient failure 3" in (info2.error or "")
+    assert len(marker2.read_text().splitlines()) == 3  # 1 try + 2 retries
+
+
+def test_cancel_a_queued_job_and_its_position(broker):
+    running = broker.enqueue(QUEUE, STEP + "sleep", {"seconds": 1.5})
+    queued = broker.enqueue(QUEUE, STEP + "echo", {"value": 1})
+    later = broker.enqueue(QUEUE, STEP + "echo", {"value": 2})
+    deadline = time.monotonic() + WAIT
+    while broker.info(running).status != Status.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert broker.info(queued).position == 0
+    assert broker.info(later).position == 1
+    assert broker.queue_length(QUEUE) == 2
+    broker.cancel(queued)
+    assert broker.info(queued).status == Status.CANCELED
+    assert broker.wait(later, WAIT).status == Status.FINISHED
+    assert broker.wait(running, WAIT).status == Status.FINISHED
+    assert broker.info(queued).status == Status.CANCELED
+    counts = broker.job_counts(QUEUE)
+    assert counts["canceled"] >= 1 and counts["finished"] >= 2
+
+
+def test_cancel_a_running_job(broker):
+    job = broker.enqueue(QUEUE, STEP + "sleep", {"seconds": 3})
+    deadline = time.monotonic() + WAIT
+    while broker.info(job).status != Status.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.02)
+    broker.cancel(job)
+    info = broker.wait(job, WAIT)
+    assert info is not None and info.status in (Status.CANCELED, Status.FAILED)
+    assert info.status != Status.FINISHED
+
+
+def test_records_and_unknown_jobs(broker):
+    broker.save_record("corpus-1", {"chunks": ["a", "b"]}, ttl=60)
+    assert broker.load_record("corpus-1") == {"chunks": ["a", "b"]}
+    assert broker.load_record("nope") is None
+    assert broker.info("no-such-job") is None
+    assert broker.ping()

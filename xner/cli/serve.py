@@ -1,0 +1,46 @@
+"""``xner worker`` (an RQ worker of one service) and ``xner serve`` (the APIs, embedded or against Redis)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xner.cli.app import app
+from xner.errors import UnknownNameError
+from xner.service import defaults
+
+
+@app.command()
+def worker(
+    service: Annotated[str, typer.Argument(help="translate | align | project | ner (the queue to work on).")],
+    burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
+    preload: Annotated[bool, typer.Option(help="Load the service's default models before the first job.")] = True,
+) -> None:
+    """Run a worker of one service against XNER_REDIS_URL: models load once, jobs run in this process."""
+    from xner.service.settings import get_settings
+    from xner.service.worker import run_worker
+
+    run_worker(service, get_settings(), burst=burst, preload=preload)
+
+
+@app.command()
+def serve(
+    service: Annotated[
+        str,
+        typer.Option(
+            help="all (gateway and every service in one process) or one of: gateway translate align project ner"
+        ),
+    ] = "all",
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Port (default: 8000 for all/gateway, 8001.. for services).")] = None,
+) -> None:
+    """Serve the REST APIs. Without XNER_REDIS_URL every step runs in this process (no Redis, no GPU needed)."""
+    import uvicorn
+
+    from xner.service.servers import build_app
+
+    names = ("all", "gateway", *defaults.QUEUES)
+    if service not in names:
+        raise UnknownNameError("service", service, names)
+    uvicorn.run(build_app(service), host=host, port=port or defaults.PORTS.get(service, 8000), log_level="warning")

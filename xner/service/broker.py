@@ -1,0 +1,119 @@
+"""The job broker: enqueue a step on a service's queue, chain steps, read their state and results.
+
+Two implementations with one interface: :class:`~xner.service.broker_rq.RQBroker` (Redis + RQ, one queue per
+service, workers anywhere) and :class:`~xner.service.broker_embedded.EmbeddedBroker` (no Redis: the same step
+functions run on threads of this process). :func:`make_broker` picks one from the settings.
+
+A step is named (see :mod:`xner.service.steps`) and takes a JSON payload plus the results of the jobs it depends
+on; it returns a JSON-serialisable result. A step that finds bad input returns ``{"error": {...}}`` (the job
+"fails" at once, without retries, keeping its reason); any other exception is retried with backoff and, when the
+retries are spent, the job fails with the exception as its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from xner.service.settings import Settings
+
+
+class Status(StrEnum):
+    """A job's state as the API reports it."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+    @property
+    def done(self) -> bool:
+        return self in (Status.FINISHED, Status.FAILED, Status.CANCELED)
+
+
+@dataclass(slots=True)
+class JobInfo:
+    """What the broker knows about one job."""
+
+    id: str
+    queue: str
+    status: Status
+    error: str | None = None
+    position: int | None = None
+    depends_on: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class Broker(Protocol):
+    """Enqueue, observe and cancel jobs; keep small records (the gateway's corpus jobs)."""
+
+    def enqueue(
+        self,
+        queue: str,
+        step: str,
+        payload: dict[str, Any],
+        *,
+        job_id: str | None = None,
+        depends_on: Sequence[str] = (),
+        meta: dict[str, Any] | None = None,
+    ) -> str:
+        """Put a step on ``queue``; it runs once every job in ``depends_on`` has finished. Returns the job id."""
+        ...
+
+    def info(self, job_id: str) -> JobInfo | None:
+        """The job's state, or ``None`` if there is no such job (or it expired)."""
+        ...
+
+    def result(self, job_id: str) -> Any:
+        """The finished job's result (``None`` if it has none)."""
+        ...
+
+    def wait(self, job_id: str, timeout: float) -> JobInfo | None:
+        """Block until the job is done or ``timeout`` seconds pass; return its state."""
+        ...
+
+    def cancel(self, job_id: str) -> None:
+        """Cancel a queued job, or stop a running one."""
+        ...
+
+    def queue_length(self, queue: str) -> int:
+        """Jobs waiting on ``queue`` (the autoscaling and back-pressure signal)."""
+        ...
+
+    def job_counts(self, queue: str) -> dict[str, int]:
+        """Jobs of ``queue`` by state (queued, deferred, started, finished, failed, canceled)."""
+        ...
+
+    def ping(self) -> bool:
+        """Whether the broker is reachable."""
+        ...
+
+    def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
+        """Store a small JSON record for ``ttl`` seconds."""
+        ...
+
+    def load_record(self, key: str) -> dict[str, Any] | None:
+        """The record stored under ``key``, or ``None``."""
+        ...
+
+
+def step_error(result: Any) -> str | None:
+    """The reason a step reported for bad input (a result of the form ``{"error": {...}}``), else ``None``."""
+    if isinstance(result, dict) and isinstance(result.get("error"), dict):
+        error = result["error"]
+        return f"{error.get('type', 'error')}: {error.get('message', '')}"
+    return None
+
+
+def make_broker(settings: Settings) -> Broker:
+    """An :class:`RQBroker` when ``settings.redis_url`` is set, else an :class:`EmbeddedBroker`."""
+    if settings.redis_url:
+        from xner.service.broker_rq import RQBroker
+
+        return RQBroker(settings)
+    from xner.service.broker_embedded import EmbeddedBroker
+
+    return EmbeddedBroker(settings)

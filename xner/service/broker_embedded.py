@@ -1,0 +1,221 @@
+"""The embedded broker: no Redis; steps run on one worker thread per queue inside this process.
+
+It keeps the RQ broker's semantics: jobs wait for their dependencies; a job whose dependency failed or was
+canceled fails with that reason; exceptions are retried ``retry_max`` times (with the configured intervals, capped
+at :data:`MAX_EMBEDDED_RETRY_WAIT`); a running job cannot be interrupted, so cancelling it marks it canceled and
+its result is discarded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+import uuid
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xner.service import steps
+from xner.service.broker import JobInfo, Status, step_error
+from xner.service.settings import Settings
+
+log = logging.getLogger("xner.broker")
+
+MAX_EMBEDDED_RETRY_WAIT = 2.0
+"""Longest wait before an embedded retry (seconds): the embedded queue serves a single user, not a fleet."""
+
+
+@dataclass(slots=True)
+class _Job:
+    id: str
+    queue: str
+    step: str
+    payload: dict[str, Any]
+    depends_on: list[str]
+    meta: dict[str, Any]
+    status: Status = Status.QUEUED
+    result: Any = None
+    error: str | None = None
+    attempts: int = 0
+    dependents: list[str] = field(default_factory=list)
+
+
+class EmbeddedBroker:
+    """In-process implementation of :class:`xner.service.broker.Broker`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._jobs: dict[str, _Job] = {}
+        self._records: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._ready: dict[str, deque[str]] = {}
+        self._lock = threading.Condition()
+        self._threads: dict[str, threading.Thread] = {}
+        self._closed = False
+
+    # -- Broker interface -------------------------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        queue: str,
+        step: str,
+        payload: dict[str, Any],
+        *,
+        job_id: str | None = None,
+        depends_on: Sequence[str] = (),
+        meta: dict[str, Any] | None = None,
+    ) -> str:
+        job_id = job_id or uuid.uuid4().hex
+        job = _Job(job_id, queue, step, {**payload, "upstream": list(depends_on)}, list(depends_on), dict(meta or {}))
+        with self._lock:
+            self._jobs[job_id] = job
+            for parent in depends_on:
+                if parent in self._jobs:
+                    self._jobs[parent].dependents.append(job_id)
+            self._schedule(job)
+            self._ensure_thread(queue)
+        return job_id
+
+    def info(self, job_id: str) -> JobInfo | None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return None
+            position = None
+            if job.status == Status.QUEUED and job_id in self._ready.get(job.queue, ()):
+                position = list(self._ready[job.queue]).index(job_id)
+            return JobInfo(job.id, job.queue, job.status, job.error, position, list(job.depends_on), dict(job.meta))
+
+    def result(self, job_id: str) -> Any:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return job.result if job is not None else None
+
+    def wait(self, job_id: str, timeout: float) -> JobInfo | None:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                job = self._jobs.get(job_id)
+                if job is None or job.status.done:
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._lock.wait(remaining)
+        return self.info(job_id)
+
+    def cancel(self, job_id: str) -> None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.status.done:
+                return
+            ready = self._ready.get(job.queue)
+            if ready is not None and job_id in ready:
+                ready.remove(job_id)
+            self._finish(job, Status.CANCELED, error="canceled")
+
+    def queue_length(self, queue: str) -> int:
+        with self._lock:
+            return len(self._ready.get(queue, ()))
+
+    def job_counts(self, queue: str) -> dict[str, int]:
+        with self._lock:
+            counts = {status.value: 0 for status in Status}
+            for job in self._jobs.values():
+                if job.queue == queue:
+                    counts[job.status.value] += 1
+            return counts
+
+    def ping(self) -> bool:
+        return not self._closed
+
+    def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
+        with self._lock:
+            self._records[key] = (time.monotonic() + ttl, record)
+
+    def load_record(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._records.get(key)
+            if entry is None or entry[0] < time.monotonic():
+                self._records.pop(key, None)
+                return None
+            return entry[1]
+
+    def close(self) -> None:
+        """Stop the worker threads (jobs still queued stay queued)."""
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+        for thread in self._threads.values():
+            thread.join(timeout=5)
+
+    # -- internals (called with the lock held unless said otherwise) ------------------------------------------
+
+    def _schedule(self, job: _Job) -> None:
+        parents = [self._jobs.get(p) for p in job.depends_on]
+        for parent_id, parent in zip(job.depends_on, parents, strict=True):
+            if parent is None:
+                self._finish(job, Status.FAILED, error=f"dependency {parent_id} does not exist")
+                return
+            if parent.status in (Status.FAILED, Status.CANCELED):
+                self._finish(job, Status.FAILED, error=f"dependency {parent_id} {parent.status}: {parent.error}")
+                return
+        if all(p is not None and p.status == Status.FINISHED for p in parents):
+            self._ready.setdefault(job.queue, deque()).append(job.id)
+            self._lock.notify_all()
+
+    def _finish(self, job: _Job, status: Status, *, result: Any = None, error: str | None = None) -> None:
+        job.status, job.result, job.error = status, result, error
+        self._lock.notify_all()
+        for child_id in job.dependents:
+            child = self._jobs[child_id]
+            if child.status == Status.QUEUED and child_id not in self._ready.get(child.queue, ()):
+                self._schedule(child)
+
+    def _ensure_thread(self, queue: str) -> None:
+        if queue not in self._threads:
+            thread = threading.Thread(target=self._work, args=(queue,), name=f"xner-{queue}", daemon=True)
+            self._threads[queue] = thread
+            thread.start()
+
+    def _work(self, queue: str) -> None:
+        while True:
+            with self._lock:
+                while not self._closed and not self._ready.get(queue):
+                    self._lock.wait()
+                if self._closed:
+                    return
+                job = self._jobs[self._ready[queue].popleft()]
+                job.status = Status.RUNNING
+                upstream = [self._jobs[p].result for p in job.depends_on]
+            self._run(job, upstream)
+
+    def _run(self, job: _Job, upstream: list[Any]) -> None:
+        """Run one job outside the lock, retrying exceptions with backoff."""
+        while True:
+            job.attempts += 1
+            try:
+                result = steps.execute(job.step, job.payload, upstream)
+            except Exception as exc:  # retried, then kept as the failure reason
+                reason = f"{type(exc).__name__}: {exc}"
+                log.warning("job %s (%s) attempt %d failed: %s", job.id, job.step, job.attempts, reason)
+                if job.attempts <= self.settings.retry_max and job.status == Status.RUNNING:
+                    intervals = self.settings.retry_intervals or [0]
+                    time.sleep(min(intervals[min(job.attempts - 1, len(intervals) - 1)], MAX_EMBEDDED_RETRY_WAIT))
+                    continue
+                log.debug("job %s failed for good:\n%s", job.id, traceback.format_exc())
+                with self._lock:
+                    if job.status == Status.RUNNING:
+                        self._finish(job, Status.FAILED, error=reason)
+                return
+            with self._lock:
+                if job.status != Status.RUNNING:
+                    return  # canceled while it ran: discard the result
+                error = step_error(result)
+                if error is not None:
+                    self._finish(job, Status.FAILED, result=result, error=error)
+                else:
+                    self._finish(job, Status.FINISHED, result=result)
+            return

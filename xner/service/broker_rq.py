@@ -1,0 +1,194 @@
+"""The Redis + RQ broker: one RQ queue per service, JSON serializer only, retries with backoff, TTLs from settings.
+
+Jobs call :func:`xner.service.steps.run_step`; their dependencies are RQ dependencies (``depends_on``), so a
+chunk's translate -> align -> project chain crosses the service queues inside Redis. A job whose dependency failed
+stays deferred in RQ; :meth:`RQBroker.info` reports it as failed with the dependency's reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry
+from rq.command import send_stop_job_command
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.job import Dependency, Job, JobStatus
+from rq.serializers import JSONSerializer
+
+from xner.service.broker import JobInfo, Status, step_error
+from xner.service.settings import Settings
+
+RUN_STEP = "xner.service.steps.run_step"
+"""The function every xner RQ job calls."""
+
+RECORD_PREFIX = "xner:record:"
+"""Redis key prefix of the gateway's records."""
+
+WAIT_POLL_SECONDS = 0.05
+"""Polling interval of :meth:`RQBroker.wait`."""
+
+_STATUS = {
+    JobStatus.CREATED: Status.QUEUED,
+    JobStatus.QUEUED: Status.QUEUED,
+    JobStatus.DEFERRED: Status.QUEUED,
+    JobStatus.SCHEDULED: Status.QUEUED,
+    JobStatus.READY_TO_ENQUEUE: Status.QUEUED,
+    JobStatus.RATE_LIMITED: Status.QUEUED,
+    JobStatus.STARTED: Status.RUNNING,
+    JobStatus.FINISHED: Status.FINISHED,
+    JobStatus.FAILED: Status.FAILED,
+    JobStatus.STOPPED: Status.CANCELED,
+    JobStatus.CANCELED: Status.CANCELED,
+}
+
+
+class RQBroker:
+    """Redis + RQ implementation of :class:`xner.service.broker.Broker`."""
+
+    def __init__(self, settings: Settings, connection: Redis | None = None) -> None:
+        assert settings.redis_url or connection is not None
+        self.settings = settings
+        self.redis = connection or Redis.from_url(settings.redis_url or "", socket_timeout=30, health_check_interval=30)
+        self._queues: dict[str, Queue] = {}
+
+    def queue(self, name: str) -> Queue:
+        if name not in self._queues:
+            self._queues[name] = Queue(name, connection=self.redis, serializer=JSONSerializer)
+        return self._queues[name]
+
+    def enqueue(
+        self,
+        queue: str,
+        step: str,
+        payload: dict[str, Any],
+        *,
+        job_id: str | None = None,
+        depends_on: Sequence[str] = (),
+        meta: dict[str, Any] | None = None,
+    ) -> str:
+        retry = None
+        if self.settings.retry_max > 0:
+            retry = Retry(max=self.settings.retry_max, interval=list(self.settings.retry_intervals) or 0)
+        job = self.queue(queue).enqueue_call(
+            RUN_STEP,
+            args=(step, {**payload, "upstream": list(depends_on)}),
+            job_id=job_id,
+            depends_on=Dependency(jobs=list(depends_on)) if depends_on else None,
+            meta=dict(meta or {}),
+            timeout=self.settings.job_timeout,
+            result_ttl=self.settings.result_ttl,
+            failure_ttl=self.settings.failure_ttl,
+            retry=retry,
+            description=f"xner {step}",
+        )
+        return str(job.id)
+
+    def _fetch(self, job_id: str) -> Job | None:
+        try:
+            return Job.fetch(job_id, connection=self.redis, serializer=JSONSerializer)
+        except NoSuchJobError:
+            return None
+
+    def info(self, job_id: str) -> JobInfo | None:
+        job = self._fetch(job_id)
+        if job is None:
+            return None
+        rq_status = job.get_status(refresh=True)
+        status = _STATUS.get(rq_status, Status.QUEUED)
+        error: str | None = None
+        position: int | None = None
+        if status == Status.FINISHED:
+            error = step_error(job.return_value())
+            if error is not None:
+                status = Status.FAILED
+        elif status == Status.FAILED:
+            latest = job.latest_result()
+            error = _last_line(latest.exc_string if latest is not None else None) or "failed"
+        elif status == Status.CANCELED:
+            error = "canceled"
+        elif rq_status == JobStatus.DEFERRED:
+            error = self._failed_dependency(job)
+            if error is not None:
+                status = Status.FAILED
+        elif rq_status == JobStatus.QUEUED:
+            position = job.get_position()
+        return JobInfo(job.id, job.origin, status, error, position, list(job.dependency_ids), dict(job.meta))
+
+    def _failed_dependency(self, job: Job) -> str | None:
+        for parent_id in job.dependency_ids:
+            parent = self.info(parent_id)
+            if parent is None:
+                return f"dependency {parent_id} expired or does not exist"
+            if parent.status in (Status.FAILED, Status.CANCELED):
+                return f"dependency {parent_id} {parent.status}: {parent.error}"
+        return None
+
+    def result(self, job_id: str) -> Any:
+        job = self._fetch(job_id)
+        return job.return_value() if job is not None else None
+
+    def wait(self, job_id: str, timeout: float) -> JobInfo | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            info = self.info(job_id)
+            if info is None or info.status.done or time.monotonic() >= deadline:
+                return info
+            time.sleep(WAIT_POLL_SECONDS)
+
+    def cancel(self, job_id: str) -> None:
+        job = self._fetch(job_id)
+        if job is None:
+            return
+        status = job.get_status(refresh=True)
+        if status == JobStatus.STARTED:
+            with contextlib.suppress(InvalidJobOperation):  # it may have finished in the meantime
+                send_stop_job_command(self.redis, job_id, serializer=JSONSerializer)
+        elif status in (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED, JobStatus.CREATED):
+            with contextlib.suppress(InvalidJobOperation):
+                job.cancel()
+
+    def queue_length(self, queue: str) -> int:
+        return int(self.queue(queue).count)
+
+    def job_counts(self, queue: str) -> dict[str, int]:
+        q = self.queue(queue)
+        registries = {
+            "deferred": q.deferred_job_registry,
+            "started": q.started_job_registry,
+            "finished": q.finished_job_registry,
+            "failed": q.failed_job_registry,
+            "canceled": q.canceled_job_registry,
+        }
+        counts = {"queued": int(q.count)}
+        # cleanup=False: a registry cleanup from a web thread can run failure callbacks (rq#2135)
+        counts.update({name: int(r.get_job_count(cleanup=False)) for name, r in registries.items()})
+        return counts
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.redis.ping())
+        except (RedisError, OSError):
+            return False
+
+    def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
+        self.redis.set(RECORD_PREFIX + key, json.dumps(record), ex=ttl)
+
+    def load_record(self, key: str) -> dict[str, Any] | None:
+        raw = self.redis.get(RECORD_PREFIX + key)
+        if raw is None:
+            return None
+        record: dict[str, Any] = json.loads(raw)
+        return record
+
+
+def _last_line(text: str | None) -> str | None:
+    if not text:
+        return None
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else None

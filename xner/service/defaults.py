@@ -1,0 +1,55 @@
+"""Tunables of the service suite, each a named constant with its meaning (as rq keeps them in rq/defaults.py).
+
+Every one of them can be overridden through :class:`xner.service.settings.Settings` (env prefix ``XNER_``).
+"""
+
+QUEUES = ("translate", "align", "project", "ner")
+"""One queue per service; a service's workers listen only on its own queue."""
+
+CHUNK_SIZE = 64
+"""Sentences per chunk of a corpus job."""
+
+JOB_TIMEOUT = 1800
+"""Seconds a single job may run before the worker stops it."""
+
+RESULT_TTL = 86_400
+"""Seconds a finished job's result is kept in Redis."""
+
+FAILURE_TTL = 7 * 86_400
+"""Seconds a failed job (and its reason) is kept in Redis."""
+
+RETRY_MAX = 3
+"""Times a job that failed for a transient reason is retried."""
+
+RETRY_INTERVALS = (5, 30, 120)
+"""Seconds to wait before each retry (backoff)."""
+
+SYNC_TIMEOUT = 15.0
+"""Seconds a small request waits for its job before the API answers 202 with the job id instead."""
+
+SYNC_MAX_SENTENCES = 64
+"""Requests with at most this many sentences are answered synchronously (enqueue and wait)."""
+
+HEARTBEAT_INTERVAL = 10.0
+"""Seconds between a worker's heartbeats while a job runs."""
+
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""Largest request body accepted, in bytes (413 above it)."""
+
+MAX_SENTENCES_PER_JOB = 500_000
+"""Largest corpus accepted in one job, in sentences (413 above it)."""
+
+MAX_TOKENS_PER_SENTENCE = 512
+"""Longest sentence accepted, in tokens (422 above it)."""
+
+MAX_CONCURRENT_JOBS_PER_KEY = 8
+"""Corpus jobs one API key may have queued or running at once (429 above it)."""
+
+MAX_QUEUE_LENGTH = 10_000
+"""Back-pressure: when a queue holds more jobs than this, new corpus jobs get 429 with Retry-After."""
+
+RETRY_AFTER_SECONDS = 30
+"""The Retry-After hint sent with a back-pressure 429."""
+
+PORTS = {"gateway": 8000, "translate": 8001, "align": 8002, "project": 8003, "ner": 8004}
+"""Default port of each API."""

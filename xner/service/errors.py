@@ -1,0 +1,106 @@
+"""The single error mapping of the service suite: typed error -> one HTTP status and one JSON body.
+
+Body: ``{"error": {"type": ..., "message": ..., "details": ...}}``. Anything the client can fix is 4xx; a 500
+means a bug (its body says so without leaking internals). Service-specific errors extend the library tree in
+:mod:`xner.errors`::
+
+    XnerError
+    ├── InputError (422)
+    │   ├── FormatError (422), MismatchError (422), UnknownNameError (422)
+    │   ├── LimitError (422)
+    │   │   ├── PayloadTooLarge (413)
+    │   │   └── TooManyRequests (429, Retry-After)
+    │   ├── NotFound (404)
+    │   ├── Unauthorized (401)
+    │   └── Forbidden (403)
+    └── BackendError (502)
+        ├── BackendUnavailable (503)
+        └── NotReady (503)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xner.errors import BackendError, BackendUnavailable, InputError, LimitError, XnerError
+
+
+class PayloadTooLarge(LimitError):
+    """A request or corpus is over a size limit."""
+
+    type_name = "payload_too_large"
+
+
+class TooManyRequests(LimitError):
+    """Rate or back-pressure limit reached; ``retry_after`` says when to come back (seconds)."""
+
+    type_name = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int | None = None, details: Any = None) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = retry_after
+
+
+class NotFound(InputError):
+    """No such job, model or language."""
+
+    type_name = "not_found"
+
+
+class Unauthorized(InputError):
+    """No API key was given."""
+
+    type_name = "unauthorized"
+
+
+class Forbidden(InputError):
+    """The API key is not valid."""
+
+    type_name = "forbidden"
+
+
+class NotReady(BackendError):
+    """The service is not ready (model loading, Redis unreachable)."""
+
+    type_name = "not_ready"
+
+
+STATUS: dict[type[XnerError], int] = {
+    XnerError: 500,
+    InputError: 422,
+    PayloadTooLarge: 413,
+    TooManyRequests: 429,
+    NotFound: 404,
+    Unauthorized: 401,
+    Forbidden: 403,
+    BackendError: 502,
+    BackendUnavailable: 503,
+    NotReady: 503,
+}
+"""Status of each error class; a subclass not listed takes its nearest listed ancestor's."""
+
+
+def status_of(error: XnerError) -> int:
+    """The HTTP status for an error (nearest class in :data:`STATUS` along the MRO)."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def error_body(type_name: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The one JSON error body."""
+    return {"error": {"type": type_name, "message": message, "details": details}}
+
+
+def body_of(error: XnerError) -> dict[str, Any]:
+    return error_body(error.type_name, error.message, error.details)
+
+
+def headers_of(error: XnerError) -> dict[str, str]:
+    """Extra response headers for an error (Retry-After on 429, WWW-Authenticate on 401)."""
+    if isinstance(error, TooManyRequests) and error.retry_after is not None:
+        return {"Retry-After": str(error.retry_after)}
+    if isinstance(error, Unauthorized):
+        return {"WWW-Authenticate": "Bearer"}
+    return {}

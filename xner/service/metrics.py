@@ -1,0 +1,67 @@
+"""Prometheus metrics of one process: requests, latency, queue lengths and job outcomes.
+
+Each app gets its own registry (so several apps can live in one process, as in the embedded server and tests).
+Queue lengths and job counts are read from the broker when ``/metrics`` is scraped (RQ's own registries, counted
+without their cleanup side effects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
+"""Histogram buckets of request latency (seconds)."""
+
+
+class _QueueCollector(Collector):
+    def __init__(self, queues: Iterable[str], length: Callable[[str], int], counts: Callable[[str], dict[str, int]]):
+        self.queues = list(queues)
+        self.length = length
+        self.counts = counts
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        waiting = GaugeMetricFamily("xner_queue_length", "Jobs waiting on a queue.", labels=["queue"])
+        jobs = GaugeMetricFamily("xner_jobs", "Jobs of a queue by state (RQ registries).", labels=["queue", "state"])
+        for queue in self.queues:
+            try:
+                waiting.add_metric([queue], self.length(queue))
+                for state, count in self.counts(queue).items():
+                    jobs.add_metric([queue, state], count)
+            except Exception:  # a scrape must not fail because Redis blinked
+                continue
+        yield waiting
+        yield jobs
+
+
+class Metrics:
+    """The metrics of one app."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "xner_requests", "HTTP requests.", ["service", "route", "method", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "xner_request_latency_seconds",
+            "HTTP request latency.",
+            ["service", "route", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.job_outcomes = Counter(
+            "xner_job_outcomes", "Corpus jobs by final status.", ["service", "status"], registry=self.registry
+        )
+
+    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.requests.labels(self.service, route, method, str(status)).inc()
+        self.latency.labels(self.service, route, method).observe(seconds)
+
+    def watch_queues(
+        self, queues: Iterable[str], length: Callable[[str], int], counts: Callable[[str], dict[str, int]]
+    ) -> None:
+        self.registry.register(_QueueCollector(queues, length, counts))

@@ -1,0 +1,61 @@
+"""The one settings class of every xner process (env prefix ``XNER_``; a ``.env`` file is read too)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from xner.service import defaults
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Settings of a gateway, service API or worker. Every field is ``XNER_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="XNER_", env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    redis_url: str | None = Field(None, description="Redis URL; unset = embedded in-process queue.")
+    translator: str = Field("apertium", description="Default translator SPEC (NAME[:MODEL]).")
+    aligner: str = Field("eflomal", description="Default aligner SPEC.")
+    tagger: str = Field("spacy:en_core_web_sm", description="Default English tagger SPEC (translate-test).")
+    native_taggers: dict[str, str] = Field(
+        default_factory=dict, description='Native taggers per language, JSON: {"spa_Latn": "spacy:es_core_news_sm"}.'
+    )
+    api_keys: CommaList = Field(default_factory=list, description="Comma-separated API keys; empty = open.")
+    chunk_size: int = Field(defaults.CHUNK_SIZE, ge=1, description="Sentences per chunk of a corpus job.")
+    job_timeout: int = Field(defaults.JOB_TIMEOUT, ge=1, description="Seconds a job may run.")
+    result_ttl: int = Field(defaults.RESULT_TTL, ge=1, description="Seconds results are kept.")
+    failure_ttl: int = Field(defaults.FAILURE_TTL, ge=1, description="Seconds failed jobs are kept.")
+    retry_max: int = Field(defaults.RETRY_MAX, ge=0, description="Retries of a failed job.")
+    retry_intervals: list[int] = Field(list(defaults.RETRY_INTERVALS), description="Backoff between retries (s).")
+    sync_timeout: float = Field(defaults.SYNC_TIMEOUT, gt=0, description="Seconds a small request waits.")
+    sync_max_sentences: int = Field(defaults.SYNC_MAX_SENTENCES, ge=0, description="Largest synchronous request.")
+    max_body_bytes: int = Field(defaults.MAX_BODY_BYTES, ge=1, description="Largest request body (bytes).")
+    max_sentences_per_job: int = Field(defaults.MAX_SENTENCES_PER_JOB, ge=1, description="Largest corpus.")
+    max_tokens_per_sentence: int = Field(defaults.MAX_TOKENS_PER_SENTENCE, ge=1, description="Longest sentence.")
+    max_concurrent_jobs_per_key: int = Field(defaults.MAX_CONCURRENT_JOBS_PER_KEY, ge=1, description="Per key.")
+    max_queue_length: int = Field(defaults.MAX_QUEUE_LENGTH, ge=1, description="Back-pressure threshold.")
+    heartbeat_interval: float = Field(defaults.HEARTBEAT_INTERVAL, gt=0, description="Worker heartbeat (s).")
+    log_level: str = Field("INFO", description="Log level of the process.")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """True when no Redis is configured: every step runs in this process."""
+        return not self.redis_url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,64 @@
+"""The named steps jobs run, and the entry point RQ workers call.
+
+Each service's ``jobs.py`` holds its step functions ``fn(payload, upstream) -> result``: ``payload`` is the job's
+JSON payload and ``upstream`` the results of the jobs it depends on, in the order given at enqueue time. Steps are
+imported by name only when run, so the gateway never imports a model library.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from xner.errors import InputError, UnknownNameError
+from xner.service.broker import step_error
+from xner.service.errors import error_body
+
+StepFunction = Callable[[dict[str, Any], list[Any]], Any]
+
+STEPS: dict[str, str] = {
+    "translate": "services.translate.jobs:translate_step",
+    "align": "services.align.jobs:align_step",
+    "project": "services.project.jobs:project_step",
+    "ner": "services.ner.jobs:ner_step",
+}
+"""Step name -> ``module:function``."""
+
+
+def resolve(step: str) -> StepFunction:
+    """Import the function of a step: a name in :data:`STEPS`, or a ``module:function`` path."""
+    target = STEPS.get(step) or (step if ":" in step else None)
+    if target is None:
+        raise UnknownNameError("step", step, STEPS)
+    module, _, name = target.partition(":")
+    function: StepFunction = getattr(importlib.import_module(module), name)
+    return function
+
+
+def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
+    """Run a step. Bad input becomes an ``{"error": ...}`` result (no retry); other errors propagate."""
+    upstream_ids = payload.get("upstream", [])
+    for index, result in enumerate(upstream):
+        reason = step_error(result)
+        if reason is not None:  # an upstream step reported bad input: fail with its reason, without retries
+            parent = upstream_ids[index] if index < len(upstream_ids) else f"#{index}"
+            return error_body("dependency_failed", f"dependency {parent} failed: {reason}")
+    try:
+        return resolve(step)(payload, upstream)
+    except InputError as exc:
+        return error_body(exc.type_name, exc.message, exc.details)
+
+
+def run_step(step: str, payload: dict[str, Any]) -> Any:
+    """The function RQ jobs call: fetch the results of the jobs this one depends on, then :func:`execute`."""
+    from rq import get_current_job
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    job = get_current_job()
+    upstream: list[Any] = []
+    if job is not None:
+        for job_id in payload.get("upstream", []):
+            upstream.append(Job.fetch(job_id, connection=job.connection, serializer=JSONSerializer).return_value())
+    return execute(step, payload, upstream)
