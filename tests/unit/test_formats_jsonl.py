@@ -122,6 +122,6 @@ def test_utf16_offset_inside_surrogate_pair_is_an_error(tmp_path):
     ],
 )
 def test_default_tokeniser_keeps_marks_inside_words(text, tokens):
-    from xner.formats._spans import tokenize
+    from xner.text import tokenize
 
     assert [text[s:e] for s, e in tokenize(text)] == tokens

@@ -83,6 +83,18 @@ def write(sentences: Iterable[Sentence], path: str | Path, fmt: str | None = Non
         return writer(sentences, out, **options)
 
 
+def read_string(data: str, fmt: str, *, source: str = "<data>", **options: Any) -> list[Sentence]:
+    """Parse an in-memory document (an upload or a JSON field) with the reader of ``fmt``.
+
+    Errors name ``source`` instead of a temporary path.
+    """
+    reader = READERS[check_format(fmt)]
+    with tempfile.TemporaryDirectory(prefix="xner-") as directory:
+        path = Path(directory) / "data"
+        path.write_bytes(data.encode("utf-8", errors="surrogatepass"))
+        return list(reader(path, source=source, **options))
+
+
 @contextlib.contextmanager
 def atomic_text_file(path: str | Path) -> Iterator[TextIO]:
     """Open a temporary file next to ``path`` and move it into place only if the block succeeds."""
@@ -107,5 +119,6 @@ __all__ = [
     "check_format",
     "detect_format",
     "read",
+    "read_string",
     "write",
 ]

@@ -7,21 +7,13 @@ given, a span boundary inside a token is an error.
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xner.corpus import Sentence, Span, locate_tokens
 from xner.errors import FormatError, InputError
-
-#: Characters that join two word parts into one token ("U.S", "don't", "EU-Kommission").
-WORD_JOINERS = frozenset(".'’-")
-
-
-def _is_word_char(ch: str) -> bool:
-    """Letters, digits and combining marks (so "Zoe\u0301" and Devanagari vowel signs stay in the word)."""
-    return unicodedata.category(ch)[0] in "LNM" or ch == "_"
+from xner.text import tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,39 +24,6 @@ class CharSpan:
     end: int
     label: str
     score: float | None = None
-
-
-def tokenize(text: str, boundaries: Sequence[int] = ()) -> list[tuple[int, int]]:
-    """Token offsets of ``text``: runs of word characters (letters, digits, combining marks; inner ``.``,
-    apostrophes and hyphens joined) and every other non-space character alone; then split at each offset
-    in ``boundaries``."""
-    offsets: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        start = i
-        if _is_word_char(ch):
-            i += 1
-            while i < n and (
-                _is_word_char(text[i]) or (text[i] in WORD_JOINERS and i + 1 < n and _is_word_char(text[i + 1]))
-            ):
-                i += 1
-        else:
-            i += 1
-        offsets.append((start, i))
-    cuts = sorted(set(boundaries))
-    if not cuts:
-        return offsets
-    split: list[tuple[int, int]] = []
-    for start, end in offsets:
-        for cut in cuts[bisect_right(cuts, start) : bisect_left(cuts, end)]:
-            split.append((start, cut))
-            start = cut
-        split.append((start, end))
-    return split
 
 
 def build_sentence(

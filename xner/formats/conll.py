@@ -12,7 +12,11 @@ Reading
 
 Errors name the file, the line and the reason (wrong column count, unknown tag, ``B-`` with no type).
 
-Writing: ``token<TAB>tag`` in IOB2 (or another scheme), a blank line after each sentence.
+Comments of the form ``# key = value`` just before a sentence become its meta data (``# id = ...`` its id).
+
+Writing: ``token<TAB>tag`` in IOB2 (or another scheme), a blank line after each sentence; with
+``comments=True`` each sentence is preceded by ``# id = ...`` and ``# key = value`` lines for its meta data
+(projection status and reason), so even an empty sentence leaves a trace.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import TextIO
 from xner.corpus import Sentence, normalise_scheme, parse_tag, spans_to_tags, tags_to_spans
 from xner.errors import FormatError, InputError
 from xner.formats._lines import check_not_empty, numbered_lines
+from xner.formats.jsonl import public_meta
 
 DOCSTART = "-DOCSTART-"
 
@@ -74,17 +79,20 @@ def read_conll(
     first_line = 0
     expected_columns: int | None = None
     count = 0
+    comments: dict[str, str] = {}
 
     def flush() -> Sentence:
-        nonlocal tokens, tags
+        nonlocal tokens, tags, comments
+        sentence_id = comments.pop("id", None) or comments.pop("sent_id", None)
         sentence = Sentence(
             tokens=tokens,
             spans=tags_to_spans(tags) if with_tags else [],
             tags=tags if with_tags else None,
             lang=lang,
-            meta={"line": first_line},
+            id=sentence_id,
+            meta={**comments, "line": first_line},
         )
-        tokens, tags = [], []
+        tokens, tags, comments = [], [], {}
         return sentence
 
     for number, line in numbered_lines(path, source=name):
@@ -100,6 +108,9 @@ def read_conll(
                 yield flush()
             continue
         if line.startswith("#") and not _is_token_line(columns, token_col, tag_col, with_tags):
+            key, sep, value = line[1:].partition("=")
+            if sep and not tokens and key.strip() and " " not in key.strip():
+                comments[key.strip()] = value.strip()
             continue
         if expected_columns is None:
             expected_columns = len(columns)
@@ -153,10 +164,12 @@ def _is_token_line(columns: list[str], token_col: int, tag_col: int, with_tags: 
     return len(columns) >= 2
 
 
-def write_conll(sentences: Iterable[Sentence], out: TextIO, *, scheme: str = "IOB2") -> int:
+def write_conll(sentences: Iterable[Sentence], out: TextIO, *, scheme: str = "IOB2", comments: bool = False) -> int:
     """Write sentences as ``token<TAB>tag`` lines; return the number written."""
     count = 0
     for number, sentence in enumerate(sentences, start=1):
+        if comments:
+            _write_comments(sentence, out)
         tags = spans_to_tags(sentence.spans, len(sentence.tokens), scheme)
         for token, tag in zip(sentence.tokens, tags, strict=True):
             if not token or any(ch in token for ch in "\t\n\r") or token != token.strip():
@@ -165,3 +178,11 @@ def write_conll(sentences: Iterable[Sentence], out: TextIO, *, scheme: str = "IO
         out.write("\n")
         count += 1
     return count
+
+
+def _write_comments(sentence: Sentence, out: TextIO) -> None:
+    items: list[tuple[str, object]] = [("id", sentence.id)] if sentence.id is not None else []
+    items += [(k, v) for k, v in public_meta(sentence).items() if isinstance(v, str | int | float)]
+    for key, value in items:
+        text = " ".join(str(value).split())
+        out.write(f"# {key} = {text}\n")

@@ -174,7 +174,19 @@ def sentence_record(sentence: Sentence, *, offset_unit: str = "codepoint") -> di
     record["spans"] = spans
     if sentence.lang is not None:
         record["lang"] = sentence.lang
+    meta = public_meta(sentence)
+    if meta:
+        record["meta"] = meta
     return record
+
+
+#: Meta keys the readers set for their own bookkeeping; never written out.
+INTERNAL_META = frozenset({"line", "labelstudio_text_key"})
+
+
+def public_meta(sentence: Sentence) -> dict[str, Any]:
+    """The sentence's meta data worth writing (status, reason, ...), without reader bookkeeping."""
+    return {k: v for k, v in sentence.meta.items() if k not in INTERNAL_META}
 
 
 def write_jsonl(sentences: Iterable[Sentence], out: TextIO, *, offset_unit: str = "codepoint") -> int:

@@ -11,11 +11,13 @@ means a bug (its body says so without leaking internals). Service-specific error
     │   │   ├── PayloadTooLarge (413)
     │   │   └── TooManyRequests (429, Retry-After)
     │   ├── NotFound (404)
+    │   ├── Conflict (409)
     │   ├── Unauthorized (401)
     │   └── Forbidden (403)
     └── BackendError (502)
         ├── BackendUnavailable (503)
-        └── NotReady (503)
+        ├── NotReady (503)
+        └── Timeout (504)
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ class NotFound(InputError):
     type_name = "not_found"
 
 
+class Conflict(InputError):
+    """The request conflicts with the resource's state (a result asked for before the job finished)."""
+
+    type_name = "conflict"
+
+
 class Unauthorized(InputError):
     """No API key was given."""
 
@@ -57,6 +65,12 @@ class Forbidden(InputError):
     """The API key is not valid."""
 
     type_name = "forbidden"
+
+
+class Timeout(BackendError):
+    """The work did not finish within the time the request may wait."""
+
+    type_name = "timeout"
 
 
 class NotReady(BackendError):
@@ -71,11 +85,13 @@ STATUS: dict[type[XnerError], int] = {
     PayloadTooLarge: 413,
     TooManyRequests: 429,
     NotFound: 404,
+    Conflict: 409,
     Unauthorized: 401,
     Forbidden: 403,
     BackendError: 502,
     BackendUnavailable: 503,
     NotReady: 503,
+    Timeout: 504,
 }
 """Status of each error class; a subclass not listed takes its nearest listed ancestor's."""
 

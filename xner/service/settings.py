@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     max_tokens_per_sentence: int = Field(defaults.MAX_TOKENS_PER_SENTENCE, ge=1, description="Longest sentence.")
     max_concurrent_jobs_per_key: int = Field(defaults.MAX_CONCURRENT_JOBS_PER_KEY, ge=1, description="Per key.")
     max_queue_length: int = Field(defaults.MAX_QUEUE_LENGTH, ge=1, description="Back-pressure threshold.")
+    retry_after: int = Field(defaults.RETRY_AFTER_SECONDS, ge=1, description="Retry-After of a 429 (s).")
     heartbeat_interval: float = Field(defaults.HEARTBEAT_INTERVAL, gt=0, description="Worker heartbeat (s).")
     log_level: str = Field("INFO", description="Log level of the process.")
 

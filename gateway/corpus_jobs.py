@@ -1,0 +1,155 @@
+"""Corpus jobs: submit a plan's jobs through the broker, report status and progress, cancel, read results.
+
+A corpus job is a record (stored by the broker for the result TTL) naming, per target language, the jobs of its
+plan and which of them hold the output. Its id is a hash of the corpus, the languages and the options, so
+re-submitting the same request returns the same job instead of running it again (unless the earlier run failed
+or was canceled: then a new attempt runs under a new id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.plans import Plan
+from xner.service.broker import Broker, JobInfo, Status
+from xner.service.errors import NotFound
+
+RECORD_KEY = "corpus:{}"
+"""Broker record key of a corpus job."""
+
+
+def content_id(payload: Any) -> str:
+    """A stable id for a request: sha256 of its canonical JSON (32 hex digits)."""
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+
+
+def job_id_for(corpus_id: str, key: str) -> str:
+    """RQ job ids allow letters, digits, ``_`` and ``-`` only."""
+    return f"{corpus_id}-{key.replace('.', '-')}"
+
+
+@dataclass(slots=True)
+class ChunkFailure:
+    language: str
+    job_id: str
+    step: str
+    reason: str
+
+
+def submit(broker: Broker, corpus_id: str, plans: list[Plan], *, sentences: int, owner: str | None, ttl: int) -> None:
+    """Enqueue every job of every plan (dependencies first) and store the corpus record."""
+    languages: dict[str, Any] = {}
+    for plan in plans:
+        ids = {job.key: job_id_for(corpus_id, job.key) for job in plan.jobs}
+        for job in plan.jobs:
+            broker.enqueue(
+                job.queue,
+                job.step,
+                job.payload,
+                job_id=ids[job.key],
+                depends_on=[ids[key] for key in job.depends_on],
+                meta={"corpus": corpus_id, "language": plan.language, "step": job.step},
+            )
+        languages[plan.language] = {
+            "jobs": [{"id": ids[job.key], "step": job.step} for job in plan.jobs],
+            "outputs": [ids[key] for key in plan.outputs],
+            "chunk_sizes": plan.chunk_sizes,
+        }
+    record = {
+        "id": corpus_id,
+        "created": time.time(),
+        "sentences": sentences,
+        "owner": owner,
+        "languages": languages,
+        "canceled": False,
+    }
+    broker.save_record(RECORD_KEY.format(corpus_id), record, ttl)
+
+
+def load(broker: Broker, corpus_id: str) -> dict[str, Any]:
+    record = broker.load_record(RECORD_KEY.format(corpus_id))
+    if record is None:
+        raise NotFound(f"no job {corpus_id!r} (unknown, or its results expired)")
+    return record
+
+
+def _infos(broker: Broker, record: dict[str, Any]) -> list[tuple[str, str, JobInfo | None]]:
+    return [
+        (language, job["step"], broker.info(job["id"]))
+        for language, plan in record["languages"].items()
+        for job in plan["jobs"]
+    ]
+
+
+def status(broker: Broker, record: dict[str, Any]) -> dict[str, Any]:
+    """The job API's view: status, progress {done, total}, queue position, per-chunk failures with reasons."""
+    infos = _infos(broker, record)
+    done = sum(1 for _, _, info in infos if info is None or info.status.done)
+    failures = [
+        ChunkFailure(language, info.id, step, info.error or "failed")
+        for language, step, info in infos
+        if info is not None and info.status == Status.FAILED
+    ]
+    outputs = [job_id for plan in record["languages"].values() for job_id in plan["outputs"]]
+    output_states = [broker.info(job_id) for job_id in outputs]
+    if record.get("canceled"):
+        overall = "canceled"
+    elif all(info is not None and info.status.done for info in output_states):
+        overall = "finished" if any(i is not None and i.status == Status.FINISHED for i in output_states) else "failed"
+    elif any(
+        info is not None and info.status in (Status.RUNNING, Status.FINISHED, Status.FAILED) for _, _, info in infos
+    ):
+        overall = "running"
+    else:
+        overall = "queued"
+    positions = [info.position for _, _, info in infos if info is not None and info.position is not None]
+    return {
+        "job_id": record["id"],
+        "status": overall,
+        "progress": {"done": done, "total": len(infos)},
+        "queue_position": min(positions) if positions else None,
+        "sentences": record["sentences"],
+        "languages": list(record["languages"]),
+        "errors": [{"language": f.language, "job_id": f.job_id, "step": f.step, "reason": f.reason} for f in failures],
+    }
+
+
+def cancel(broker: Broker, record: dict[str, Any], ttl: int) -> None:
+    """Cancel every queued job of the corpus job and stop the running ones."""
+    for plan in record["languages"].values():
+        for job in reversed(plan["jobs"]):
+            broker.cancel(job["id"])
+    record["canceled"] = True
+    broker.save_record(RECORD_KEY.format(record["id"]), record, ttl)
+
+
+def output_records(broker: Broker, record: dict[str, Any], language: str) -> Iterator[dict[str, Any]]:
+    """The projected records of one language in corpus order; a chunk that failed or did not finish yields one
+    record per sentence saying so, so every input sentence appears exactly once."""
+    plan = record["languages"][language]
+    index = 0
+    for job_id, size in zip(plan["outputs"], plan["chunk_sizes"], strict=True):
+        info = broker.info(job_id)
+        result = broker.result(job_id) if info is not None and info.status == Status.FINISHED else None
+        if isinstance(result, dict) and isinstance(result.get("sentences"), list):
+            for item in result["sentences"]:
+                yield item
+                index += 1
+            continue
+        state = "canceled" if record.get("canceled") else (info.status.value if info is not None else "expired")
+        reason = (info.error if info is not None else None) or f"chunk {state}"
+        for _ in range(size):
+            yield {
+                "index": index,
+                "text": "",
+                "tokens": [],
+                "spans": [],
+                "meta": {"status": "failed", "reason": reason},
+            }
+            index += 1

@@ -1,0 +1,184 @@
+"""Turning a projection request into a corpus job: parse, validate, apply limits, deduplicate, plan, submit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+from xner.languages import normalise_language
+
+from gateway import corpus_jobs
+from gateway.plans import build_plan
+from gateway.schemas import CorpusData, ProjectionRequest
+from xner import formats
+from xner.corpus import Sentence
+from xner.errors import FormatError, InputError, LimitError
+from xner.formats.jsonl import sentence_record
+from xner.service.broker import Broker
+from xner.service.errors import PayloadTooLarge, TooManyRequests
+from xner.service.settings import Settings
+
+OWNER_KEY = "owner:{}"
+"""Broker record key listing the corpus jobs of one API key."""
+
+
+async def parse_request(request: Request) -> ProjectionRequest:
+    """The request from a JSON body, or from a multipart upload of the same fields (files ``corpus``/``target``)."""
+    content_type = request.headers.get("content-type", "")
+    try:
+        if content_type.startswith("multipart/form-data"):
+            return await _from_multipart(request)
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise FormatError(f"the body is not valid JSON ({exc})", source="request") from None
+        return ProjectionRequest.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"{field}: {first['msg']}" if field else first["msg"], details=exc.errors(include_url=False)
+        ) from None
+
+
+async def _from_multipart(request: Request) -> ProjectionRequest:
+    form = await request.form()
+    documents: dict[str, CorpusData] = {}
+    for name in ("corpus", "target"):
+        upload = form.get(name)
+        if upload is None or isinstance(upload, str):
+            if name == "corpus":
+                raise InputError("multipart upload: missing file field 'corpus'")
+            continue
+        raw = await upload.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError(f"invalid UTF-8 at byte {exc.start}", source=upload.filename or name) from None
+        fmt = str(form.get(f"{name}_format") or formats.detect_format(upload.filename or "", default="conll"))
+        documents[name] = CorpusData.model_validate({"format": fmt, "data": text})
+    target_lang: Any = [str(v) for v in form.getlist("target_lang")]
+    if len(target_lang) == 1:
+        target_lang = [part.strip() for part in target_lang[0].split(",") if part.strip()]
+    options_field = form.get("options")
+    try:
+        options = json.loads(str(options_field)) if options_field else {}
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"options is not valid JSON ({exc.msg})", source="options") from None
+    return ProjectionRequest.model_validate(
+        {
+            "source_lang": form.get("source_lang"),
+            "target_lang": target_lang[0] if len(target_lang) == 1 else target_lang,
+            "corpus": documents["corpus"],
+            "target": documents.get("target"),
+            "options": options,
+        }
+    )
+
+
+def _read(document: CorpusData, name: str, *, tags: bool) -> list[Sentence]:
+    options: dict[str, Any] = {}
+    if document.format == "conll" and not tags:
+        options["with_tags"] = False
+    return formats.read_string(document.data, document.format, source=name, **options)
+
+
+def check_limits(sentences: list[Sentence], settings: Settings, name: str) -> None:
+    if len(sentences) > settings.max_sentences_per_job:
+        raise PayloadTooLarge(
+            f"{name} has {len(sentences)} sentences; the limit (max_sentences_per_job) is "
+            f"{settings.max_sentences_per_job}"
+        )
+    for index, sentence in enumerate(sentences):
+        if len(sentence.tokens) > settings.max_tokens_per_sentence:
+            line = sentence.meta.get("line")
+            where = f"sentence {index + 1}" + (f" (line {line})" if line else "")
+            raise LimitError(
+                f"{name}: {where} has {len(sentence.tokens)} tokens; the limit (max_tokens_per_sentence) is "
+                f"{settings.max_tokens_per_sentence}"
+            )
+
+
+def _active_jobs(broker: Broker, owner: str) -> list[str]:
+    record = broker.load_record(OWNER_KEY.format(owner)) or {"jobs": []}
+    active = []
+    for job_id in record["jobs"]:
+        job = broker.load_record(corpus_jobs.RECORD_KEY.format(job_id))
+        if job is not None and corpus_jobs.status(broker, job)["status"] in ("queued", "running"):
+            active.append(job_id)
+    return active
+
+
+def submit_projection(
+    body: ProjectionRequest, *, settings: Settings, broker: Broker, owner: str, corpus_level: bool | None = None
+) -> tuple[str, bool]:
+    """Validate and submit; return ``(job_id, created)`` (``created`` is False for a re-submission)."""
+    source_lang = normalise_language(body.source_lang)
+    target_langs = [normalise_language(lang) for lang in body.target_langs]
+    sources = _read(body.corpus, "corpus", tags=True)
+    check_limits(sources, settings, "corpus")
+    targets = None
+    if body.target is not None:
+        target_sentences = _read(body.target, "target", tags=False)
+        check_limits(target_sentences, settings, "target")
+        if len(target_sentences) != len(sources):
+            raise InputError(
+                f"target has {len(target_sentences)} sentences but corpus has {len(sources)}; parallel mode needs "
+                "one target sentence per source sentence"
+            )
+        targets = [s.tokens for s in target_sentences]
+    options = body.options.model_dump()
+    options["translator"] = options["translator"] or settings.translator
+    options["aligner"] = options["aligner"] or settings.aligner
+    options["tagger"] = settings.tagger
+    records = [sentence_record(s) for s in sources]
+    for index, record in enumerate(records):
+        record.setdefault("id", str(index))
+
+    request_id = corpus_jobs.content_id(
+        {"corpus": records, "target": targets, "source": source_lang, "targets": target_langs, "options": options}
+    )
+    existing = broker.load_record(corpus_jobs.RECORD_KEY.format(request_id))
+    attempt = 0
+    while existing is not None:
+        if corpus_jobs.status(broker, existing)["status"] not in ("failed", "canceled"):
+            return request_id if attempt == 0 else f"{request_id}-{attempt}", False
+        attempt += 1
+        existing = broker.load_record(corpus_jobs.RECORD_KEY.format(f"{request_id}-{attempt}"))
+    job_id = request_id if attempt == 0 else f"{request_id}-{attempt}"
+
+    active = _active_jobs(broker, owner)
+    if len(active) >= settings.max_concurrent_jobs_per_key:
+        raise TooManyRequests(
+            f"{len(active)} corpus jobs are queued or running for this key; the limit "
+            f"(max_concurrent_jobs_per_key) is {settings.max_concurrent_jobs_per_key}",
+            retry_after=settings.retry_after,
+        )
+    for queue in ("translate", "align", "project"):
+        length = broker.queue_length(queue)
+        if length > settings.max_queue_length:
+            raise TooManyRequests(
+                f"queue {queue} holds {length} jobs; the limit (max_queue_length) is {settings.max_queue_length}",
+                retry_after=settings.retry_after,
+            )
+
+    from gateway.aligners import is_corpus_level
+
+    level = is_corpus_level(options["aligner"]) if corpus_level is None else corpus_level
+    plans = [
+        build_plan(
+            sources=records,
+            source_lang=source_lang,
+            target_lang=lang,
+            targets=targets,
+            options=options,
+            chunk_size=settings.chunk_size,
+            corpus_level_aligner=level,
+        )
+        for lang in target_langs
+    ]
+    corpus_jobs.submit(broker, job_id, plans, sentences=len(records), owner=owner, ttl=settings.result_ttl)
+    broker.save_record(OWNER_KEY.format(owner), {"jobs": [*active, job_id]}, settings.result_ttl)
+    return job_id, True

@@ -1,0 +1,51 @@
+"""Rendering a job's output records in the format the client asked for, as a stream of text chunks."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from xner.formats.conll import write_conll
+from xner.formats.jsonl import parse_record
+from xner.formats.labelstudio import task_record
+
+MEDIA_TYPES = {
+    "jsonl": "application/x-ndjson",
+    "conll": "text/plain; charset=utf-8",
+    "labelstudio": "application/json",
+}
+"""Media type of each result format."""
+
+RENDER_BATCH = 256
+"""Records rendered per streamed chunk."""
+
+
+def _sentence(record: dict[str, Any], index: int) -> Any:
+    sentence = parse_record(record, source="result", line=index + 1)
+    return sentence
+
+
+def render(records: Iterable[dict[str, Any]], fmt: str) -> Iterator[str]:
+    """Stream ``records`` (our JSONL shape with ``meta.status``) as JSONL, CoNLL (with ``# status`` comments) or
+    a Label Studio task array (status in each task's ``meta``)."""
+    if fmt == "jsonl":
+        for record in records:
+            yield json.dumps(record, ensure_ascii=False) + "\n"
+        return
+    if fmt == "conll":
+        buffer = io.StringIO()
+        for index, record in enumerate(records):
+            write_conll([_sentence(record, index)], buffer, comments=True)
+            if index % RENDER_BATCH == RENDER_BATCH - 1:
+                yield buffer.getvalue()
+                buffer = io.StringIO()
+        yield buffer.getvalue()
+        return
+    yield "["
+    for index, record in enumerate(records):
+        task = task_record(_sentence(record, index), index)
+        task["meta"] = record.get("meta", {})
+        yield ("," if index else "") + "\n" + json.dumps(task, ensure_ascii=False)
+    yield "\n]\n"

@@ -1,0 +1,27 @@
+"""``GET /v1/languages`` and ``GET /v1/models``: what this deployment can do."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from xner.languages import FLORES200
+
+from gateway.deps import SettingsDep
+from gateway.schemas import LanguageInfo, ModelsInfo
+
+router = APIRouter(prefix="/v1", tags=["info"])
+
+
+@router.get("/languages", response_model=list[LanguageInfo], summary="Languages (FLORES-200) and native taggers.")
+def languages(settings: SettingsDep) -> list[LanguageInfo]:
+    natives = {"eng_Latn": settings.tagger, **settings.native_taggers}
+    return [LanguageInfo(code=code, native_tagger=natives.get(code)) for code in sorted(FLORES200)]
+
+
+@router.get("/models", response_model=ModelsInfo, summary="The default backends of this deployment.")
+def models(settings: SettingsDep) -> ModelsInfo:
+    return ModelsInfo(
+        translator=settings.translator,
+        aligner=settings.aligner,
+        tagger=settings.tagger,
+        native_taggers=settings.native_taggers,
+    )

@@ -1,0 +1,124 @@
+"""``POST /v1/ner/{lang}``: NER for a few sentences, natively or by translate-test through the service queues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from xner.languages import normalise_language
+
+from gateway.deps import BrokerDep, OwnerDep, SettingsDep
+from gateway.schemas import NerRequest, NerResponse, NerSentence, NerSpan
+from xner.corpus import Sentence
+from xner.errors import InputError
+from xner.formats.jsonl import parse_record, sentence_record
+from xner.service.broker import Broker, Status
+from xner.service.errors import PayloadTooLarge, Timeout
+from xner.service.refs import ref
+from xner.service.settings import Settings
+from xner.text import tokenize_text
+
+router = APIRouter(prefix="/v1", tags=["ner"])
+
+PIVOT = "eng_Latn"
+"""The language translate-test goes through."""
+
+
+@router.post(
+    "/ner/{lang}",
+    response_model=NerResponse,
+    summary="Tag a few sentences in any language (native model, else translate-test via English).",
+    responses={413: {"description": "Too many sentences for a synchronous call"}, 504: {"description": "Timed out"}},
+)
+def ner(lang: str, body: NerRequest, settings: SettingsDep, broker: BrokerDep, owner: OwnerDep) -> NerResponse:
+    code = normalise_language(lang)
+    sentences = _sentences(body, settings)
+    native = settings.native_taggers.get(code) or (settings.tagger if code == PIVOT else None)
+    if native is not None:
+        job = broker.enqueue("ner", "ner", {"sentences": [s.tokens for s in sentences], "tagger": native})
+        final, key, model, via = job, "records", native, None
+    else:
+        final = _translate_test(broker, settings, sentences, code)
+        key, model, via = "sentences", f"{settings.translator} + {settings.tagger} + {settings.aligner}", PIVOT
+    info = broker.wait(final, settings.sync_timeout)
+    if info is None or not info.status.done:
+        raise Timeout(f"NER did not finish within {settings.sync_timeout} s (sync_timeout); try fewer sentences")
+    if info.status != Status.FINISHED:
+        raise InputError(info.error or "NER failed")
+    records = broker.result(final)[key]
+    return NerResponse(
+        lang=code, via=via, model=model, results=[_result(r, s) for r, s in zip(records, sentences, strict=True)]
+    )
+
+
+def _sentences(body: NerRequest, settings: Settings) -> list[Sentence]:
+    if body.sentences is not None:
+        sentences = [Sentence(tokens=list(tokens)) for tokens in body.sentences]
+    else:
+        sentences = [tokenize_text(text) for text in body.texts or []]
+    if len(sentences) > settings.sync_max_sentences:
+        raise PayloadTooLarge(
+            f"{len(sentences)} sentences; the limit for on-demand NER (sync_max_sentences) is "
+            f"{settings.sync_max_sentences} — submit a corpus job for more"
+        )
+    for index, sentence in enumerate(sentences):
+        if len(sentence.tokens) > settings.max_tokens_per_sentence:
+            raise InputError(
+                f"sentence {index}: {len(sentence.tokens)} tokens; the limit (max_tokens_per_sentence) is "
+                f"{settings.max_tokens_per_sentence}"
+            )
+        if any(not token or token != token.strip() for token in sentence.tokens):
+            raise InputError(f"sentence {index}: tokens must be non-empty and contain no surrounding whitespace")
+    return sentences
+
+
+def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence], lang: str) -> str:
+    """translate (lang -> English) -> tag English -> align original <-> English -> project English spans back."""
+    tokens = [s.tokens for s in sentences]
+    translate = broker.enqueue(
+        "translate",
+        "translate",
+        {"sentences": tokens, "src_lang": lang, "tgt_lang": PIVOT, "translator": settings.translator},
+    )
+    tag = broker.enqueue(
+        "ner", "ner", {"sentences": ref(0, "tokens"), "tagger": settings.tagger}, depends_on=[translate]
+    )
+    align = broker.enqueue(
+        "align", "align", {"src": ref(0, "tokens"), "tgt": tokens, "aligner": settings.aligner}, depends_on=[translate]
+    )
+    project = broker.enqueue(
+        "project",
+        "project",
+        {
+            "sources": ref(0, "records"),
+            "targets": tokens,
+            "alignments": ref(1, "alignments"),
+            "offset": 0,
+            "method": "heuristic",
+            "source_lang": PIVOT,
+            "target_lang": lang,
+        },
+        depends_on=[tag, align],
+    )
+    return project
+
+
+def _result(record: dict[str, Any], original: Sentence) -> NerSentence:
+    sentence = parse_record({**record, "text": original.text} if original.text else record, source="ner", line=1)
+    spans = []
+    for span in sentence.char_spans() if original.text else sentence.spans:
+        spans.append(
+            NerSpan(
+                start=span.start,
+                end=span.end,
+                label=span.label,
+                score=span.score,
+                char_start=span.char_start if original.text else None,
+                char_end=span.char_end if original.text else None,
+                text=" ".join(sentence.tokens[span.start : span.end]),
+            )
+        )
+    return NerSentence(tokens=sentence.tokens, spans=spans)
+
+
+__all__ = ["router", "sentence_record"]

@@ -1,0 +1,163 @@
+"""Request and response models of the gateway's REST API (the OpenAPI docs are generated from them)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FormatName = Literal["conll", "jsonl", "labelstudio", "text"]
+
+EXAMPLE_CONLL = "Angela\tB-PER\nMerkel\tI-PER\nvisited\tO\nParis\tB-LOC\n.\tO\n"
+
+
+class CorpusData(BaseModel):
+    """A document in one of xner's formats, inline."""
+
+    model_config = ConfigDict(extra="forbid")
+    format: FormatName = Field("conll", description="conll | jsonl | labelstudio | text")
+    data: str = Field(..., description="The document itself (CoNLL text, JSON Lines, a Label Studio JSON array, ...).")
+
+
+class ProjectionOptions(BaseModel):
+    """How to translate, align and project; unset fields take the server's defaults (XNER_TRANSLATOR, ...)."""
+
+    model_config = ConfigDict(extra="forbid")
+    translator: str | None = Field(None, description="Translator SPEC, e.g. apertium or nllb:facebook/nllb-200-3.3B")
+    aligner: str | None = Field(None, description="Aligner SPEC, e.g. eflomal or encoder:bert-base-multilingual-cased")
+    method: Literal["heuristic", "candidates"] = "heuristic"
+    matching: Literal["greedy", "exact"] = "greedy"
+    candidates: Literal["ngram", "ner", "both"] = "ngram"
+
+
+class ProjectionRequest(BaseModel):
+    """A labelled corpus to project into one or more target languages."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "source_lang": "eng_Latn",
+                    "target_lang": "spa_Latn",
+                    "corpus": {"format": "conll", "data": EXAMPLE_CONLL},
+                    "options": {"translator": "apertium", "aligner": "eflomal", "method": "heuristic"},
+                }
+            ]
+        },
+    )
+    source_lang: str = Field(..., description="FLORES-200 code (ISO 639-1/3 accepted), e.g. eng_Latn or en")
+    target_lang: str | list[str] = Field(..., description="One language or a list of languages")
+    corpus: CorpusData
+    target: CorpusData | None = Field(None, description="Parallel mode: the target text (tags ignored); no MT")
+    options: ProjectionOptions = Field(default_factory=ProjectionOptions)
+
+    @property
+    def target_langs(self) -> list[str]:
+        return [self.target_lang] if isinstance(self.target_lang, str) else list(self.target_lang)
+
+    @model_validator(mode="after")
+    def _check(self) -> ProjectionRequest:
+        if not self.target_langs:
+            raise ValueError("target_lang: give at least one language")
+        if self.target is not None and len(self.target_langs) != 1:
+            raise ValueError("target: parallel mode takes exactly one target_lang")
+        return self
+
+
+class JobLinks(BaseModel):
+    self: str
+    result: str
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    status: str
+    links: JobLinks
+
+
+class Progress(BaseModel):
+    done: int = Field(..., description="Jobs of the plan that are done (finished, failed or canceled)")
+    total: int
+
+
+class JobError(BaseModel):
+    language: str
+    job_id: str
+    step: str
+    reason: str
+
+
+class JobStatus(BaseModel):
+    job_id: str
+    status: Literal["queued", "running", "finished", "failed", "canceled"]
+    progress: Progress
+    queue_position: int | None = Field(None, description="Place in its queue of the job's next waiting step")
+    sentences: int
+    languages: list[str]
+    errors: list[JobError]
+
+
+class NerRequest(BaseModel):
+    """Sentences to tag: pre-tokenised, or texts (tokenised by xner)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"texts": ["Angela Merkel visitó París."]}, {"sentences": [["Kofi", "Annan"]]}]
+        },
+    )
+    sentences: list[list[str]] | None = None
+    texts: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> NerRequest:
+        if (self.sentences is None) == (self.texts is None):
+            raise ValueError("give exactly one of sentences or texts")
+        return self
+
+
+class NerSpan(BaseModel):
+    start: int = Field(..., description="First token")
+    end: int = Field(..., description="Token after the last")
+    label: str
+    score: float | None = None
+    char_start: int | None = Field(None, description="Code-point offset in the text (texts input)")
+    char_end: int | None = None
+    text: str
+
+
+class NerSentence(BaseModel):
+    tokens: list[str]
+    spans: list[NerSpan]
+
+
+class NerResponse(BaseModel):
+    lang: str
+    via: str | None = Field(None, description="Pivot language when translate-test was used")
+    model: str
+    results: list[NerSentence]
+
+
+class LanguageInfo(BaseModel):
+    code: str
+    native_tagger: str | None
+
+
+class ModelsInfo(BaseModel):
+    translator: str
+    aligner: str
+    tagger: str
+    native_taggers: dict[str, str]
+
+
+def example_status() -> dict[str, Any]:
+    return {
+        "job_id": "3f1c...",
+        "status": "running",
+        "progress": {"done": 3, "total": 8},
+        "queue_position": 0,
+        "sentences": 799,
+        "languages": ["spa_Latn"],
+        "errors": [],
+    }

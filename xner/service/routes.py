@@ -1,0 +1,88 @@
+"""The routes every service API shares: ``POST /v1/<service>`` (enqueue; answer synchronously when small) and
+``GET /v1/jobs/{id}`` (state and result of one of its jobs).
+
+A request with at most ``sync_max_sentences`` sentences is enqueued and waited for up to ``sync_timeout``
+seconds: 200 with the result when it finishes in time; otherwise (or for larger requests) 202 with the job id.
+A step that rejects its input answers 422 with the step's reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from xner.errors import InputError
+from xner.service.broker import Broker, Status
+from xner.service.errors import NotFound
+from xner.service.settings import Settings
+
+
+class StepJob(BaseModel):
+    """A service job: its state and, when finished, its result."""
+
+    job_id: str
+    status: Literal["queued", "running", "finished", "failed", "canceled"]
+    error: str | None = None
+    queue_position: int | None = None
+    result: dict[str, Any] | None = Field(None, description="The step's output (when finished)")
+    links: dict[str, str] = Field(default_factory=dict)
+
+
+def _job_view(broker: Broker, service: str, job_id: str) -> StepJob:
+    info = broker.info(job_id)
+    if info is None or info.queue != service:
+        raise NotFound(f"no {service} job {job_id!r} (unknown, or its result expired)")
+    result = broker.result(job_id) if info.status == Status.FINISHED else None
+    return StepJob(
+        job_id=job_id,
+        status=info.status.value,
+        error=info.error,
+        queue_position=info.position,
+        result=result if isinstance(result, dict) else None,
+        links={"self": f"/v1/jobs/{job_id}"},
+    )
+
+
+def service_router(
+    service: str,
+    request_model: type[BaseModel],
+    to_payload: Callable[[Any, Settings], tuple[dict[str, Any], int]],
+    *,
+    summary: str,
+) -> APIRouter:
+    """Routes of one service. ``to_payload(request, settings)`` returns the step payload and its size in
+    sentences (which decides between answering synchronously and 202)."""
+    router = APIRouter(prefix="/v1", tags=[service])
+
+    def submit(body: Any, request: Request, response: Response) -> StepJob:
+        settings: Settings = request.app.state.settings
+        broker: Broker = request.app.state.broker
+        payload, size = to_payload(body, settings)
+        job_id = broker.enqueue(service, service, payload)
+        if size <= settings.sync_max_sentences:
+            info = broker.wait(job_id, settings.sync_timeout)
+            if info is not None and info.status == Status.FAILED:
+                raise InputError(info.error or f"{service} failed", details={"job_id": job_id})
+            if info is not None and info.status == Status.FINISHED:
+                return _job_view(broker, service, job_id)
+        response.status_code = 202
+        return _job_view(broker, service, job_id)
+
+    submit.__annotations__["body"] = request_model
+    router.add_api_route(
+        f"/{service}",
+        submit,
+        methods=["POST"],
+        response_model=StepJob,
+        summary=summary,
+        responses={202: {"model": StepJob, "description": "Accepted: poll links.self"}},
+    )
+
+    @router.get("/jobs/{job_id}", response_model=StepJob, summary=f"State and result of a {service} job.")
+    def get_job(job_id: str, request: Request) -> StepJob:
+        return _job_view(request.app.state.broker, service, job_id)
+
+    return router
