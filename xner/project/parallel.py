@@ -1,0 +1,117 @@
+"""Corpus-level projection in parallel mode: labelled source sentences, their target sentences, and the
+word alignment of each pair, projected with one method.
+
+Methods: ``heuristic`` (:func:`~xner.project.heuristic.project_heuristic`), ``heuristic-paper``
+(:func:`~xner.project.heuristic.project_heuristic_paper`) and ``candidates``
+(:func:`~xner.project.candidate_projection.project_candidates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from xner.corpus import Sentence, Span
+from xner.errors import InputError, UnknownNameError
+from xner.project import defaults
+from xner.project.candidate_projection import CandidateOptions, TranslationContext, project_candidates
+from xner.project.heuristic import project_heuristic, project_heuristic_paper
+from xner.project.links import Links, check_counts
+from xner.project.protocols import SpanTagger
+from xner.project.status import Projection, ProjectionResult
+
+METHODS = ("heuristic", "heuristic-paper", "candidates")
+
+
+def describe(index: int, source: Sentence, target: Sentence) -> str:
+    """``sentence N`` plus the line of each side when known, for error messages."""
+    where = f"sentence {index + 1}"
+    lines = [
+        f"{side} line {s.meta['line']}" for side, s in (("source", source), ("target", target)) if "line" in s.meta
+    ]
+    return f"{where} ({', '.join(lines)})" if lines else where
+
+
+def project_sentence(
+    method: str,
+    source: Sentence,
+    target: Sentence,
+    links: Links,
+    *,
+    where: str = "sentence",
+    options: CandidateOptions | None = None,
+    ner_spans: Sequence[Span] | None = None,
+    translation: TranslationContext | None = None,
+    gap: int = defaults.GAP,
+) -> Projection:
+    """Project one sentence pair with ``method`` (``ner_spans``: the tagger's spans on ``target``)."""
+    if method == "heuristic":
+        return project_heuristic(source.spans, target.tokens, links, n_source=len(source), gap=gap, where=where)
+    if method == "heuristic-paper":
+        return project_heuristic_paper(source.spans, target.tokens, links, n_source=len(source), where=where)
+    if method == "candidates":
+        return project_candidates(
+            source.spans,
+            source.tokens,
+            target.tokens,
+            links,
+            options,
+            ner_spans=ner_spans,
+            translation=translation,
+            where=where,
+        )
+    raise UnknownNameError("projection method", method, METHODS)
+
+
+def project_corpus(
+    sources: Sequence[Sentence],
+    targets: Sequence[Sentence],
+    alignments: Sequence[Links],
+    *,
+    method: str = "candidates",
+    options: CandidateOptions | None = None,
+    tagger: SpanTagger | None = None,
+    translation: TranslationContext | None = None,
+    gap: int = defaults.GAP,
+) -> ProjectionResult:
+    """Project every source sentence's spans onto its target sentence.
+
+    The output sentences are the targets with ``spans`` replaced (input tags discarded) and
+    ``meta["projection"]`` holding the status (see :mod:`xner.project.status`). ``tagger`` is required for
+    NER candidates (``options.candidates`` ``ner``/``both``) and is called once for the whole corpus.
+    """
+    if method not in METHODS:
+        raise UnknownNameError("projection method", method, METHODS)
+    check_counts(len(sources), len(targets), len(alignments))
+    options = options or CandidateOptions()
+    predicted_spans: list[list[Span]] | None = None
+    if method == "candidates" and options.candidates in ("ner", "both"):
+        if tagger is None:
+            raise InputError(f"candidates {options.candidates!r} need a tagger (an NER model for the target)")
+        predicted_spans = tagger.tag([t.tokens for t in targets])
+        if len(predicted_spans) != len(targets):
+            raise InputError(f"the tagger returned {len(predicted_spans)} results for {len(targets)} sentences")
+    out: list[Sentence] = []
+    projections: list[Projection] = []
+    for index, (source, target, links) in enumerate(zip(sources, targets, alignments, strict=True)):
+        where = describe(index, source, target)
+        projection = project_sentence(
+            method,
+            source,
+            target,
+            links,
+            where=where,
+            options=options,
+            ner_spans=None if predicted_spans is None else predicted_spans[index],
+            translation=translation,
+            gap=gap,
+        )
+        projections.append(projection)
+        out.append(with_projection(target, projection))
+    return ProjectionResult(sentences=out, projections=projections)
+
+
+def with_projection(target: Sentence, projection: Projection) -> Sentence:
+    """A copy of ``target`` carrying the projected spans and ``meta["projection"]``."""
+    meta = {**target.meta, "projection": projection.to_meta()}
+    return replace(target, spans=list(projection.spans), tags=None, meta=meta)
