@@ -68,9 +68,7 @@ class DictScorer:
 
 def test_translation_score_averages_both_normalised_directions() -> None:
     scorer = DictScorer({("Union", "Unione"): 0.8, ("Unione", "Union"): 0.6})
-    scores = translation_scores(
-        [Span(0, 1, "ORG")], [(0, 1), (1, 2)], ["Union"], ["Unione", "x"], scorer, "en", "it"
-    )
+    scores = translation_scores([Span(0, 1, "ORG")], [(0, 1), (1, 2)], ["Union"], ["Unione", "x"], scorer, "en", "it")
     assert scores[0, 0] == pytest.approx(0.7)
     assert scores[0, 1] == pytest.approx(1e-6)
     assert scorer.calls == 4  # self-scores of each side and one batch per direction
