@@ -30,7 +30,24 @@ WEIGHT_NER = 0.5
 WEIGHT_TRANSLATION = 1.0
 
 #: Fusion weight of the surface (shared spelling) score; 0 disables it.
-WEIGHT_SURFACE = 0.0
+WEIGHT_SURFACE = 0.5
+
+#: Surface score: a word pair spelt alike (difflib ratio at least this, lower-cased) counts partly.
+SURFACE_SIMILARITY = 0.6
+
+#: Surface score: what a similar (not identical) word pair counts; an identical pair counts 1.
+SURFACE_PARTIAL = 0.5
+
+#: Fusion weight of the corpus consistency score (how often an entity's text went to this candidate's text
+#: in a first pass over the corpus); 0 disables the second pass.
+WEIGHT_CONSISTENCY = 1.0
+
+#: Consistency score: an entity text needs at least this many first-pass projections to count.
+CONSISTENCY_MIN_COUNT = 2
+
+#: Candidates: n-grams may be this many times longer than the longest entity of the sentence, even past
+#: ``MAX_CANDIDATE_LEN`` (long titles of reports and committees).
+CANDIDATE_LEN_FACTOR = 2
 
 #: An alignment score at or below this does not make a pair a match.
 THRESHOLD_ALIGN = 0.0

@@ -8,7 +8,8 @@ Methods: ``heuristic`` (:func:`~xner.project.heuristic.project_heuristic`), ``he
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from xner.corpus import Sentence, Span
@@ -18,6 +19,7 @@ from xner.project.candidate_projection import CandidateOptions, TranslationConte
 from xner.project.heuristic import project_heuristic, project_heuristic_paper
 from xner.project.links import Links, check_counts
 from xner.project.protocols import SpanTagger
+from xner.project.scores import entity_key
 from xner.project.status import Projection, ProjectionResult
 
 METHODS = ("heuristic", "heuristic-paper", "candidates")
@@ -42,6 +44,7 @@ def project_sentence(
     options: CandidateOptions | None = None,
     ner_spans: Sequence[Span] | None = None,
     translation: TranslationContext | None = None,
+    memory: Mapping[str, Mapping[str, int]] | None = None,
     gap: int = defaults.GAP,
 ) -> Projection:
     """Project one sentence pair with ``method`` (``ner_spans``: the tagger's spans on ``target``)."""
@@ -58,6 +61,7 @@ def project_sentence(
             options,
             ner_spans=ner_spans,
             translation=translation,
+            memory=memory,
             where=where,
         )
     raise UnknownNameError("projection method", method, METHODS)
@@ -78,7 +82,9 @@ def project_corpus(
 
     The output sentences are the targets with ``spans`` replaced (input tags discarded) and
     ``meta["projection"]`` holding the status (see :mod:`xner.project.status`). ``tagger`` is required for
-    NER candidates (``options.candidates`` ``ner``/``both``) and is called once for the whole corpus.
+    NER candidates (``options.candidates`` ``ner``/``both``) and is called once for the whole corpus. With
+    the consistency score on, candidate projection makes two passes: the first builds the memory of which
+    target text each entity text went to (:func:`consistency_memory`), the second scores with it.
     """
     if method not in METHODS:
         raise UnknownNameError("projection method", method, METHODS)
@@ -91,24 +97,43 @@ def project_corpus(
         predicted_spans = tagger.tag([t.tokens for t in targets])
         if len(predicted_spans) != len(targets):
             raise InputError(f"the tagger returned {len(predicted_spans)} results for {len(targets)} sentences")
-    out: list[Sentence] = []
-    projections: list[Projection] = []
-    for index, (source, target, links) in enumerate(zip(sources, targets, alignments, strict=True)):
-        where = describe(index, source, target)
-        projection = project_sentence(
-            method,
-            source,
-            target,
-            links,
-            where=where,
-            options=options,
-            ner_spans=None if predicted_spans is None else predicted_spans[index],
-            translation=translation,
-            gap=gap,
-        )
-        projections.append(projection)
-        out.append(with_projection(target, projection))
+
+    def run(memory: Mapping[str, Mapping[str, int]] | None) -> list[Projection]:
+        return [
+            project_sentence(
+                method,
+                source,
+                target,
+                links,
+                where=describe(index, source, target),
+                options=options,
+                ner_spans=None if predicted_spans is None else predicted_spans[index],
+                translation=translation,
+                memory=memory,
+                gap=gap,
+            )
+            for index, (source, target, links) in enumerate(zip(sources, targets, alignments, strict=True))
+        ]
+
+    projections = run(None)
+    if method == "candidates" and options.uses_consistency:
+        projections = run(consistency_memory(sources, targets, projections))
+    out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
     return ProjectionResult(sentences=out, projections=projections)
+
+
+def consistency_memory(
+    sources: Sequence[Sentence], targets: Sequence[Sentence], projections: Sequence[Projection]
+) -> dict[str, Counter[str]]:
+    """Entity text -> counts of the target texts a (first) pass projected it to (keys: :func:`entity_key`)."""
+    memory: dict[str, Counter[str]] = defaultdict(Counter)
+    for source, target, projection in zip(sources, targets, projections, strict=True):
+        for k, span in zip(projection.origin, projection.spans, strict=True):
+            entity = source.spans[k]
+            memory[entity_key(source.tokens[entity.start : entity.end])][
+                entity_key(target.tokens[span.start : span.end])
+            ] += 1
+    return dict(memory)
 
 
 def with_projection(target: Sentence, projection: Projection) -> Sentence:

@@ -7,8 +7,10 @@ Every function returns a float matrix of shape ``(len(entities), len(candidates)
 * :func:`ner_scores`: the tagger's confidence for a candidate it predicted (labels ignored unless asked).
 * :func:`translation_scores`: NMTScore-style "direct, normalised, both directions" similarity of the entity's
   words and the candidate's words, from a :class:`~xner.project.protocols.TranslationScorer`.
-* :func:`surface_scores`: shared spelling (a choice, not in the paper): Dice over tokens, a token pair
-  counting when the lower-cased words share a prefix of most of their length (names, numbers, acronyms).
+* :func:`surface_scores`: shared spelling (a choice, not in the paper): a Dice over words where identical
+  words count 1 and similar ones 0.5 (names, numbers, acronyms, cognates survive bad alignments).
+* :func:`consistency_scores`: corpus consistency (a choice, not in the paper): how often a first pass over
+  the corpus projected the same entity text onto the candidate's text.
 * :func:`fuse`: the weighted sum of the scores that clear their thresholds.
 """
 
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -124,37 +128,73 @@ def translation_scores(
     return scores
 
 
-def _similar(a: str, b: str) -> bool:
-    """Lower-cased words that are equal, or share a prefix of at least 4 characters and 75% of the longer."""
+@lru_cache(maxsize=1 << 18)
+def word_similarity(a: str, b: str) -> float:
+    """How alike two lower-cased words are spelt: 1 if equal, ``SURFACE_PARTIAL`` if their difflib ratio is
+    at least ``SURFACE_SIMILARITY``, else 0."""
     if a == b:
-        return True
-    prefix = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        prefix += 1
-    return prefix >= 4 and prefix >= 0.75 * max(len(a), len(b))
+        return 1.0
+    if SequenceMatcher(None, a, b).ratio() >= defaults.SURFACE_SIMILARITY:
+        return defaults.SURFACE_PARTIAL
+    return 0.0
+
+
+def _usable(word: str) -> bool:
+    return len(word) > 1 and not is_punct(word)
 
 
 def surface_scores(
     entities: Sequence[Span], candidates: Sequence[Candidate], source: Sequence[str], target: Sequence[str]
 ) -> Matrix:
-    """Dice over tokens with similar spelling (see the module doc); punctuation and 1-letter words ignored."""
+    """``2 * sum(best similarity of each candidate word to an entity word) / (|entity| + |candidate|)``.
+
+    Similarity is :func:`word_similarity`; punctuation and one-character words count 0.
+    """
     scores = np.zeros((len(entities), len(candidates)))
-    src = [w.lower() for w in source]
+    if not entities or not candidates:
+        return scores
     tgt = [w.lower() for w in target]
-    usable_t = [len(w) > 1 and not is_punct(w) for w in tgt]
+    starts = np.fromiter((c[0] for c in candidates), dtype=np.int64, count=len(candidates))
+    ends = np.fromiter((c[1] for c in candidates), dtype=np.int64, count=len(candidates))
     for k, entity in enumerate(entities):
-        words = [src[i] for i in range(entity.start, entity.end) if len(src[i]) > 1 and not is_punct(src[i])]
+        words = [source[i].lower() for i in range(entity.start, entity.end) if _usable(source[i])]
         if not words:
             continue
-        hit_t = np.array([usable_t[j] and any(_similar(w, tgt[j]) for w in words) for j in range(len(tgt))])
-        cumulative = np.concatenate([[0], np.cumsum(hit_t)])
+        values = [max(word_similarity(w, t) for w in words) if _usable(t) else 0.0 for t in tgt]
+        cumulative = np.concatenate([[0.0], np.cumsum(values)])
+        scores[k] = 2.0 * (cumulative[ends] - cumulative[starts]) / (len(entity) + (ends - starts))
+    return scores
+
+
+def entity_key(words: Sequence[str]) -> str:
+    """The key of an entity or candidate text in a consistency memory: lower-cased words joined by spaces."""
+    return " ".join(words).lower()
+
+
+def consistency_scores(
+    entities: Sequence[Span],
+    candidates: Sequence[Candidate],
+    source: Sequence[str],
+    target: Sequence[str],
+    memory: Mapping[str, Mapping[str, int]],
+    *,
+    min_count: int = defaults.CONSISTENCY_MIN_COUNT,
+) -> Matrix:
+    """The share of the first-pass projections of the entity's text that went to the candidate's text.
+
+    ``memory`` maps an entity text (:func:`entity_key`) to the counts of the target texts it was projected
+    to; entity texts seen fewer than ``min_count`` times score 0.
+    """
+    scores = np.zeros((len(entities), len(candidates)))
+    for k, entity in enumerate(entities):
+        seen = memory.get(entity_key(source[entity.start : entity.end]))
+        total = sum(seen.values()) if seen else 0
+        if not seen or total < min_count:
+            continue
         for n, (a, b) in enumerate(candidates):
-            inside = cumulative[b] - cumulative[a]
-            if inside:
-                matched_e = sum(1 for w in words if any(_similar(w, tgt[j]) for j in range(a, b)))
-                scores[k, n] = (inside + matched_e) / (len(entity) + (b - a))
+            count = seen.get(entity_key(target[a:b]))
+            if count:
+                scores[k, n] = count / total
     return scores
 
 

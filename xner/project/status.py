@@ -66,6 +66,8 @@ class Projection:
     lost: list[Lost] = field(default_factory=list)
     n_source: int = 0
     sentence_reason: str | None = None
+    origin: list[int] = field(default_factory=list)
+    """For each span, the index of the source entity it projects (when the method tracks it)."""
 
     @property
     def status(self) -> Status:

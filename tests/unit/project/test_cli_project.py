@@ -48,7 +48,9 @@ def test_project_with_alignments(
     )  # fmt: skip
     assert code == 0
     sentences = list(formats.read(out, "conll"))
-    assert [s.iob2() for s in sentences] == [["B-PER", "O", "B-LOC"], ["O", "O"]]
+    # "Europe" is unaligned: the heuristic loses it, candidates find "Europa" by its spelling (surface score)
+    second = ["O", "B-LOC"] if method == "candidates" else ["O", "O"]
+    assert [s.iob2() for s in sentences] == [["B-PER", "O", "B-LOC"], second]
     err = capsys.readouterr().err
     assert "sentences in" in err and "dropped" in err and "wrote 2 sentences" in err
 
@@ -56,7 +58,8 @@ def test_project_with_alignments(
 def test_skip_dropped_and_jsonl_output(files: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     args = ["project", "--source", str(files["source"]), "--target", str(files["target"])]
-    code = main([*args, "--alignments", str(files["links"]), "--skip-dropped", "--out", str(out)])
+    links = ["--alignments", str(files["links"]), "--method", "heuristic"]
+    code = main([*args, *links, "--skip-dropped", "--out", str(out)])
     assert code == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
 
@@ -66,7 +69,7 @@ def test_multi_source(files: dict[str, Path], tmp_path: Path) -> None:
     source, links = str(files["source"]), str(files["links"])
     args = ["project", "--source", source, "--source", source, "--target", str(files["target"])]
     assert main([*args, "--alignments", links, "--alignments", links, "--out", str(out)]) == 0
-    assert [s.iob2() for s in formats.read(out, "conll")] == [["B-PER", "O", "B-LOC"], ["O", "O"]]
+    assert [s.iob2() for s in formats.read(out, "conll")] == [["B-PER", "O", "B-LOC"], ["O", "B-LOC"]]
 
 
 def test_bad_alignment_is_a_one_line_input_error(

@@ -19,7 +19,7 @@ def corpus() -> tuple[list[Sentence], list[Sentence], list[list[tuple[int, int]]
     ]
     targets = [
         Sentence(["Prodi", "a", "Roma"], spans=[Span(1, 2, "MISC")], tags=["O", "B-MISC", "O"], meta={"line": 1}),
-        Sentence(["Ciao", "Europa"], meta={"line": 5}),
+        Sentence(["Ciao", "tutti"], meta={"line": 5}),
         Sentence(["Niente"], meta={"line": 8}),
     ]
     links = [[(0, 0), (2, 2)], [(0, 0)], []]
