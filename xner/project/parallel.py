@@ -16,6 +16,7 @@ from xner.corpus import Sentence, Span
 from xner.errors import InputError, UnknownNameError
 from xner.project import defaults
 from xner.project.candidate_projection import CandidateOptions, TranslationContext, project_candidates
+from xner.project.fast import project_heuristic_corpus
 from xner.project.heuristic import project_heuristic, project_heuristic_paper
 from xner.project.links import Links, check_counts
 from xner.project.protocols import SpanTagger
@@ -115,6 +116,17 @@ def project_corpus(
             for index, (source, target, links) in enumerate(zip(sources, targets, alignments, strict=True))
         ]
 
+    if method == "heuristic":  # the vectorised corpus path; identical results (tests/unit/project/test_fast.py)
+        projections = project_heuristic_corpus(
+            [s.spans for s in sources],
+            [len(s) for s in sources],
+            [t.tokens for t in targets],
+            alignments,
+            gap=gap,
+            names=[describe(k, s, t) for k, (s, t) in enumerate(zip(sources, targets, strict=True))],
+        )
+        out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
+        return ProjectionResult(sentences=out, projections=projections)
     projections = run(None)
     if method == "candidates" and options.uses_consistency:
         projections = run(consistency_memory(sources, targets, projections))
