@@ -1,0 +1,97 @@
+"""``xner project``: parallel mode with given alignments, multi-source, error messages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from xner import formats
+from xner.cli import main
+
+SOURCE = "Prodi\tB-PER\nvisited\tO\nRome\tB-LOC\n\nHello\tO\nEurope\tB-LOC\n"
+TARGET = "Prodi\tO\nvisitò\tO\nRoma\tO\n\nCiao\tO\nEuropa\tO\n"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {
+        "source": tmp_path / "en.conll",
+        "target": tmp_path / "it.conll",
+        "text": tmp_path / "it.txt",
+        "links": tmp_path / "en-it.links",
+    }
+    paths["source"].write_text(SOURCE, encoding="utf-8")
+    paths["target"].write_text(TARGET, encoding="utf-8")
+    paths["text"].write_text("Prodi visitò Roma\nCiao Europa\n", encoding="utf-8")
+    paths["links"].write_text("0-0 1-1 2-2\n0-0\n", encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize("method", ["heuristic", "candidates"])
+@pytest.mark.parametrize("target", ["target", "text"])
+def test_project_with_alignments(
+    files: dict[str, Path], tmp_path: Path, method: str, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.conll"
+    code = main(
+        [
+            "project",
+            "--source", str(files["source"]),
+            "--target", str(files[target]),
+            "--alignments", str(files["links"]),
+            "--method", method,
+            "--matching", "greedy",
+            "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    sentences = list(formats.read(out, "conll"))
+    # "Europe" is unaligned: the heuristic loses it, candidates find "Europa" by its spelling (surface score)
+    second = ["O", "B-LOC"] if method == "candidates" else ["O", "O"]
+    assert [s.iob2() for s in sentences] == [["B-PER", "O", "B-LOC"], second]
+    err = capsys.readouterr().err
+    assert "sentences in" in err and "dropped" in err and "wrote 2 sentences" in err
+
+
+def test_skip_dropped_and_jsonl_output(files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    args = ["project", "--source", str(files["source"]), "--target", str(files["target"])]
+    links = ["--alignments", str(files["links"]), "--method", "heuristic"]
+    code = main([*args, *links, "--skip-dropped", "--out", str(out)])
+    assert code == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_multi_source(files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out.conll"
+    source, links = str(files["source"]), str(files["links"])
+    args = ["project", "--source", source, "--source", source, "--target", str(files["target"])]
+    assert main([*args, "--alignments", links, "--alignments", links, "--out", str(out)]) == 0
+    assert [s.iob2() for s in formats.read(out, "conll")] == [["B-PER", "O", "B-LOC"], ["O", "B-LOC"]]
+
+
+def test_bad_alignment_is_a_one_line_input_error(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files["links"].write_text("0-0 1-1 2-7\n0-0\n", encoding="utf-8")
+    args = ["project", "--source", str(files["source"]), "--target", str(files["target"])]
+    code = main([*args, "--alignments", str(files["links"]), "--out", str(tmp_path / "o.conll")])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert "sentence 1 (source line 1, target line 1): alignment link 2-7 is out of range" in err
+    files["links"].write_text("0-0\n", encoding="utf-8")
+    assert main([*args, "--alignments", str(files["links"]), "--out", str(tmp_path / "o.conll")]) == 2
+    assert "1 alignment lines for 2 sentence pairs" in capsys.readouterr().err
+
+
+def test_missing_aligner_package_is_named(
+    files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "xner.align", None)  # importing it now fails, as when it is absent
+    args = ["project", "--source", str(files["source"]), "--target", str(files["target"])]
+    assert main([*args, "--out", str(tmp_path / "o.conll")]) == 1
+    err = capsys.readouterr().err
+    assert "needs the xner.align package" in err and "--alignments" in err

@@ -1,0 +1,106 @@
+"""``xner project``: project entity spans from labelled source sentences onto target sentences (parallel mode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from xner import formats
+from xner.cli._progress import stderr
+from xner.cli.app import FormatOption, app
+from xner.corpus import Sentence
+from xner.errors import InputError, MismatchError
+from xner.project import CandidateOptions, ProjectionResult, project_corpus, read_pharaoh
+from xner.project.backends import TaggerAdapter, align_with
+from xner.project.links import Link
+from xner.project.multisource import project_multisource
+from xner.project.status import Counts, Status
+
+
+def _read(path: Path, fmt: str | None) -> list[Sentence]:
+    """Sentences of ``path``: CoNLL (tags kept for sources, ignored for targets) or text by extension."""
+    return list(formats.read(path, formats.check_format(fmt or formats.detect_format(path, default="conll"))))
+
+
+def _links(path: Path, n_pairs: int) -> list[list[Link]]:
+    links = list(read_pharaoh(path))
+    if len(links) != n_pairs:
+        raise MismatchError(f"{path}: {len(links)} alignment lines for {n_pairs} sentence pairs")
+    return links
+
+
+@app.command("project")
+def project_command(
+    source: Annotated[
+        list[Path], typer.Option(help="Labelled source corpus (repeat for multi-source).", show_default=False)
+    ],
+    target: Annotated[Path, typer.Option(help="Target sentences: CoNLL (tags ignored) or text.", show_default=False)],
+    out: Annotated[Path, typer.Option(help="Output file ('-' for stdout).", show_default=False)],
+    method: Annotated[str, typer.Option(help="heuristic | heuristic-paper | candidates")] = "candidates",
+    matching: Annotated[str, typer.Option(help="Candidate matching: greedy (the paper) | exact.")] = "exact",
+    candidates: Annotated[str, typer.Option(help="Candidate spans: ngram | ner | both.")] = "ngram",
+    alignments: Annotated[
+        list[Path] | None,
+        typer.Option(help="Pharaoh i-j links, source-target, one line per sentence (one file per --source)."),
+    ] = None,
+    aligner: Annotated[str, typer.Option(help="Aligner SPEC used when no --alignments are given.")] = "eflomal",
+    tagger: Annotated[str | None, typer.Option(help="Tagger SPEC for --candidates ner|both.")] = None,
+    source_format: Annotated[str | None, typer.Option(help="Source format (default: from the extension).")] = None,
+    target_format: Annotated[str | None, typer.Option(help="Target format (default: from the extension).")] = None,
+    fmt: FormatOption = None,
+    skip_dropped: Annotated[bool, typer.Option(help="Leave sentences with status 'dropped' out of OUT.")] = False,
+) -> None:
+    """Project entity spans from SOURCE onto the parallel TARGET sentences and write OUT."""
+    sources = [_read(path, source_format) for path in source]
+    targets = _read(target, target_format)
+    for path, corpus in zip(source, sources, strict=True):
+        if len(corpus) != len(targets):
+            raise MismatchError(f"{path} has {len(corpus)} sentences but {target} has {len(targets)}")
+    if alignments and len(alignments) != len(sources):
+        raise InputError(f"{len(alignments)} --alignments files for {len(sources)} --source files")
+    if alignments:
+        links = [_links(path, len(targets)) for path in alignments]
+    else:
+        links = [align_with(aligner, [s.tokens for s in corpus], [t.tokens for t in targets]) for corpus in sources]
+    options = CandidateOptions(candidates=candidates, matching=matching)
+    adapter = TaggerAdapter(tagger) if method == "candidates" and candidates in ("ner", "both") and tagger else None
+    if len(sources) == 1:
+        result = project_corpus(sources[0], targets, links[0], method=method, options=options, tagger=adapter)
+    else:
+        result = project_multisource(sources, targets, links, method=method, options=options, tagger=adapter)
+    written = _write(result, out, fmt, skip_dropped)
+    stderr.print(summary_table(result.counts, written))
+    stderr.print(f"wrote {written} sentences to {out}")
+
+
+def _write(result: ProjectionResult, out: Path, fmt: str | None, skip_dropped: bool) -> int:
+    keep = [
+        s
+        for s, p in zip(result.sentences, result.projections, strict=True)
+        if not (skip_dropped and p.status is Status.DROPPED)
+    ]
+    return formats.write(keep, out, formats.check_format(fmt or formats.detect_format(out)))
+
+
+def summary_table(counts: Counts, written: int) -> Table:
+    """Sentences and entities in/out, statuses, and losses by reason."""
+    table = Table(title="projection summary", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rows = [
+        ("sentences in", counts.sentences_in),
+        ("sentences out", written),
+        ("  projected", counts.projected),
+        ("  partial", counts.partial),
+        ("  dropped", counts.dropped),
+        ("entities in", counts.entities_in),
+        ("entities out", counts.entities_out),
+    ]
+    rows += [(f"  lost: {reason}", n) for reason, n in counts.lost_by_reason.items()]
+    rows += [(f"  dropped: {reason}", n) for reason, n in counts.dropped_by_reason.items()]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    return table

@@ -1,0 +1,63 @@
+"""Word alignments as plain data, their validation, and Pharaoh ``i-j`` reading/writing.
+
+An alignment of one sentence pair is a sequence of ``(src_i, tgt_j)`` links (0-based word indices, source
+first, as in Pharaoh ``i-j`` files). Projection never needs more; an aligner's own richer type converts to
+this with ``[(i, j) for ...]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from xner.errors import FormatError, InputError, MismatchError
+
+Link = tuple[int, int]
+Links = Sequence[Link]
+
+
+def check_links(links: Iterable[Link], n_src: int | None, n_tgt: int, *, where: str) -> list[Link]:
+    """Return ``links`` as a sorted list without duplicates; raise :class:`InputError` naming ``where`` and the
+    first link whose index is outside ``[0, n_src) x [0, n_tgt)`` (``n_src=None``: source side unchecked)."""
+    limit = n_src if n_src is not None else 1 << 62
+    checked = set()
+    for i, j in links:
+        if not (0 <= i < limit and 0 <= j < n_tgt):
+            raise InputError(
+                f"{where}: alignment link {i}-{j} is out of range "
+                f"(source has {n_src if n_src is not None else '?'} words, target has {n_tgt})"
+            )
+        checked.add((i, j))
+    return sorted(checked)
+
+
+def parse_pharaoh(line: str, *, source: str = "<links>", line_number: int | None = None) -> list[Link]:
+    """Parse one Pharaoh line (``0-0 1-2 3-1``; blank = no links) into ``(i, j)`` pairs."""
+    links: list[Link] = []
+    for item in line.split():
+        left, sep, right = item.partition("-")
+        if not sep or not left.isdigit() or not right.isdigit():
+            raise FormatError(f"bad alignment link {item!r} (expected i-j)", source=source, line=line_number)
+        links.append((int(left), int(right)))
+    return links
+
+
+def read_pharaoh(path: str | Path) -> Iterator[list[Link]]:
+    """Stream the links of a Pharaoh file, one sentence per line."""
+    name = str(path)
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            yield parse_pharaoh(line, source=name, line_number=number)
+
+
+def format_pharaoh(links: Iterable[Link]) -> str:
+    """One Pharaoh line (no newline) for ``links``, sorted."""
+    return " ".join(f"{i}-{j}" for i, j in sorted(set(links)))
+
+
+def check_counts(n_sources: int, n_targets: int, n_alignments: int | None = None) -> None:
+    """Raise :class:`MismatchError` unless sources, targets (and alignments, when given) have equal counts."""
+    if n_sources != n_targets:
+        raise MismatchError(f"{n_sources} source sentences but {n_targets} target sentences")
+    if n_alignments is not None and n_alignments != n_sources:
+        raise MismatchError(f"{n_sources} sentence pairs but {n_alignments} alignment lines")
