@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from gateway.routes import info, ner, projections
-from xner.service.app import create_app
+from xner.service.app import Readiness, create_app
 from xner.service.broker import Broker
 from xner.service.defaults import QUEUES
 from xner.service.settings import Settings
@@ -23,8 +23,9 @@ Python code points. With `XNER_API_KEYS` set, send `Authorization: Bearer <key>`
 """
 
 
-def create_gateway(settings: Settings, broker: Broker) -> FastAPI:
+def create_gateway(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
     return create_app(
+        readiness=readiness,
         service="gateway",
         settings=settings,
         broker=broker,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -25,8 +25,8 @@ class ProjectionOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     translator: str | None = Field(None, description="Translator SPEC, e.g. apertium or nllb:facebook/nllb-200-3.3B")
     aligner: str | None = Field(None, description="Aligner SPEC, e.g. eflomal or encoder:bert-base-multilingual-cased")
-    method: Literal["heuristic", "candidates"] = "heuristic"
-    matching: Literal["greedy", "exact"] = "greedy"
+    method: Literal["heuristic", "heuristic-paper", "candidates"] = "candidates"
+    matching: Literal["greedy", "exact"] = "exact"
     candidates: Literal["ngram", "ner", "both"] = "ngram"
 
 
@@ -41,7 +41,7 @@ class ProjectionRequest(BaseModel):
                     "source_lang": "eng_Latn",
                     "target_lang": "spa_Latn",
                     "corpus": {"format": "conll", "data": EXAMPLE_CONLL},
-                    "options": {"translator": "apertium", "aligner": "eflomal", "method": "heuristic"},
+                    "options": {"translator": "apertium", "aligner": "eflomal", "method": "candidates"},
                 }
             ]
         },
@@ -149,15 +149,3 @@ class ModelsInfo(BaseModel):
     aligner: str
     tagger: str
     native_taggers: dict[str, str]
-
-
-def example_status() -> dict[str, Any]:
-    return {
-        "job_id": "3f1c...",
-        "status": "running",
-        "progress": {"done": 3, "total": 8},
-        "queue_position": 0,
-        "sentences": 799,
-        "languages": ["spa_Latn"],
-        "errors": [],
-    }

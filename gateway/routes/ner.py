@@ -30,7 +30,7 @@ PIVOT = "eng_Latn"
     summary="Tag a few sentences in any language (native model, else translate-test via English).",
     responses={413: {"description": "Too many sentences for a synchronous call"}, 504: {"description": "Timed out"}},
 )
-def ner(lang: str, body: NerRequest, settings: SettingsDep, broker: BrokerDep, owner: OwnerDep) -> NerResponse:
+def ner(lang: str, body: NerRequest, settings: SettingsDep, broker: BrokerDep, _: OwnerDep) -> NerResponse:
     code = normalise_language(lang)
     sentences = _sentences(body, settings)
     native = settings.native_taggers.get(code) or (settings.tagger if code == PIVOT else None)

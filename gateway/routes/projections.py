@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -116,7 +116,7 @@ def delete_job(job_id: str, broker: BrokerDep, owner: OwnerDep, settings: Settin
     return JobStatus.model_validate(corpus_jobs.status(broker, record))
 
 
-def _owned(broker: BrokerDep, job_id: str, owner: str) -> dict[str, object]:
+def _owned(broker: BrokerDep, job_id: str, owner: str) -> dict[str, Any]:
     record = corpus_jobs.load(broker, job_id)
     if record.get("owner") not in (owner, None):
         raise NotFound(f"no job {job_id!r} (unknown, or its results expired)")

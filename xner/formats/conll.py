@@ -182,7 +182,11 @@ def write_conll(sentences: Iterable[Sentence], out: TextIO, *, scheme: str = "IO
 
 def _write_comments(sentence: Sentence, out: TextIO) -> None:
     items: list[tuple[str, object]] = [("id", sentence.id)] if sentence.id is not None else []
-    items += [(k, v) for k, v in public_meta(sentence).items() if isinstance(v, str | int | float)]
+    for key, value in public_meta(sentence).items():
+        if isinstance(value, dict):  # one level of nesting: "# projection.status = partial"
+            items += [(f"{key}.{k}", v) for k, v in value.items() if isinstance(v, str | int | float)]
+        elif isinstance(value, str | int | float):
+            items.append((key, value))
     for key, value in items:
         text = " ".join(str(value).split())
         out.write(f"# {key} = {text}\n")

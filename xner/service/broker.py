@@ -91,6 +91,10 @@ class Broker(Protocol):
         """Whether the broker is reachable."""
         ...
 
+    def workers(self, queue: str) -> int:
+        """Workers listening on ``queue`` (their models are loaded: they register only after loading)."""
+        ...
+
     def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
         """Store a small JSON record for ``ttl`` seconds."""
         ...

@@ -131,6 +131,9 @@ class EmbeddedBroker:
     def ping(self) -> bool:
         return not self._closed
 
+    def workers(self, queue: str) -> int:
+        return 1  # one thread per queue, started on demand in this process
+
     def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
         with self._lock:
             self._records[key] = (time.monotonic() + ttl, record)

@@ -15,7 +15,7 @@ from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Dependency, Job, JobStatus
@@ -175,6 +175,9 @@ class RQBroker:
             return bool(self.redis.ping())
         except (RedisError, OSError):
             return False
+
+    def workers(self, queue: str) -> int:
+        return int(Worker.count(connection=self.redis, queue=self.queue(queue)))
 
     def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
         self.redis.set(RECORD_PREFIX + key, json.dumps(record), ex=ttl)

@@ -1,5 +1,5 @@
 """The routes every service API shares: ``POST /v1/<service>`` (enqueue; answer synchronously when small) and
-``GET /v1/jobs/{id}`` (state and result of one of its jobs).
+``GET /v1/<service>/jobs/{id}`` (state and result of one of its jobs).
 
 A request with at most ``sync_max_sentences`` sentences is enqueued and waited for up to ``sync_timeout``
 seconds: 200 with the result when it finishes in time; otherwise (or for larger requests) 202 with the job id.
@@ -42,7 +42,7 @@ def _job_view(broker: Broker, service: str, job_id: str) -> StepJob:
         error=info.error,
         queue_position=info.position,
         result=result if isinstance(result, dict) else None,
-        links={"self": f"/v1/jobs/{job_id}"},
+        links={"self": f"/v1/{service}/jobs/{job_id}"},
     )
 
 
@@ -81,7 +81,7 @@ def service_router(
         responses={202: {"model": StepJob, "description": "Accepted: poll links.self"}},
     )
 
-    @router.get("/jobs/{job_id}", response_model=StepJob, summary=f"State and result of a {service} job.")
+    @router.get(f"/{service}/jobs/{{job_id}}", response_model=StepJob, summary=f"State and result of a {service} job.")
     def get_job(job_id: str, request: Request) -> StepJob:
         return _job_view(request.app.state.broker, service, job_id)
 

@@ -72,8 +72,9 @@ class ModelWorker(SimpleWorker):
         RQ's stop-job command sets ``_stopped_job_id`` and calls this; the job then fails as *stopped* (no retry).
         A long native call (a forward pass) finishes before Python sees the interruption.
         """
-        if self._running.is_set() and threading.main_thread().ident is not None:
-            signal.pthread_kill(threading.main_thread().ident, STOP_SIGNAL)
+        main = threading.main_thread().ident
+        if self._running.is_set() and main is not None:
+            signal.pthread_kill(main, STOP_SIGNAL)
 
     def _on_stop_signal(self, signum: int, frame: object) -> None:
         if self._running.is_set():

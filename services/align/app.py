@@ -1,0 +1,40 @@
+"""The align service API: ``POST /v1/align`` word-aligns tokenised sentence pairs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from xner.service.app import Readiness, create_app
+from xner.service.broker import Broker
+from xner.service.routes import service_router
+from xner.service.settings import Settings
+
+
+class AlignRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"src": [["the", "dog"]], "tgt": [["el", "perro"]], "aligner": "eflomal"}]},
+    )
+    src: list[list[str]]
+    tgt: list[list[str]]
+    aligner: str | None = Field(None, description="Aligner SPEC (default: XNER_ALIGNER)")
+
+    @model_validator(mode="after")
+    def _pairs(self) -> AlignRequest:
+        if len(self.src) != len(self.tgt):
+            raise ValueError(f"src has {len(self.src)} sentences but tgt has {len(self.tgt)}")
+        return self
+
+
+def to_payload(body: AlignRequest, settings: Settings) -> tuple[dict[str, Any], int]:
+    return {"src": body.src, "tgt": body.tgt, "aligner": body.aligner or settings.aligner}, len(body.src)
+
+
+def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
+    router = service_router("align", AlignRequest, to_payload, summary="Word-align sentence pairs (Pharaoh pairs).")
+    return create_app(
+        service="align", settings=settings, broker=broker, routers=[router], queues=["align"], readiness=readiness
+    )

@@ -1,0 +1,54 @@
+"""The project service API: ``POST /v1/project`` projects spans through given alignments (CPU-bound)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict, Field
+
+from xner.service.app import Readiness, create_app
+from xner.service.broker import Broker
+from xner.service.routes import service_router
+from xner.service.settings import Settings
+
+
+class ProjectRequest(BaseModel):
+    """Labelled source sentences, their target sentences and the word alignment of each pair."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "sources": [
+                        {
+                            "tokens": ["Angela", "Merkel", "visited", "Paris"],
+                            "spans": [{"start": 0, "end": 13, "label": "PER"}],
+                        }
+                    ],
+                    "targets": [["Angela", "Merkel", "visitó", "París"]],
+                    "alignments": [[[0, 0], [1, 1], [2, 2], [3, 3]]],
+                }
+            ]
+        },
+    )
+    sources: list[dict[str, Any]] = Field(..., description="JSONL records: text/tokens and char-offset spans")
+    targets: list[list[str]] = Field(..., description="Tokenised target sentences")
+    alignments: list[list[tuple[int, int]]] = Field(..., description="(source word, target word) pairs per pair")
+    method: Literal["heuristic", "heuristic-paper", "candidates"] = "candidates"
+    matching: Literal["greedy", "exact"] = "exact"
+
+
+def to_payload(body: ProjectRequest, settings: Settings) -> tuple[dict[str, Any], int]:
+    payload = body.model_dump()
+    payload["alignments"] = [[list(pair) for pair in pairs] for pairs in body.alignments]
+    payload["tagger"] = settings.tagger
+    return payload, len(body.sources)
+
+
+def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
+    router = service_router("project", ProjectRequest, to_payload, summary="Project entity spans through alignments.")
+    return create_app(
+        service="project", settings=settings, broker=broker, routers=[router], queues=["project"], readiness=readiness
+    )

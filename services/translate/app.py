@@ -1,0 +1,59 @@
+"""The translate service API: ``POST /v1/translate`` (texts or tokenised sentences, FLORES-200 codes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from xner.languages import normalise_language
+
+from xner.service.app import Readiness, create_app
+from xner.service.broker import Broker
+from xner.service.routes import service_router
+from xner.service.settings import Settings
+
+
+class TranslateRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"texts": ["The dog sleeps."], "src_lang": "eng_Latn", "tgt_lang": "spa_Latn"}]
+        },
+    )
+    texts: list[str] | None = None
+    sentences: list[list[str]] | None = Field(None, description="Tokenised sentences (joined with spaces)")
+    src_lang: str
+    tgt_lang: str
+    translator: str | None = Field(None, description="Translator SPEC (default: XNER_TRANSLATOR)")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> TranslateRequest:
+        if (self.texts is None) == (self.sentences is None):
+            raise ValueError("give exactly one of texts or sentences")
+        return self
+
+
+def to_payload(body: TranslateRequest, settings: Settings) -> tuple[dict[str, Any], int]:
+    payload: dict[str, Any] = {
+        "src_lang": normalise_language(body.src_lang),
+        "tgt_lang": normalise_language(body.tgt_lang),
+        "translator": body.translator or settings.translator,
+    }
+    if body.texts is not None:
+        payload["texts"] = body.texts
+    else:
+        payload["sentences"] = body.sentences
+    return payload, len(body.texts or body.sentences or [])
+
+
+def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
+    router = service_router("translate", TranslateRequest, to_payload, summary="Translate sentences.")
+    return create_app(
+        service="translate",
+        settings=settings,
+        broker=broker,
+        routers=[router],
+        queues=["translate"],
+        readiness=readiness,
+    )
