@@ -352,8 +352,8 @@ def suggest_languages(code: str, n: int = SUGGESTIONS) -> list[str]:
     """The FLORES-200 codes nearest to ``code``: by code, by ISO code and by English name."""
     key = code.strip().lower()
     candidates: dict[str, str] = {c.lower(): c for c in FLORES200_CODES}
-    candidates.update({prefix: full for prefix, full in _BY_PREFIX.items()})
-    candidates.update({two: full for two, full in _ISO1.items()})
+    candidates.update(_BY_PREFIX)
+    candidates.update(_ISO1)
     candidates.update({name.lower(): full for full, name in LANGUAGE_NAMES.items()})
     seen: list[str] = []
     for near in difflib.get_close_matches(key, candidates, n=n * 3, cutoff=0.5):

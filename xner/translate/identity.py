@@ -27,4 +27,5 @@ class IdentityTranslator:
         if len(src) != len(tgt):
             raise MismatchError(f"{len(src)} sources but {len(tgt)} targets to score")
         normalise_language(src_lang), normalise_language(tgt_lang)
-        return [0.0 if " ".join(s.split()) == " ".join(t.split()) else float("-inf") for s, t in zip(src, tgt)]
+        same = [" ".join(s.split()) == " ".join(t.split()) for s, t in zip(src, tgt, strict=True)]
+        return [0.0 if equal else float("-inf") for equal in same]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 from xner.corpus import Sentence, Span
 from xner.languages import normalise_language
@@ -48,7 +49,7 @@ class MarkedTranslation:
 def mark(sentence: Sentence, open_marker: str = defaults.MARKER_OPEN, close_marker: str = defaults.MARKER_CLOSE) -> str:
     """The sentence's tokens joined by spaces, with ``[`` and ``]`` as tokens around each span."""
     ordered = sorted(sentence.spans, key=lambda s: (s.start, s.end))
-    for left, right in zip(ordered, ordered[1:], strict=False):
+    for left, right in pairwise(ordered):
         if right.start < left.end:
             raise MarkerError(f"spans [{left.start}, {left.end}) and [{right.start}, {right.end}) overlap")
     starts = {s.start for s in ordered}

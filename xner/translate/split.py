@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 #: Boundary patterns, strongest first; a cut falls at the end of each match.
 BOUNDARIES: tuple[re.Pattern[str], ...] = (
@@ -43,7 +44,7 @@ def _split(text: str, length: Callable[[str], int], limit: int, level: int) -> l
 def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
     cuts = [m.end() for m in pattern.finditer(text) if 0 < m.end() < len(text)]
     bounds = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [text[a:b] for a, b in pairwise(bounds) if b > a]
 
 
 def _pack(segments: Sequence[str], length: Callable[[str], int], limit: int) -> list[str]:

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xner.batching import token_budget_batches
 from xner.errors import LimitError, MismatchError, UnknownNameError
 from xner.languages import CODE_ALIASES, iso639_1, normalise_language, uses_spaces
 from xner.translate import defaults
-from xner.translate.batching import token_budget_batches
 from xner.translate.split import join_pieces, split_to_fit
 
 
@@ -86,7 +86,7 @@ class SubwordTranslator(ABC):
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
         if not texts:
             return []
-        ids: list[list[int]] = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        ids: list[list[int]] = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return ids
 
     def _length(self, text: str) -> int:

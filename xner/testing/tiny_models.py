@@ -1,0 +1,135 @@
+"""Tiny random models of the production architectures, built offline in about a second.
+
+* :func:`build_tiny_nllb`: an M2M100 (NLLB) encoder-decoder with an ``NllbTokenizer`` whose BPE is trained
+  on the fly; the 202 NLLB language codes are registered as special tokens (``extra_special_tokens``), without
+  which they would silently encode as ``<unk>``.
+* :func:`build_tiny_token_classifier`: an XLM-R token classifier with an ``XLMRobertaTokenizer`` whose Unigram
+  model is trained on the fly, with a small ``model_max_length`` so long inputs must be windowed.
+
+The weights are random: outputs are meaningless but deterministic, which is what tests of batching, splitting,
+windowing, label handling, saving and loading need. Never commit what these write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+#: Text the tokenizers are trained on (English and Spanish, entity-rich).
+TINY_CORPUS: tuple[str, ...] = (
+    "The quick brown fox jumps over the lazy dog.",
+    "El rápido zorro marrón salta sobre el perro perezoso.",
+    "John Smith works at Google in Madrid, Spain.",
+    "Juan Pérez trabaja en Google en Madrid, España.",
+    "Angela Merkel met Emmanuel Macron in Paris on Monday.",
+    "Angela Merkel se reunió con Emmanuel Macron en París el lunes.",
+    "The European Parliament approved the report of the Commission.",
+    "El Parlamento Europeo aprobó el informe de la Comisión.",
+    "Barcelona and Valencia are cities; Lisbon is a capital!",
+    "¿Dónde está la estación de tren? ¡Allí, en la plaza!",
+)
+
+
+def _train_tokenizer(kind: str, vocab_size: int, specials: Sequence[str]) -> dict[str, object]:
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    corpus = list(TINY_CORPUS) * 4
+    if kind == "bpe":
+        tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+        trainer: object = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(specials))
+    else:
+        tokenizer = Tokenizer(models.Unigram())
+        trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=list(specials), unk_token="<unk>")
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tokenizer.train_from_iterator(corpus, trainer)  # type: ignore[arg-type]
+    model: dict[str, object] = json.loads(tokenizer.to_str())["model"]
+    return model
+
+
+def build_tiny_nllb(
+    out_dir: str | Path,
+    *,
+    d_model: int = 16,
+    layers: int = 1,
+    ffn: int = 32,
+    heads: int = 2,
+    max_positions: int = 128,
+    vocab_size: int = 300,
+    seed: int = 0,
+) -> Path:
+    """Write a tiny random NLLB (M2M100 architecture) model and tokenizer to ``out_dir``; return it."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+
+    out = Path(out_dir)
+    model_json = _train_tokenizer("bpe", vocab_size, ["<s>", "<pad>", "</s>", "<unk>"])
+    vocab: Any = model_json["vocab"]
+    raw_merges: Any = model_json["merges"]
+    merges: Any = [tuple(m) if isinstance(m, list) else tuple(str(m).split(" ")) for m in raw_merges]
+    tokenizer = NllbTokenizer(
+        vocab=vocab,
+        merges=merges,
+        extra_special_tokens=list(FAIRSEQ_LANGUAGE_CODES),
+        model_max_length=max_positions,
+    )
+    tokenizer.save_pretrained(str(out))
+    config = M2M100Config(
+        vocab_size=len(tokenizer),
+        d_model=d_model,
+        encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn,
+        decoder_ffn_dim=ffn,
+        max_position_embeddings=max_positions,
+        encoder_layerdrop=0.0,
+        decoder_layerdrop=0.0,
+    )
+    torch.manual_seed(seed)
+    M2M100ForConditionalGeneration(config).save_pretrained(str(out))
+    return out
+
+
+def build_tiny_token_classifier(
+    out_dir: str | Path,
+    labels: Sequence[str] = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"),
+    *,
+    hidden: int = 16,
+    layers: int = 1,
+    heads: int = 2,
+    max_length: int = 32,
+    vocab_size: int = 250,
+    seed: int = 0,
+) -> Path:
+    """Write a tiny random XLM-R token classifier and tokenizer to ``out_dir``; return it. ``max_length``
+    (subword tokens, specials included) is the tokenizer's and the model's input limit."""
+    import torch
+    from transformers import XLMRobertaConfig, XLMRobertaForTokenClassification, XLMRobertaTokenizer
+
+    out = Path(out_dir)
+    model_json = _train_tokenizer("unigram", vocab_size, ["<s>", "<pad>", "</s>", "<unk>"])
+    raw_vocab: Any = model_json["vocab"]
+    pieces = [(str(p), float(s)) for p, s in raw_vocab]
+    pieces.append(("<mask>", 0.0))
+    tokenizer = XLMRobertaTokenizer(vocab=pieces, model_max_length=max_length)
+    tokenizer.save_pretrained(str(out))
+    config = XLMRobertaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=hidden * 2,
+        max_position_embeddings=max_length + 2,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    torch.manual_seed(seed)
+    XLMRobertaForTokenClassification(config).save_pretrained(str(out))
+    return out
