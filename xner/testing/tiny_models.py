@@ -57,9 +57,11 @@ def build_tiny_nllb(
     heads: int = 2,
     max_positions: int = 128,
     vocab_size: int = 300,
+    init_std: float = 1.0,
     seed: int = 0,
 ) -> Path:
-    """Write a tiny random NLLB (M2M100 architecture) model and tokenizer to ``out_dir``; return it."""
+    """Write a tiny random NLLB (M2M100 architecture) model and tokenizer to ``out_dir``; return it. The large
+    ``init_std`` makes the random decoder's output depend on its input (at 0.02 every input gives one output)."""
     import torch
     from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
@@ -88,6 +90,7 @@ def build_tiny_nllb(
         max_position_embeddings=max_positions,
         encoder_layerdrop=0.0,
         decoder_layerdrop=0.0,
+        init_std=init_std,
     )
     torch.manual_seed(seed)
     M2M100ForConditionalGeneration(config).save_pretrained(str(out))

@@ -70,13 +70,14 @@ class Ct2Translator(SubwordTranslator):
     def _tokens(self, rows: list[list[int]]) -> list[list[str]]:
         return [self.tokenizer.convert_ids_to_tokens(row) for row in rows]
 
-    def _generate(self, sources: list[list[int]], tgt_id: int, max_new_tokens: int) -> list[list[int]]:
+    def _generate(self, sources: list[list[int]], tgt_id: int, limits: list[int]) -> list[list[int]]:
+        # CTranslate2 has one length limit per batch: the longest source's (batches are sorted by length).
         prefix = self.tokenizer.convert_ids_to_tokens([tgt_id])
         results = self.translator.translate_batch(
             self._tokens(sources),
             target_prefix=[prefix] * len(sources),
             beam_size=self.settings.num_beams,
-            max_decoding_length=max_new_tokens,
+            max_decoding_length=max(limits),
             max_input_length=0,
             max_batch_size=0,
         )

@@ -11,11 +11,30 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, LogitsProcessor, LogitsProcessorList
 
 from xner.models import load_pretrained, model_fingerprint, pick_device
 from xner.translate.defaults import DEFAULT_NLLB_MODEL
 from xner.translate.subword import DecodingSettings, SubwordTranslator
+
+
+class RowLengthLimit(LogitsProcessor):  # type: ignore[misc]
+    """Force ``</s>`` once a row has generated its own limit of tokens, so each sentence's length limit depends on
+    its own length only and a translation never depends on the other sentences of its batch."""
+
+    def __init__(self, limits: list[int], eos_id: int) -> None:
+        self.limits = torch.tensor(limits, dtype=torch.long)
+        self.eos_id = eos_id
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+        generated = input_ids.shape[1] - 1  # the decoder start token is not generated
+        per_row = self.limits.repeat_interleave(input_ids.shape[0] // len(self.limits)).to(scores.device)
+        done = per_row <= generated
+        if bool(done.any()):
+            scores = scores.clone()
+            scores[done] = float("-inf")
+            scores[done, self.eos_id] = 0.0
+        return scores
 
 
 class NllbTranslator(SubwordTranslator):
@@ -53,7 +72,7 @@ class NllbTranslator(SubwordTranslator):
         return ids.to(self.device), mask.to(self.device)
 
     @torch.inference_mode()
-    def _generate(self, sources: list[list[int]], tgt_id: int, max_new_tokens: int) -> list[list[int]]:
+    def _generate(self, sources: list[list[int]], tgt_id: int, limits: list[int]) -> list[list[int]]:
         ids, mask = self._pad(sources)
         out = self.model.generate(
             input_ids=ids,
@@ -61,7 +80,8 @@ class NllbTranslator(SubwordTranslator):
             forced_bos_token_id=tgt_id,
             num_beams=self.settings.num_beams,
             do_sample=False,
-            max_new_tokens=max_new_tokens,
+            max_new_tokens=max(limits) + 1,
+            logits_processor=LogitsProcessorList([RowLengthLimit(limits, self.eos_id)]),
         )
         rows: list[list[int]] = out.tolist()
         return rows

@@ -112,9 +112,8 @@ class SubwordTranslator(ABC):
         for batch in token_budget_batches(
             [len(s) for s in sources], self.settings.batch_tokens, self.settings.max_batch_sentences
         ):
-            longest = max(len(sources[i]) for i in batch)
-            max_new = self.settings.max_new_tokens(longest, self.output_limit)
-            generated = self._generate([sources[i] for i in batch], tgt_id, max_new)
+            limits = [self.settings.max_new_tokens(len(sources[i]), self.output_limit) for i in batch]
+            generated = self._generate([sources[i] for i in batch], tgt_id, limits)
             texts = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
             for i, text in zip(batch, texts, strict=True):
                 outputs[i] = text.strip()
@@ -151,8 +150,9 @@ class SubwordTranslator(ABC):
     # -- model calls -----------------------------------------------------------------------------------
 
     @abstractmethod
-    def _generate(self, sources: list[list[int]], tgt_id: int, max_new_tokens: int) -> list[list[int]]:
-        """Translate one batch of source ids (specials included); return the generated ids of each."""
+    def _generate(self, sources: list[list[int]], tgt_id: int, limits: list[int]) -> list[list[int]]:
+        """Translate one batch of source ids (specials included), generating at most ``limits[i]`` tokens for
+        source ``i`` (the forced language token included); return the generated ids of each."""
 
     @abstractmethod
     def _score(self, sources: list[list[int]], targets: list[list[int]]) -> list[float]:
