@@ -119,7 +119,6 @@ def train_tagger(
         AutoModelForTokenClassification.from_pretrained,
         model_name,
         "base model",
-        num_labels=len(labels),
         id2label=dict(enumerate(labels)),
         label2id=label_ids,
         ignore_mismatched_sizes=True,

@@ -3,8 +3,8 @@
 * :func:`build_tiny_nllb`: an M2M100 (NLLB) encoder-decoder with an ``NllbTokenizer`` whose BPE is trained
   on the fly; the 202 NLLB language codes are registered as special tokens (``extra_special_tokens``), without
   which they would silently encode as ``<unk>``.
-* :func:`build_tiny_token_classifier`: an XLM-R token classifier with an ``XLMRobertaTokenizer`` whose Unigram
-  model is trained on the fly, with a small ``model_max_length`` so long inputs must be windowed.
+* :func:`build_tiny_token_classifier`: an XLM-R token classifier with an ``XLMRobertaTokenizer`` over a small
+  Unigram vocabulary built from the same text, with a small ``model_max_length`` so long inputs must be windowed.
 
 The weights are random: outputs are meaningless but deterministic, which is what tests of batching, splitting,
 windowing, label handling, saving and loading need. Never commit what these write.
@@ -32,20 +32,28 @@ TINY_CORPUS: tuple[str, ...] = (
 )
 
 
-def _train_tokenizer(kind: str, vocab_size: int, specials: Sequence[str]) -> dict[str, object]:
+def _train_bpe(vocab_size: int, specials: Sequence[str]) -> dict[str, Any]:
+    """A byte-pair-encoding model trained on :data:`TINY_CORPUS` (the BPE trainer is deterministic)."""
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
-    corpus = list(TINY_CORPUS) * 4
-    if kind == "bpe":
-        tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
-        trainer: object = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(specials))
-    else:
-        tokenizer = Tokenizer(models.Unigram())
-        trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=list(specials), unk_token="<unk>")
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
-    tokenizer.train_from_iterator(corpus, trainer)  # type: ignore[arg-type]
-    model: dict[str, object] = json.loads(tokenizer.to_str())["model"]
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(specials))
+    tokenizer.train_from_iterator(list(TINY_CORPUS) * 4, trainer)
+    model: dict[str, Any] = json.loads(tokenizer.to_str())["model"]
     return model
+
+
+def _unigram_pieces(specials: Sequence[str]) -> list[tuple[str, float]]:
+    """A deterministic Unigram vocabulary over :data:`TINY_CORPUS` (the Unigram trainer is not deterministic):
+    whole short words, the first three letters of longer ones, and single characters, so long words split
+    into several subwords. Longer pieces score higher, so segmentation prefers them."""
+    words = sorted({word for line in TINY_CORPUS for word in line.split()})
+    pieces = {"▁"} | {"▁" + w for w in words if len(w) <= 4} | {"▁" + w[:3] for w in words}
+    pieces |= {char for line in TINY_CORPUS for char in line if not char.isspace()}
+    vocab = [(piece, 0.0) for piece in specials]
+    vocab += [(piece, -10.0 + len(piece)) for piece in sorted(pieces)]
+    return vocab
 
 
 def build_tiny_nllb(
@@ -67,7 +75,7 @@ def build_tiny_nllb(
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
     out = Path(out_dir)
-    model_json = _train_tokenizer("bpe", vocab_size, ["<s>", "<pad>", "</s>", "<unk>"])
+    model_json = _train_bpe(vocab_size, ["<s>", "<pad>", "</s>", "<unk>"])
     vocab: Any = model_json["vocab"]
     raw_merges: Any = model_json["merges"]
     merges: Any = [tuple(m) if isinstance(m, list) else tuple(str(m).split(" ")) for m in raw_merges]
@@ -105,7 +113,6 @@ def build_tiny_token_classifier(
     layers: int = 1,
     heads: int = 2,
     max_length: int = 32,
-    vocab_size: int = 250,
     seed: int = 0,
 ) -> Path:
     """Write a tiny random XLM-R token classifier and tokenizer to ``out_dir``; return it. ``max_length``
@@ -114,10 +121,7 @@ def build_tiny_token_classifier(
     from transformers import XLMRobertaConfig, XLMRobertaForTokenClassification, XLMRobertaTokenizer
 
     out = Path(out_dir)
-    model_json = _train_tokenizer("unigram", vocab_size, ["<s>", "<pad>", "</s>", "<unk>"])
-    raw_vocab: Any = model_json["vocab"]
-    pieces = [(str(p), float(s)) for p, s in raw_vocab]
-    pieces.append(("<mask>", 0.0))
+    pieces = [*_unigram_pieces(["<s>", "<pad>", "</s>", "<unk>"]), ("<mask>", 0.0)]
     tokenizer = XLMRobertaTokenizer(vocab=pieces, model_max_length=max_length)
     tokenizer.save_pretrained(str(out))
     config = XLMRobertaConfig(

@@ -18,7 +18,7 @@ from xner.translate.defaults import DEFAULT_NLLB_MODEL
 from xner.translate.subword import DecodingSettings, SubwordTranslator
 
 
-class RowLengthLimit(LogitsProcessor):  # type: ignore[misc]
+class RowLengthLimit(LogitsProcessor):
     """Force ``</s>`` once a row has generated its own limit of tokens, so each sentence's length limit depends on
     its own length only and a translation never depends on the other sentences of its batch."""
 

@@ -49,7 +49,7 @@ def test_a_data_directory_without_pairs_has_no_modes(tmp_path: Path, apertium_en
 
 
 def test_markers_survive_apertium(apertium_eng_spa: str) -> None:
-    source = Sentence("I saw John in Madrid .".split(), [Span(2, 3, "PER"), Span(4, 5, "LOC")])
+    source = Sentence(["I", "saw", "John", "in", "Madrid", "."], [Span(2, 3, "PER"), Span(4, 5, "LOC")])
     (result,) = translate_marked(ApertiumTranslator(), [source], "en", "es")
     assert result.sentence is not None, result.problem
     spans = {" ".join(result.sentence.tokens[s.start : s.end]): s.label for s in result.sentence.spans}

@@ -12,8 +12,7 @@ from xner.testing.tiny_models import TINY_CORPUS
 
 pytest.importorskip("transformers")
 
-from xner.translate.nllb import NllbTranslator  # noqa: E402
-
+from xner.translate.nllb import NllbTranslator
 
 #: Short generations keep the tests fast (the random model never emits </s> on its own).
 FAST = {"num_beams": 2, "max_length_a": 0.5, "max_length_b": 3}
