@@ -41,8 +41,6 @@ def translate(
     """Translate sentences, one output line per input sentence, in input order."""
     from xner.translate import load_translator
 
-    if not src_lang or not tgt_lang:
-        raise InputError("--src-lang and --tgt-lang are required")
     src, tgt = normalise_language(src_lang), normalise_language(tgt_lang)
     options: dict[str, Any] = {}
     for key, value in (("num_beams", beams), ("batch_tokens", batch_tokens), ("device", device)):

@@ -98,16 +98,22 @@ class SubwordTranslator(ABC):
         """Translate; over-long inputs are split at clause boundaries and re-joined (never truncated)."""
         src_id = self.language_token_id(src_lang)
         tgt_id = self.language_token_id(tgt_lang)
-        pieces: list[str] = []
+        texts = [" ".join(sentence.split()) for sentence in sentences]
+        encoded = self._encode(texts)
+        pieces: list[list[int]] = []
         owners: list[int] = []
-        for index, sentence in enumerate(sentences):
-            text = " ".join(sentence.split())
+        for index, (text, ids) in enumerate(zip(texts, encoded, strict=True)):
             if not text:
                 continue
-            for piece in split_to_fit(text, self._length, self.input_limit):
-                pieces.append(piece.strip())
+            if len(ids) + 2 <= self.input_limit:
+                pieces.append(ids)
                 owners.append(index)
-        sources = [[src_id, *ids, self.eos_id] for ids in self._encode(pieces)]
+                continue
+            for piece in split_to_fit(text, self._length, self.input_limit):
+                if piece.strip():
+                    pieces.extend(self._encode([piece.strip()]))
+                    owners.append(index)
+        sources = [[src_id, *ids, self.eos_id] for ids in pieces]
         outputs: list[str] = [""] * len(sources)
         for batch in token_budget_batches(
             [len(s) for s in sources], self.settings.batch_tokens, self.settings.max_batch_sentences
