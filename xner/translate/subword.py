@@ -8,6 +8,7 @@ tokenizer, so the tokenizer's mutable ``src_lang`` state is never used: a source
 
 from __future__ import annotations
 
+import difflib
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from xner.batching import token_budget_batches
-from xner.errors import LimitError, MismatchError, UnknownNameError
-from xner.languages import CODE_ALIASES, iso639_1, normalise_language, uses_spaces
+from xner.errors import LimitError, MismatchError
+from xner.languages import CODE_ALIASES, UnknownLanguageError, iso639_1, normalise_language, uses_spaces
 from xner.translate import defaults
 from xner.translate.split import join_pieces, split_to_fit
 
@@ -69,11 +70,13 @@ class SubwordTranslator(ABC):
             token_id = self.tokenizer.convert_tokens_to_ids(token)
             if isinstance(token_id, int) and token_id != unk:
                 return token_id
-        raise UnknownNameError(
-            "language for this model",
+        supported = self.supported_languages()
+        raise UnknownLanguageError(
             code,
-            self.supported_languages(),
-            hint=f"the tokenizer of {self.model_name!r} has no token {candidates[0]!r}",
+            ([c for c in supported if c[:3] == code[:3]] + difflib.get_close_matches(code, supported, n=3, cutoff=0.3))[
+                :3
+            ],
+            reason=f"the model {self.model_name!r} has no language token for it; it has {len(supported)}",
         )
 
     def supported_languages(self) -> list[str]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from xner.errors import LimitError, MismatchError, UnknownNameError
+from xner.errors import LimitError, MismatchError
+from xner.languages import UnknownLanguageError
 from xner.testing.tiny_models import TINY_CORPUS
 
 pytest.importorskip("transformers")
@@ -48,9 +49,10 @@ def test_generation_starts_with_the_target_language(nllb: NllbTranslator) -> Non
 
 
 def test_a_language_the_model_lacks_is_an_error_naming_it(nllb: NllbTranslator) -> None:
-    with pytest.raises(UnknownNameError) as info:
+    with pytest.raises(UnknownLanguageError) as info:
         nllb.translate(["x"], "en", "arb_Latn")  # FLORES-200 has it; NLLB's vocabulary does not
-    assert "arb_Latn" in str(info.value)
+    assert "arb_Latn" in str(info.value) and "has no language token" in str(info.value)
+    assert "arb_Arab" in info.value.suggestions
 
 
 def test_one_translation_per_input_in_order_and_empty_stays_empty(nllb: NllbTranslator) -> None:
