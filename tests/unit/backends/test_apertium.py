@@ -1,0 +1,56 @@
+"""The apertium backend (Debian package); skipped where Apertium or the eng-spa pair is not installed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xner.corpus import Sentence, Span
+from xner.errors import BackendUnavailable
+from xner.translate import load_translator
+from xner.translate.apertium import ApertiumTranslator
+from xner.translate.markers import translate_marked
+
+
+def test_translates_line_by_line_keeping_empty_lines(apertium_eng_spa: str) -> None:
+    translator = ApertiumTranslator()
+    out = translator.translate(["The dog sleeps.", "", "I live in\nMadrid."], "en", "es")
+    assert len(out) == 3
+    assert "perro" in out[0]
+    assert out[1] == ""
+    assert "Madrid" in out[2] and "\n" not in out[2]
+    assert out[0] == out[0].strip()
+
+
+def test_translates_back_with_the_reverse_mode(apertium_eng_spa: str) -> None:
+    (out,) = load_translator("apertium").translate(["El perro duerme."], "spa_Latn", "eng_Latn")
+    assert "dog" in out.lower()
+
+
+def test_missing_pair_names_the_package_to_install(apertium_eng_spa: str) -> None:
+    with pytest.raises(BackendUnavailable) as info:
+        ApertiumTranslator().translate(["x"], "en", "deu_Latn")
+    message = str(info.value)
+    assert "apertium-eng-deu" in message and "eng-spa" in message
+
+
+def test_missing_command_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(BackendUnavailable) as info:
+        ApertiumTranslator(command="no-such-apertium-binary")
+    assert "apt-get install apertium" in str(info.value)
+
+
+def test_a_data_directory_without_pairs_has_no_modes(tmp_path: Path, apertium_eng_spa: str) -> None:
+    translator = ApertiumTranslator(str(tmp_path))
+    assert translator.modes() == []
+    with pytest.raises(BackendUnavailable):
+        translator.mode_for("en", "es")
+
+
+def test_markers_survive_apertium(apertium_eng_spa: str) -> None:
+    source = Sentence(["I", "saw", "John", "in", "Madrid", "."], [Span(2, 3, "PER"), Span(4, 5, "LOC")])
+    (result,) = translate_marked(ApertiumTranslator(), [source], "en", "es")
+    assert result.sentence is not None, result.problem
+    spans = {" ".join(result.sentence.tokens[s.start : s.end]): s.label for s in result.sentence.spans}
+    assert spans == {"John": "PER", "Madrid": "LOC"}
