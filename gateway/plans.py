@@ -65,7 +65,7 @@ def build_plan(
     jobs: list[PlannedJob] = []
     source_chunks = chunked(sources, chunk_size)
     target_chunks = chunked(targets, chunk_size) if targets is not None else None
-    projection = {
+    projection: dict[str, Any] = {
         key: options[key] for key in ("method", "matching", "candidates", "tagger", "translator") if key in options
     }
     projection.update({"source_lang": source_lang, "target_lang": target_lang})

@@ -141,6 +141,7 @@ class NerResponse(BaseModel):
 
 class LanguageInfo(BaseModel):
     code: str
+    name: str
     native_tagger: str | None
 
 

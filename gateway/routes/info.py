@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from xner.languages import FLORES200
+from xner.languages import FLORES200_CODES, language_name
 
 from gateway.deps import SettingsDep
 from gateway.schemas import LanguageInfo, ModelsInfo
@@ -14,7 +14,9 @@ router = APIRouter(prefix="/v1", tags=["info"])
 @router.get("/languages", response_model=list[LanguageInfo], summary="Languages (FLORES-200) and native taggers.")
 def languages(settings: SettingsDep) -> list[LanguageInfo]:
     natives = {"eng_Latn": settings.tagger, **settings.native_taggers}
-    return [LanguageInfo(code=code, native_tagger=natives.get(code)) for code in sorted(FLORES200)]
+    return [
+        LanguageInfo(code=code, name=language_name(code), native_tagger=natives.get(code)) for code in FLORES200_CODES
+    ]
 
 
 @router.get("/models", response_model=ModelsInfo, summary="The default backends of this deployment.")

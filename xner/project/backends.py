@@ -61,5 +61,12 @@ class TaggerAdapter:
         module = _module("xner.ner", f"NER candidates with {spec!r}", "use --candidates ngram instead")
         self._tagger = _factory(module, _TAGGER_FACTORIES, f"tagger {spec!r}")(spec)
 
+    @classmethod
+    def from_tagger(cls, tagger: Any) -> TaggerAdapter:
+        """Wrap an already loaded tagger (a worker's, loaded once per process)."""
+        adapter = cls.__new__(cls)
+        adapter._tagger = tagger
+        return adapter
+
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[Span]]:
         return list(self._tagger.tag([list(s) for s in sentences]))
