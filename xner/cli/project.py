@@ -13,6 +13,7 @@ from xner.cli._progress import stderr
 from xner.cli.app import FormatOption, app
 from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
+from xner.languages import normalise_language
 from xner.project import CandidateOptions, ProjectionResult, project_corpus, read_pharaoh
 from xner.project.backends import TaggerAdapter, align_with
 from xner.project.links import Link
@@ -37,8 +38,20 @@ def project_command(
     source: Annotated[
         list[Path], typer.Option(help="Labelled source corpus (repeat for multi-source).", show_default=False)
     ],
-    target: Annotated[Path, typer.Option(help="Target sentences: CoNLL (tags ignored) or text.", show_default=False)],
     out: Annotated[Path, typer.Option(help="Output file ('-' for stdout).", show_default=False)],
+    target: Annotated[
+        Path | None, typer.Option(help="Parallel mode: target sentences, CoNLL (tags ignored) or text.")
+    ] = None,
+    src_lang: Annotated[str | None, typer.Option(help="Translate mode: language of the source corpus.")] = None,
+    tgt_lang: Annotated[
+        list[str] | None,
+        typer.Option(help="Translate mode: target language (repeat for several; OUT gets a .LANG suffix)."),
+    ] = None,
+    translator: Annotated[str, typer.Option(help="Translate mode: translator SPEC.")] = "apertium",
+    train_base: Annotated[
+        str | None, typer.Option("--train", help="Also fine-tune this base model (hf:MODEL) on the projected data.")
+    ] = None,
+    train_out: Annotated[Path | None, typer.Option(help="Model directory for --train (default: OUT.model).")] = None,
     method: Annotated[str, typer.Option(help="heuristic | heuristic-paper | candidates")] = "candidates",
     matching: Annotated[str, typer.Option(help="Candidate matching: greedy (the paper) | exact.")] = "exact",
     candidates: Annotated[str, typer.Option(help="Candidate spans: ngram | ner | both.")] = "ngram",
@@ -53,8 +66,25 @@ def project_command(
     fmt: FormatOption = None,
     skip_dropped: Annotated[bool, typer.Option(help="Leave sentences with status 'dropped' out of OUT.")] = False,
 ) -> None:
-    """Project entity spans from SOURCE onto the parallel TARGET sentences and write OUT."""
+    """Project entity spans from SOURCE onto the parallel TARGET sentences (parallel mode), or onto its
+    translation into each --tgt-lang (translate mode), and write OUT."""
     sources = [_read(path, source_format) for path in source]
+    options = CandidateOptions(candidates=candidates, matching=matching)
+    adapter = TaggerAdapter(tagger) if method == "candidates" and candidates in ("ner", "both") and tagger else None
+    if target is None:
+        if not src_lang or not tgt_lang:
+            raise InputError("give --target (parallel mode), or --src-lang and --tgt-lang (translate mode)")
+        if len(sources) != 1:
+            raise InputError("translate mode takes one --source")
+        for lang in tgt_lang:
+            lang_out = out if len(tgt_lang) == 1 else out.with_suffix(f".{normalise_language(lang)}{out.suffix}")
+            result = _translate_mode(sources[0], src_lang, lang, translator, aligner, method, options, adapter)
+            written = _write(result, lang_out, fmt, skip_dropped)
+            stderr.print(summary_table(result.counts, written))
+            stderr.print(f"wrote {written} sentences to {lang_out}")
+            if train_base:
+                _train(result, train_base, train_out or lang_out.with_suffix(".model"), normalise_language(lang))
+        return
     targets = _read(target, target_format)
     for path, corpus in zip(source, sources, strict=True):
         if len(corpus) != len(targets):
@@ -65,8 +95,6 @@ def project_command(
         links = [_links(path, len(targets)) for path in alignments]
     else:
         links = [align_with(aligner, [s.tokens for s in corpus], [t.tokens for t in targets]) for corpus in sources]
-    options = CandidateOptions(candidates=candidates, matching=matching)
-    adapter = TaggerAdapter(tagger) if method == "candidates" and candidates in ("ner", "both") and tagger else None
     if len(sources) == 1:
         result = project_corpus(sources[0], targets, links[0], method=method, options=options, tagger=adapter)
     else:
@@ -74,6 +102,51 @@ def project_command(
     written = _write(result, out, fmt, skip_dropped)
     stderr.print(summary_table(result.counts, written))
     stderr.print(f"wrote {written} sentences to {out}")
+    if train_base:
+        _train(result, train_base, train_out or out.with_suffix(".model"), None)
+
+
+def _translate_mode(
+    sources: list[Sentence],
+    src_lang: str,
+    tgt_lang: str,
+    translator: str,
+    aligner: str,
+    method: str,
+    options: CandidateOptions,
+    tagger: TaggerAdapter | None,
+) -> ProjectionResult:
+    from xner.align import load_aligner
+    from xner.pipeline import translate_train
+    from xner.translate import load_translator
+
+    source_code, target_code = normalise_language(src_lang), normalise_language(tgt_lang)
+    stderr.print(f"translate-train: {len(sources)} sentences {source_code} -> {target_code} ({translator})")
+    return translate_train(
+        sources,
+        src_lang=source_code,
+        tgt_lang=target_code,
+        translator=load_translator(translator),
+        aligner=load_aligner(aligner),
+        method=method,
+        options=options,
+        tagger=tagger,
+    )
+
+
+def _train(result: ProjectionResult, base: str, out: Path, lang: str | None) -> None:
+    """Fine-tune ``base`` on the projected sentences (dropped ones left out; a tenth held out as dev)."""
+    from xner.ner.train import train_tagger
+
+    kept = [s for s, p in zip(result.sentences, result.projections, strict=True) if p.status is not Status.DROPPED]
+    if len(kept) < 2:
+        raise InputError(f"only {len(kept)} projected sentences: too few to train on")
+    cut = max(1, len(kept) // 10)
+    trained = train_tagger(kept[cut:], kept[:cut], base, out, languages=[lang] if lang else [])
+    stderr.print(
+        f"trained {base} on {len(kept) - cut} projected sentences -> {trained.output_dir} "
+        f"(dev F1 {trained.dev_scores.overall.f1:.4f})"
+    )
 
 
 def _write(result: ProjectionResult, out: Path, fmt: str | None, skip_dropped: bool) -> int:

@@ -29,8 +29,18 @@ def tag(
     drop: Annotated[str | None, typer.Option(help="Drop these types, e.g. MISC.")] = None,
     label_map: Annotated[str | None, typer.Option(help="Rename types: PERSON=PER,GPE=LOC (X= drops X).")] = None,
     device: Annotated[str | None, typer.Option(help="cpu | cuda (hf only; default: cuda if present).")] = None,
+    via: Annotated[
+        str | None, typer.Option(help="Translate-test through this language (e.g. eng_Latn): the tagger runs there.")
+    ] = None,
+    translator: Annotated[str, typer.Option(help="Translator spec for --via.")] = "apertium",
+    aligner: Annotated[str, typer.Option(help="Aligner spec for --via.")] = "eflomal",
+    method: Annotated[str, typer.Option(help="Projection method for --via: heuristic | candidates.")] = "heuristic",
 ) -> None:
-    """Tag every sentence of IN and write it, with the predicted spans, to OUT."""
+    """Tag every sentence of IN and write it, with the predicted spans, to OUT.
+
+    With --via, translate-test: translate IN into the --via language, tag the translation, align it with IN and
+    project the spans back onto the original words (the whole input is aligned at once).
+    """
     from xner.ner import load_tagger
 
     code = normalise_language(lang)
@@ -39,6 +49,11 @@ def tag(
         options["device"] = device
     backend = load_tagger(tagger, **options)
     out_format = formats.check_format(to or formats.detect_format(out))
+    if via is not None:
+        _translate_test(
+            source, from_, out, out_format, code, normalise_language(via), backend, translator, aligner, method
+        )
+        return
 
     def tagged() -> Iterator[Sentence]:
         for chunk in chunks(progress(read_unlabelled(source, from_, code), "tagging", total=count_lines(source))):
@@ -46,4 +61,37 @@ def tag(
                 yield replace(sentence, spans=spans, tags=None, lang=code)
 
     count = formats.write(tagged(), out, out_format)
+    stderr.print(f"tagged {count} sentences into {out} ({out_format})")
+
+
+def _translate_test(
+    source: Path,
+    fmt: str | None,
+    out: Path,
+    out_format: str,
+    lang: str,
+    via: str,
+    tagger: object,
+    translator: str,
+    aligner: str,
+    method: str,
+) -> None:
+    from xner.align import load_aligner
+    from xner.cli.project import summary_table
+    from xner.pipeline import translate_test
+    from xner.translate import load_translator
+
+    sentences = list(progress(read_unlabelled(source, fmt, lang), "reading", total=count_lines(source)))
+    stderr.print(f"translate-test: {len(sentences)} sentences {lang} -> {via} ({translator}), tag, align ({aligner})")
+    result = translate_test(
+        sentences,
+        lang=lang,
+        via=via,
+        translator=load_translator(translator),
+        tagger=tagger,  # type: ignore[arg-type]
+        aligner=load_aligner(aligner),
+        method=method,
+    )
+    count = formats.write(result.sentences, out, out_format)
+    stderr.print(summary_table(result.counts, count))
     stderr.print(f"tagged {count} sentences into {out} ({out_format})")
