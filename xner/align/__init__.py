@@ -1,0 +1,1 @@
+"""Word alignment: the :class:`Aligner` protocol, backends chosen by name, extraction and symmetrisation."""
