@@ -55,13 +55,13 @@ ENCODER_MAX_LENGTH = 512
 
 # --- eflomal backend -----------------------------------------------------------------------------------------
 
-EFLOMAL_SYMMETRISE = "grow-diag-final-and"
-"""How the forward and reverse eflomal links are combined by default."""
+EFLOMAL_SYMMETRISE = "majority"
+"""How eflomal's runs and directions are merged by default: links in more than half of all 2 x runs alignments."""
 
 EFLOMAL_RUNS = 5
-"""Independent eflomal runs per batch; a link is kept when a majority of runs has it (variance reduction)."""
+"""Independent eflomal runs per batch, merged by a fixed vote (eflomal cannot be seeded)."""
 
-EFLOMAL_SAMPLERS = 4
+EFLOMAL_SAMPLERS = 2
 """Samplers per eflomal run (eflomal averages their distributions before taking the argmax)."""
 
 EFLOMAL_MODEL = 3
@@ -73,16 +73,19 @@ EFLOMAL_NULL_PRIOR = 0.2
 EFLOMAL_MAX_TOKENS = 1023
 """Longest sentence eflomal can align (its fixed buffer); longer ones are an error, never skipped silently."""
 
-EFLOMAL_SELF_PRIORS = True
-"""Run a first pass on the batch itself and feed its links back to eflomal as priors (two passes)."""
+EFLOMAL_ORTHO_PRIORS = True
+"""Feed each near-identical word pair of the batch to eflomal as a lexical prior."""
+
+EFLOMAL_ORTHO_LINKS = False
+"""Force near-identical word pairs into the result, replacing their other links (helps only without priors)."""
+
+EFLOMAL_SELF_PRIORS = False
+"""Run a first pass on the batch itself and feed its links back to eflomal as priors (doubles the time)."""
 
 EFLOMAL_PRIOR_WEIGHT = 1.0
-"""Scale of every lexical prior count fed to eflomal (self priors and orthographic priors)."""
+"""Pseudo-count of every lexical prior xner derives itself (orthographic and self priors)."""
 
 # --- orthographic links --------------------------------------------------------------------------------------
-
-ORTHOGRAPHIC = True
-"""Link identical or near-identical words (names, numbers) on top of the statistical links."""
 
 ORTHO_MIN_SIMILARITY = 0.8
 """Near-identical: normalised similarity (difflib ratio of the case/accent-folded forms) at least this."""

@@ -10,12 +10,15 @@ methods). Both inputs are boolean ``source x target`` matrices. The heuristics a
   link whose source or target word is still unaligned;
 * ``grow-diag-final``: then add union links where the source or the target word is unaligned;
 * ``grow-diag-final-and``: then add union links where both words are unaligned (the usual choice);
-* ``forward`` / ``reverse``: one direction only.
+* ``forward`` / ``reverse``: one direction only;
+* ``majority``: links that a strict majority of several directional alignments have (:func:`majority`). Backends
+  that run several times (eflomal) vote over all their forward and reverse alignments at once; for a single
+  forward/reverse pair a strict majority is both, so it equals ``intersection``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +105,15 @@ def grow_diag_final_and(fwd: BoolMatrix, rev: BoolMatrix) -> BoolMatrix:
     return links
 
 
+def majority(alignments: Sequence[BoolMatrix]) -> BoolMatrix:
+    """Links present in more than half of ``alignments`` (boolean matrices of one shape)."""
+    if not alignments:
+        raise InputError("majority needs at least one alignment")
+    votes = np.sum(np.stack([np.asarray(a, dtype=bool) for a in alignments]), axis=0)
+    result: BoolMatrix = votes * 2 > len(alignments)
+    return result
+
+
 def forward_only(fwd: BoolMatrix, rev: BoolMatrix) -> BoolMatrix:  # noqa: ARG001 - one signature for all
     """The forward links alone."""
     return fwd.copy()
@@ -122,6 +134,7 @@ SYMMETRISERS: dict[str, Symmetriser] = {
     "grow-diag-final-and": grow_diag_final_and,
     "forward": forward_only,
     "reverse": reverse_only,
+    "majority": lambda fwd, rev: majority([fwd, rev]),
 }
 """Symmetrisation heuristics by name."""
 
