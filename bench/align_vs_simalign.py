@@ -47,7 +47,10 @@ def sentence_pairs(n: int, seed: int = 0) -> tuple[list[list[str]], list[list[st
     return src, tgt, "random word sequences (Europarl-NER not found)"
 
 
-def run_simalign(model: str, method: str, src: list[list[str]], tgt: list[list[str]]) -> tuple[list[set[tuple[int, int]]], float]:
+Links = list[set[tuple[int, int]]]
+
+
+def run_simalign(model: str, method: str, src: list[list[str]], tgt: list[list[str]]) -> tuple[Links, float]:
     from simalign import SentenceAligner
 
     aligner = SentenceAligner(model=model, token_type="bpe", matching_methods=SIMALIGN_CODES[method], device="cpu")
@@ -56,7 +59,7 @@ def run_simalign(model: str, method: str, src: list[list[str]], tgt: list[list[s
     return out, time.perf_counter() - start
 
 
-def run_ours(model: str, method: str, src: list[list[str]], tgt: list[list[str]]) -> tuple[list[set[tuple[int, int]]], float]:
+def run_ours(model: str, method: str, src: list[list[str]], tgt: list[list[str]]) -> tuple[Links, float]:
     aligner = EncoderAligner(model, extraction=Extraction(method=method), device="cpu")
     aligner.align(src[:8], tgt[:8])  # warm-up, as SimAlign's first call also pays one-off costs below
     start = time.perf_counter()

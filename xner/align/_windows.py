@@ -28,7 +28,7 @@ def plan_windows(length: int, size: int, overlap: int) -> list[Window]:
         return [Window(0, length, 0, length)]
     overlap = min(max(overlap, 0), size - 1)
     step = size - overlap
-    starts = list(range(0, length - size, step)) + [length - size]
+    starts = [*range(0, length - size, step), length - size]
     if len(starts) > 1 and starts[-1] == starts[-2]:
         starts.pop()
     windows: list[Window] = []

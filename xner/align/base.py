@@ -95,9 +95,7 @@ def check_batch(src: Batch, tgt: Batch) -> None:
     for side, batch in (("source", src), ("target", tgt)):
         for k, sentence in enumerate(batch):
             if isinstance(sentence, str) or not isinstance(sentence, Sequence):
-                raise InputError(
-                    f"{side} sentence {k} must be a list of token strings, got {type(sentence).__name__}"
-                )
+                raise InputError(f"{side} sentence {k} must be a list of token strings, got {type(sentence).__name__}")
             for t, token in enumerate(sentence):
                 if not isinstance(token, str):
                     raise InputError(f"{side} sentence {k}, token {t} is not a string: {token!r}")

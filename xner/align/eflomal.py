@@ -65,7 +65,9 @@ class EflomalAligner:
         self.settings = settings or EflomalSettings()
 
     @classmethod
-    def from_spec(cls, model: str | None, *, method: str | None = None, symmetrise: str | None = None) -> EflomalAligner:
+    def from_spec(
+        cls, model: str | None, *, method: str | None = None, symmetrise: str | None = None
+    ) -> EflomalAligner:
         """Build from a spec: ``eflomal`` or ``eflomal:PRIORS_FILE``. eflomal has no extraction method."""
         if method is not None:
             raise InputError(
@@ -104,7 +106,9 @@ class EflomalAligner:
         batch_tgt = [list(tgt[k]) for k in keep]
         if not keep:
             return Priors()
-        ortho = [orthographic_links(s, t) for s, t in zip(batch_src, batch_tgt, strict=True)] if self.ortho_priors else None
+        ortho = None
+        if self.ortho_priors:
+            ortho = [orthographic_links(s, t) for s, t in zip(batch_src, batch_tgt, strict=True)]
         runs = self.runs_for(batch_src, batch_tgt, ortho)
         forward = [_vote([run[0][k] for run in runs]) for k in range(len(keep))]
         reverse = [_vote([run[1][k] for run in runs]) for k in range(len(keep))]

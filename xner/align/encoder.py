@@ -109,9 +109,10 @@ class EncoderAligner:
         n_layers = getattr(self.model.config, "num_hidden_layers", None)
         if n_layers is not None and self.layer > n_layers:
             raise InputError(
-                f"encoder {self.model_name!r} has {n_layers} layers; --layer must be at most {n_layers} (0 = embeddings)"
+                f"encoder {self.model_name!r} has {n_layers} layers; "
+                f"--layer must be at most {n_layers} (0 = embeddings)"
             )
-        if layers is not None and hasattr(layers, "__getitem__") and self.layer < len(layers):
+        if encoder is not None and layers is not None and hasattr(layers, "__getitem__") and self.layer < len(layers):
             encoder.layer = layers[: self.layer]
 
     def _special_layout(self) -> tuple[list[int], list[int]]:
@@ -145,7 +146,8 @@ class EncoderAligner:
         check_batch(src, tgt)
         results: list[Alignment] = []
         for start in range(0, len(src), self.chunk_pairs):
-            results.extend(self._align_chunk(src[start : start + self.chunk_pairs], tgt[start : start + self.chunk_pairs]))
+            end = start + self.chunk_pairs
+            results.extend(self._align_chunk(src[start:end], tgt[start:end]))
         return results
 
     def _align_chunk(self, src: Batch, tgt: Batch) -> list[Alignment]:
@@ -204,9 +206,7 @@ class EncoderAligner:
                 parts.setdefault(k, []).append((window, layer_vectors))
         for k, windows in parts.items():
             windows.sort(key=lambda item: item[0].start)
-            vectors[k] = np.concatenate(
-                [v[w.keep_start - w.start : w.keep_end - w.start] for w, v in windows], axis=0
-            )
+            vectors[k] = np.concatenate([v[w.keep_start - w.start : w.keep_end - w.start] for w, v in windows], axis=0)
         return vectors
 
     def _batches(self, order: list[int], pieces: list[tuple[int, Window]]) -> list[list[int]]:

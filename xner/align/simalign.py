@@ -92,8 +92,8 @@ def itermax(
     if min(array.shape) <= 2:
         return aligned
     for _ in range(max_count - 1):
-        row_free = ~aligned.any(axis=1)
-        col_free = ~aligned.any(axis=0)
+        row_free: BoolMatrix = ~np.asarray(aligned.any(axis=1))
+        col_free: BoolMatrix = ~np.asarray(aligned.any(axis=0))
         if not row_free.any() or not col_free.any():
             break
         # The same float operations as SimAlign, so ties and products round identically.
@@ -158,7 +158,7 @@ def match(sim: npt.ArrayLike) -> BoolMatrix:
     return _networkx_match(array)
 
 
-def distort(sim: npt.ArrayLike, ratio: float = defaults.DISTORTION) -> FloatMatrix:
+def distort(sim: npt.ArrayLike, ratio: float = defaults.DISTORTION) -> npt.NDArray[np.number]:
     """SimAlign distortion: scale cell ``(i, j)`` by ``1 - ratio * (j/(n-1) - i/(m-1))**2`` (no-op on a side < 2)."""
     array = _checked(sim)
     m, n = array.shape
@@ -167,7 +167,7 @@ def distort(sim: npt.ArrayLike, ratio: float = defaults.DISTORTION) -> FloatMatr
     target_pos = np.arange(n) / float(n - 1)
     source_pos = np.arange(m) / float(m - 1)
     mask = 1.0 - ((target_pos[None, :] - source_pos[:, None]) ** 2) * ratio
-    result: FloatMatrix = np.multiply(array, mask)
+    result: npt.NDArray[np.number] = np.multiply(array, mask)
     return result
 
 

@@ -45,8 +45,8 @@ def _grow_diag(fwd: BoolMatrix, rev: BoolMatrix) -> tuple[BoolMatrix, BoolMatrix
     m, n = fwd.shape
     links = fwd & rev
     both = fwd | rev
-    src_aligned = links.any(axis=1)
-    tgt_aligned = links.any(axis=0)
+    src_aligned: BoolMatrix = np.asarray(links.any(axis=1))
+    tgt_aligned: BoolMatrix = np.asarray(links.any(axis=0))
     if links.all() or not (both & ~links).any():
         return links, both, src_aligned, tgt_aligned
     added = True
@@ -78,8 +78,8 @@ def _final(
     """FINAL / FINAL-AND with one direction's links, in place."""
     rows, cols = np.nonzero(directional & ~links)
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-        free = (not src_aligned[i] and not tgt_aligned[j]) if both_unaligned else (not src_aligned[i] or not tgt_aligned[j])
-        if free:
+        unaligned = (not src_aligned[i], not tgt_aligned[j])
+        if all(unaligned) if both_unaligned else any(unaligned):
             links[i, j] = True
             src_aligned[i] = tgt_aligned[j] = True
 

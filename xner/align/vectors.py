@@ -101,7 +101,7 @@ def link_words(
         p_st, p_ts = softmax_probabilities(x @ y.T)
         fwd, rev = p_st > extraction.threshold, p_ts > extraction.threshold
         linked = symmetrise(fwd, rev, extraction.symmetrise or "intersection")
-        scores = (p_st + p_ts) / 2.0
+        scores: npt.NDArray[np.number] = (p_st + p_ts) / 2.0
     else:
         scores = distort(cosine_similarity01(x, y), extraction.distortion)
         if extraction.method == "argmax":
@@ -116,7 +116,8 @@ def link_words(
             linked = match(scores)
     rows, cols = np.nonzero(linked)
     best: dict[tuple[int, int], float] = {}
-    for i, j, score in zip(src_word_of[rows].tolist(), tgt_word_of[cols].tolist(), scores[rows, cols].tolist(), strict=True):
+    pairs = zip(src_word_of[rows].tolist(), tgt_word_of[cols].tolist(), scores[rows, cols].tolist(), strict=True)
+    for i, j, score in pairs:
         if score > best.get((i, j), -np.inf):
             best[(i, j)] = score
     links = sorted(best)
