@@ -74,7 +74,8 @@ def identical_spelling_priors(src: Sequence[list[str]], tgt: Sequence[list[str]]
         symmetrise="grow-diag-final-and",
         runs=1,
         self_priors=False,
-        orthographic=False,
+        ortho_priors=False,
+        ortho_links=False,
         priors=lexical_priors(pairs),
     )
 

@@ -7,7 +7,8 @@ aligners run the same method; the script prints how many alignments are identica
 each, with the ratio. The speed-up comes from batched, length-sorted forward passes that stop at the needed
 layer, one tokenizer call per chunk, and vectorised extraction; SimAlign runs one pair per forward pass.
 
-Usage: ``python -m bench.align_vs_simalign [--pairs 2000] [--method itermax] [--model DIR] [--check-pairs 200]``
+Usage: ``python -m bench.align_vs_simalign [--pairs 2000] [--method itermax] [--model DIR] [--check-pairs 200]
+[--threads N]``
 """
 
 from __future__ import annotations
@@ -73,7 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--method", choices=sorted(SIMALIGN_CODES), default="itermax")
     parser.add_argument("--model", help="hub id or directory of a real encoder (default: tiny random BERT)")
     parser.add_argument("--check-pairs", type=int, default=200, help="pairs checked for the other two methods")
+    parser.add_argument("--threads", type=int, help="torch threads for both aligners (default: torch's choice)")
     args = parser.parse_args(argv)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     src, tgt, origin = sentence_pairs(args.pairs)
     with tempfile.TemporaryDirectory(prefix="xner-tiny-bert-") as tmp:
         model = args.model
@@ -86,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             label = model
         print(f"model: {label}\npairs: {len(src)} from {origin}\nmethod: {args.method} (bpe, layer 8)")
+        if args.threads:
+            print(f"torch threads: {args.threads}")
         ours, ours_seconds = run_ours(model, args.method, src, tgt)
         theirs, their_seconds = run_simalign(model, args.method, src, tgt)
         same = sum(a == b for a, b in zip(ours, theirs, strict=True))

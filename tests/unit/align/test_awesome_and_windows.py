@@ -30,7 +30,10 @@ def test_softmax_of_empty_matrix() -> None:
     assert softmax(np.zeros((0, 3))).shape == (0, 3)
 
 
-@pytest.mark.parametrize(("length", "size", "overlap"), [(5, 10, 2), (10, 10, 3), (11, 10, 3), (100, 10, 2), (37, 8, 7)])
+WINDOW_CASES = [(5, 10, 2), (10, 10, 3), (11, 10, 3), (100, 10, 2), (37, 8, 7)]
+
+
+@pytest.mark.parametrize(("length", "size", "overlap"), WINDOW_CASES)
 def test_windows_cover_every_subword_exactly_once(length: int, size: int, overlap: int) -> None:
     windows = plan_windows(length, size, overlap)
     kept: list[int] = []

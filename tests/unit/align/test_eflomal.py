@@ -67,11 +67,12 @@ def test_default_merge_is_stable_across_calls(corpus: tuple) -> None:
 
 
 def test_learnt_priors_align_a_small_batch(corpus: tuple, tmp_path: Path) -> None:
-    src, tgt, gold = corpus
+    src, tgt, _ = corpus
     priors = EflomalAligner(runs=1).learn_priors(src, tgt)
     assert priors.lex[("house", "haus")] > 0
     priors.write(tmp_path / "priors.txt")
-    small_src, small_tgt = [["the", "old", "man", "reads", "a", "book"]], [["die", "alt", "mann", "liest", "ein", "buch"]]
+    small_src = [["the", "old", "man", "reads", "a", "book"]]
+    small_tgt = [["die", "alt", "mann", "liest", "ein", "buch"]]
     aligner = load_aligner(f"eflomal:{tmp_path / 'priors.txt'}")
     assert isinstance(aligner, EflomalAligner) and aligner.priors is not None
     assert aligner.align(small_src, small_tgt)[0].links == tuple((i, i) for i in range(6))

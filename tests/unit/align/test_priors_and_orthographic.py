@@ -47,8 +47,8 @@ def test_fold_removes_case_and_accents() -> None:
 
 
 def test_orthographic_links_names_numbers_cognates() -> None:
-    src = "Mr Barroso said on 17 December : the Commission in Brussels".split()
-    tgt = "Señor Barroso dijo el 17. de diciembre : la Comisión en Bruselas".split()
+    src = ["Mr", "Barroso", "said", "on", "17", "December", ":", "the", "Commission", "in", "Brussels"]
+    tgt = ["Señor", "Barroso", "dijo", "el", "17.", "de", "diciembre", ":", "la", "Comisión", "en", "Bruselas"]
     links = {(src[i], tgt[j]) for i, j in zip(*np.nonzero(orthographic_links(src, tgt)), strict=True)}
     assert ("Barroso", "Barroso") in links and ("17", "17.") in links
     assert ("December", "diciembre") not in links  # ratio below the threshold
