@@ -1,0 +1,80 @@
+"""Backend specs, lazy imports, and the ``xner align`` command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xner.align import parse_spec
+from xner.cli import main
+from xner.errors import InputError, UnknownNameError
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_specs() -> None:
+    assert parse_spec("eflomal") == ("eflomal", None)
+    assert parse_spec("encoder:bert-base-multilingual-cased") == ("encoder", "bert-base-multilingual-cased")
+    assert parse_spec("encoder:/models/x:y") == ("encoder", "/models/x:y")
+    with pytest.raises(UnknownNameError, match="valid: eflomal, encoder"):
+        parse_spec("fastalign")
+    with pytest.raises(InputError, match="no model"):
+        parse_spec("encoder:")
+
+
+def test_importing_alignment_and_eflomal_does_not_import_torch() -> None:
+    code = (
+        "import sys, xner.align, xner.cli; from xner.align import load_aligner; load_aligner('eflomal'); "
+        "print('torch' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.strip() == "False"
+
+
+@pytest.fixture()
+def texts(tmp_path: Path) -> tuple[Path, Path]:
+    src, tgt = tmp_path / "src.txt", tmp_path / "tgt.conll"
+    src.write_text("the Commission met Barroso\n\nin 1999\n", encoding="utf-8")
+    tgt.write_text(
+        "die\tO\nKommission\tB-ORG\ntraf\tO\nBarroso\tB-PER\n\nleer\tO\n\n1999\tO\n",
+        encoding="utf-8",
+    )
+    return src, tgt
+
+
+def test_align_writes_one_pharaoh_line_per_pair(texts: tuple[Path, Path], tmp_path: Path) -> None:
+    pytest.importorskip("eflomal")
+    src, tgt = texts
+    out = tmp_path / "links.txt"
+    assert main(["align", "--source", str(src), "--target", str(tgt), "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").split("\n")
+    assert len(lines) == 4 and lines[3] == ""  # three pairs, newline-terminated
+    assert "3-3" in lines[0].split() and lines[1] == ""  # Barroso-Barroso; the empty source sentence
+    assert "1-0" in lines[2].split()
+
+
+def test_align_with_an_encoder_spec_and_method(texts: tuple[Path, Path], tmp_path: Path, tiny_bert: Path) -> None:
+    src, tgt = texts
+    out = tmp_path / "links.txt"
+    argv = ["align", "--source", str(src), "--target", str(tgt), "--out", str(out), "--aligner", f"encoder:{tiny_bert}"]
+    assert main([*argv, "--method", "softmax", "--symmetrise", "gdfa"]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_align_errors_are_one_line_with_exit_2(
+    texts: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, tgt = texts
+    short = tmp_path / "short.txt"
+    short.write_text("one line\n", encoding="utf-8")
+    out = str(tmp_path / "o.txt")
+    assert main(["align", "--source", str(src), "--target", str(short), "--out", out]) == 2
+    assert "3 source sentences but 1 target sentences" in capsys.readouterr().err
+    assert main(["align", "--source", str(src), "--target", str(tgt), "--out", out, "--aligner", "giza"]) == 2
+    assert "valid: eflomal, encoder" in capsys.readouterr().err
+    assert main(["align", "--source", str(src), "--target", str(tgt), "--out", out, "--symmetrise", "x"]) == 2
+    assert "grow-diag-final-and" in capsys.readouterr().err
+    assert not Path(out).exists()

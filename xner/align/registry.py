@@ -1,0 +1,54 @@
+"""Aligner backends by name, imported only when used (the gateway and light CLI commands never import torch).
+
+A backend is named by a spec ``NAME[:MODEL]``: ``eflomal``, ``eflomal:priors.txt`` (priors from a larger corpus),
+``encoder``, ``encoder:bert-base-multilingual-cased``, ``encoder:/models/my-encoder``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from xner.align import defaults
+from xner.align.base import Aligner
+from xner.align.symmetrise import canonical
+from xner.align.vectors import METHODS
+from xner.errors import InputError, UnknownNameError
+
+BACKENDS: dict[str, str] = {
+    "eflomal": "xner.align.eflomal:EflomalAligner",
+    "encoder": "xner.align.encoder:EncoderAligner",
+}
+"""Backend name -> ``module:class``; the class has ``from_spec(model, *, method, symmetrise, **options)``."""
+
+
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    """Split ``NAME[:MODEL]``; an unknown name lists the valid ones."""
+    name, sep, model = spec.strip().partition(":")
+    if name not in BACKENDS:
+        raise UnknownNameError("aligner", name, BACKENDS, hint="a spec is NAME[:MODEL]")
+    if sep and not model:
+        raise InputError(f"aligner spec {spec!r} names no model after ':'")
+    return name, model or None
+
+
+def load_aligner(
+    spec: str | None = None,
+    *,
+    method: str | None = None,
+    symmetrise: str | None = None,
+    **options: Any,
+) -> Aligner:
+    """Build the aligner a spec names (default :data:`~xner.align.defaults.DEFAULT_ALIGNER`).
+
+    ``method`` (argmax, itermax, match, softmax) and ``symmetrise`` are checked before any model is loaded.
+    """
+    name, model = parse_spec(spec or defaults.DEFAULT_ALIGNER)
+    if method is not None and method not in METHODS:
+        raise UnknownNameError("alignment method", method, METHODS)
+    if symmetrise is not None:
+        symmetrise = canonical(symmetrise)
+    module_name, class_name = BACKENDS[name].split(":")
+    backend = getattr(importlib.import_module(module_name), class_name)
+    aligner: Aligner = backend.from_spec(model, method=method, symmetrise=symmetrise, **options)
+    return aligner

@@ -1,0 +1,84 @@
+"""``xner align``: word alignments of parallel sentences, written as Pharaoh ``i-j`` lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xner import formats
+from xner.align import defaults
+from xner.align.registry import load_aligner
+from xner.cli._progress import stderr
+from xner.cli.app import app
+from xner.errors import InputError
+
+_SNIFF_BYTES = 65536
+
+
+def input_format(path: Path, given: str | None) -> str:
+    """The format of an input: as given, else from the extension, else CoNLL if the file has a tab, else text."""
+    if given:
+        return formats.check_format(given)
+    by_extension = formats.detect_format(path, default="")
+    if by_extension:
+        return by_extension
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return "text"  # the reader reports the error with the file name
+    return "conll" if b"\t" in head else "text"
+
+
+def read_tokens(path: Path, fmt: str | None) -> list[list[str]]:
+    """Token lists of a CoNLL (tags ignored) or plain text (one sentence per line) file."""
+    chosen = input_format(path, fmt)
+    if chosen not in ("conll", "text"):
+        raise InputError(f"{path}: xner align reads conll or text, not {chosen}")
+    options = {"with_tags": False} if chosen == "conll" else {}
+    return [sentence.tokens for sentence in formats.read(path, chosen, **options)]
+
+
+@app.command("align")
+def align_command(
+    source: Annotated[Path, typer.Option(help="Source sentences: CoNLL or one tokenised sentence per line.")],
+    target: Annotated[Path, typer.Option(help="Target sentences, parallel to the source.")],
+    out: Annotated[Path, typer.Option(help="Pharaoh output, one line per pair ('-' for stdout).")],
+    aligner: Annotated[str, typer.Option(help="Backend spec NAME[:MODEL]: eflomal[:PRIORS], encoder[:MODEL].")] = (
+        defaults.DEFAULT_ALIGNER
+    ),
+    method: Annotated[
+        str | None, typer.Option(help="Encoder extraction: itermax (default) | argmax | match | softmax.")
+    ] = None,
+    symmetrise: Annotated[
+        str | None,
+        typer.Option(
+            help="majority (eflomal default) | intersection | union | grow-diag | grow-diag-final | "
+            "grow-diag-final-and | forward | reverse."
+        ),
+    ] = None,
+    source_format: Annotated[str | None, typer.Option(help="conll | text (default: extension, then content).")] = None,
+    target_format: Annotated[str | None, typer.Option(help="conll | text (default: extension, then content).")] = None,
+    save_priors: Annotated[
+        Path | None, typer.Option(help="eflomal: also write priors learnt from this corpus (for eflomal:FILE).")
+    ] = None,
+) -> None:
+    """Align the words of parallel sentences; write one Pharaoh line (i-j pairs) per sentence pair."""
+    src = read_tokens(source, source_format)
+    tgt = read_tokens(target, target_format)
+    backend = load_aligner(aligner, method=method, symmetrise=symmetrise)
+    if save_priors is not None:
+        learn = getattr(backend, "learn_priors", None)
+        if learn is None:
+            raise InputError(f"--save-priors needs the eflomal aligner, not {aligner!r}")
+        learn(src, tgt).write(save_priors)
+    alignments = backend.align(src, tgt)
+    lines = "".join(a.to_pharaoh() + "\n" for a in alignments)
+    if str(out) == "-":
+        typer.echo(lines, nl=False)
+    else:
+        with formats.atomic_text_file(out) as handle:
+            handle.write(lines)
+    stderr.print(f"aligned {len(alignments)} sentence pairs with {aligner}; wrote {out}")
