@@ -7,15 +7,16 @@ from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
-from xner.languages import normalise_language
 
 from gateway import corpus_jobs
 from gateway.plans import build_plan
 from gateway.schemas import CorpusData, ProjectionRequest
 from xner import formats
+from xner.align.registry import is_corpus_level
 from xner.corpus import Sentence
 from xner.errors import FormatError, InputError, LimitError
 from xner.formats.jsonl import sentence_record
+from xner.languages import normalise_language
 from xner.service.broker import Broker
 from xner.service.errors import PayloadTooLarge, TooManyRequests
 from xner.service.settings import Settings
@@ -163,8 +164,6 @@ def submit_projection(
                 f"queue {queue} holds {length} jobs; the limit (max_queue_length) is {settings.max_queue_length}",
                 retry_after=settings.retry_after,
             )
-
-    from gateway.aligners import is_corpus_level
 
     level = is_corpus_level(options["aligner"]) if corpus_level is None else corpus_level
     plans = [

@@ -99,7 +99,9 @@ def translate_test(
     """Tag ``targets`` (in ``lang``) through ``via``: translate, tag the translation, align, project back."""
     _, pivot_tokens = translate_sentences(translator, [t.tokens for t in targets], lang, via)
     pivot_spans = tagger.tag(pivot_tokens)
-    pivots = [Sentence(tokens=tokens, spans=list(spans)) for tokens, spans in zip(pivot_tokens, pivot_spans, strict=True)]
+    pivots = [
+        Sentence(tokens=tokens, spans=list(spans)) for tokens, spans in zip(pivot_tokens, pivot_spans, strict=True)
+    ]
     links = align_links(aligner, pivot_tokens, [t.tokens for t in targets])
     plain = [replace(t, spans=[], tags=None) for t in targets]
     return project_corpus(pivots, plain, links, method=method, options=options)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from xner.languages import FLORES200_CODES, language_name
 
 from gateway.deps import SettingsDep
 from gateway.schemas import LanguageInfo, ModelsInfo
+from xner.languages import FLORES200_CODES, language_name
 
 router = APIRouter(prefix="/v1", tags=["info"])
 

@@ -15,5 +15,7 @@ def ner_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
     tagger = backends.get("tagger", payload["tagger"])
     sentences = [list(tokens) for tokens in resolve(payload["sentences"], upstream)]
     spans = tagger.tag(sentences)
-    records = [sentence_record(Sentence(tokens=tokens, spans=list(s))) for tokens, s in zip(sentences, spans, strict=True)]
+    records = [
+        sentence_record(Sentence(tokens=tokens, spans=list(s))) for tokens, s in zip(sentences, spans, strict=True)
+    ]
     return {"records": records}

@@ -22,6 +22,16 @@ BACKENDS: dict[str, str] = {
 """Backend name -> ``module:class``; the class has ``from_spec(model, *, method, symmetrise, **options)``."""
 
 
+CORPUS_LEVEL = frozenset({"eflomal"})
+"""Backends that learn from everything they align at once: give them the whole corpus in one call (the gateway
+plans one align job per corpus for them, and one per chunk for the others)."""
+
+
+def is_corpus_level(spec: str) -> bool:
+    """Whether the backend a spec names learns from the whole batch (so chunking would change its output)."""
+    return parse_spec(spec)[0] in CORPUS_LEVEL
+
+
 def parse_spec(spec: str) -> tuple[str, str | None]:
     """Split ``NAME[:MODEL]``; an unknown name lists the valid ones."""
     name, sep, model = spec.strip().partition(":")
