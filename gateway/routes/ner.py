@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from xner.languages import normalise_language
 
 from gateway.deps import BrokerDep, OwnerDep, SettingsDep
 from gateway.schemas import NerRequest, NerResponse, NerSentence, NerSpan
 from xner.corpus import Sentence
 from xner.errors import InputError
-from xner.formats.jsonl import parse_record, sentence_record
+from xner.formats.jsonl import parse_record
+from xner.languages import normalise_language
 from xner.service.broker import Broker, Status
-from xner.service.errors import PayloadTooLarge, Timeout
+from xner.service.errors import PayloadTooLarge, Timeout, error_from_result
 from xner.service.refs import ref
 from xner.service.settings import Settings
 from xner.text import tokenize_text
@@ -44,7 +44,7 @@ def ner(lang: str, body: NerRequest, settings: SettingsDep, broker: BrokerDep, _
     if info is None or not info.status.done:
         raise Timeout(f"NER did not finish within {settings.sync_timeout} s (sync_timeout); try fewer sentences")
     if info.status != Status.FINISHED:
-        raise InputError(info.error or "NER failed")
+        raise error_from_result(broker.result(final), info.error or "NER failed")
     records = broker.result(final)[key]
     return NerResponse(
         lang=code, via=via, model=model, results=[_result(r, s) for r, s in zip(records, sentences, strict=True)]
@@ -104,21 +104,23 @@ def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence
 
 
 def _result(record: dict[str, Any], original: Sentence) -> NerSentence:
-    sentence = parse_record({**record, "text": original.text} if original.text else record, source="ner", line=1)
-    spans = []
-    for span in sentence.char_spans() if original.text else sentence.spans:
-        spans.append(
+    """The spans of a result record on the original sentence (with code-point offsets when text was given)."""
+    spans = parse_record(record, source="ner", line=1).spans
+    offsets, text = original.offsets, original.text
+    return NerSentence(
+        tokens=original.tokens,
+        spans=[
             NerSpan(
                 start=span.start,
                 end=span.end,
                 label=span.label,
                 score=span.score,
-                char_start=span.char_start if original.text else None,
-                char_end=span.char_end if original.text else None,
-                text=" ".join(sentence.tokens[span.start : span.end]),
+                char_start=offsets[span.start][0] if offsets else None,
+                char_end=offsets[span.end - 1][1] if offsets else None,
+                text=text[offsets[span.start][0] : offsets[span.end - 1][1]]
+                if text is not None and offsets
+                else " ".join(original.tokens[span.start : span.end]),
             )
-        )
-    return NerSentence(tokens=sentence.tokens, spans=spans)
-
-
-__all__ = ["router", "sentence_record"]
+            for span in spans
+        ],
+    )

@@ -163,7 +163,12 @@ class EmbeddedBroker:
                 self._finish(job, Status.FAILED, error=f"dependency {parent_id} does not exist")
                 return
             if parent.status in (Status.FAILED, Status.CANCELED):
-                self._finish(job, Status.FAILED, error=f"dependency {parent_id} {parent.status}: {parent.error}")
+                self._finish(
+                    job,
+                    Status.FAILED,
+                    result=steps.dependency_failed(parent_id, parent.result) if parent.result is not None else None,
+                    error=f"dependency {parent_id} {parent.status}: {parent.error}",
+                )
                 return
         if all(p is not None and p.status == Status.FINISHED for p in parents):
             self._ready.setdefault(job.queue, deque()).append(job.id)

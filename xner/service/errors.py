@@ -120,3 +120,27 @@ def headers_of(error: XnerError) -> dict[str, str]:
     if isinstance(error, Unauthorized):
         return {"WWW-Authenticate": "Bearer"}
     return {}
+
+
+def error_from_result(result: Any, fallback: str) -> XnerError:
+    """Rebuild the typed error a step reported (``{"error": {"type", "message", "details"}}``), so the API
+    answers with the status of the original error; anything else is a :class:`BackendError` with ``fallback``."""
+    if isinstance(result, dict) and isinstance(result.get("error"), dict):
+        error = result["error"]
+        by_type = {cls.type_name: cls for cls in _all_error_classes()}
+        cls = by_type.get(str(error.get("type")), InputError)
+        message = str(error.get("message") or fallback)
+        instance = cls.__new__(cls)
+        XnerError.__init__(instance, message, details=error.get("details"))
+        return instance
+    return BackendError(fallback)
+
+
+def _all_error_classes() -> list[type[XnerError]]:
+    found: list[type[XnerError]] = []
+    pending: list[type[XnerError]] = [XnerError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found

@@ -14,9 +14,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from xner.errors import InputError
 from xner.service.broker import Broker, Status
-from xner.service.errors import NotFound
+from xner.service.errors import NotFound, error_from_result
 from xner.service.settings import Settings
 
 
@@ -65,7 +64,7 @@ def service_router(
         if size <= settings.sync_max_sentences:
             info = broker.wait(job_id, settings.sync_timeout)
             if info is not None and info.status == Status.FAILED:
-                raise InputError(info.error or f"{service} failed", details={"job_id": job_id})
+                raise error_from_result(broker.result(job_id), info.error or f"{service} job {job_id} failed")
             if info is not None and info.status == Status.FINISHED:
                 return _job_view(broker, service, job_id)
         response.status_code = 202

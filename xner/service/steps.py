@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from xner.errors import InputError, UnknownNameError
+from xner.errors import BackendUnavailable, InputError, UnknownNameError
 from xner.service.broker import step_error
 from xner.service.errors import error_body
 
@@ -37,16 +37,17 @@ def resolve(step: str) -> StepFunction:
 
 
 def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
-    """Run a step. Bad input becomes an ``{"error": ...}`` result (no retry); other errors propagate."""
+    """Run a step. Bad input and a missing backend become an ``{"error": ...}`` result (the job fails at once,
+    keeping the reason); other errors propagate, so the broker retries them with backoff."""
     upstream_ids = payload.get("upstream", [])
     for index, result in enumerate(upstream):
         reason = step_error(result)
         if reason is not None:  # an upstream step reported bad input: fail with its reason, without retries
             parent = upstream_ids[index] if index < len(upstream_ids) else f"#{index}"
-            return error_body("dependency_failed", f"dependency {parent} failed: {reason}")
+            return dependency_failed(parent, result)
     try:
         return resolve(step)(payload, upstream)
-    except InputError as exc:
+    except (InputError, BackendUnavailable) as exc:  # permanent: retrying cannot help
         return error_body(exc.type_name, exc.message, exc.details)
 
 
@@ -62,3 +63,10 @@ def run_step(step: str, payload: dict[str, Any]) -> Any:
         for job_id in payload.get("upstream", []):
             upstream.append(Job.fetch(job_id, connection=job.connection, serializer=JSONSerializer).return_value())
     return execute(step, payload, upstream)
+
+
+def dependency_failed(parent: str, parent_result: Any) -> dict[str, Any]:
+    """The error result of a job whose dependency ``parent`` failed: the parent's error type, with its reason."""
+    error = parent_result.get("error", {}) if isinstance(parent_result, dict) else {}
+    reason = step_error(parent_result) or "failed"
+    return error_body(str(error.get("type", "backend_error")), f"dependency {parent} failed: {reason}")
