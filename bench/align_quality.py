@@ -135,7 +135,13 @@ def main(argv: list[str] | None = None) -> int:
             cells.append(f"{statistics.mean(scores):.1f}{spread}")
             if len(outputs) > 1:
                 differ = sum(len({tuple(o[k].links) for o in outputs}) > 1 for k in range(len(src)))
-                notes.append(f"{lang}: F1 {', '.join(f'{x:.1f}' for x in scores)}; {differ}/{len(src)} pairs differ")
+                first = {(k, link) for k in range(len(src)) for link in outputs[0][k].links}
+                second = {(k, link) for k in range(len(src)) for link in outputs[1][k].links}
+                agree = 100.0 * len(first & second) / max(1, len(first | second))
+                notes.append(
+                    f"{lang}: F1 {', '.join(f'{x:.1f}' for x in scores)}; {differ}/{len(src)} pairs differ somewhere; "
+                    f"links shared by repeats 1 and 2: {agree:.1f}%"
+                )
         print(f"{name:52s}" + "".join(f"{c:>12s}" for c in cells) + f"{seconds / len(args.langs) / args.repeat:9.1f}")
         for note in notes:
             print(f"    repeats: {note}")
