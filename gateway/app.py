@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
 
 from gateway.routes import info, ner, projections
+from gateway.schemas import ProjectionRequest
 from xner.service.app import Readiness, create_app
 from xner.service.broker import Broker
 from xner.service.defaults import QUEUES
@@ -23,13 +28,40 @@ Python code points. With `XNER_API_KEYS` set, send `Authorization: Bearer <key>`
 """
 
 
-def create_gateway(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    return create_app(
+def create_gateway(
+    settings: Settings,
+    broker: Broker,
+    readiness: Readiness | None = None,
+    extra_routers: Sequence[APIRouter] = (),
+) -> FastAPI:
+    """The gateway app; ``extra_routers`` adds the service APIs (the all-in-one server)."""
+    app = create_app(
         readiness=readiness,
         service="gateway",
         settings=settings,
         broker=broker,
-        routers=[projections.router, ner.router, info.router],
+        routers=[projections.router, ner.router, info.router, *extra_routers],
         queues=QUEUES,
         description=DESCRIPTION,
     )
+    _document_models(app, [ProjectionRequest])
+    return app
+
+
+def _document_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
+    """Add models that routes parse by hand (JSON or multipart) to the OpenAPI components."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in models:
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(model_schema.pop("$defs", {}))
+            components[model.__name__] = model_schema
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

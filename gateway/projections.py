@@ -37,11 +37,10 @@ async def parse_request(request: Request) -> ProjectionRequest:
             raise FormatError(f"the body is not valid JSON ({exc})", source="request") from None
         return ProjectionRequest.model_validate(body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise InputError(
-            f"{field}: {first['msg']}" if field else first["msg"], details=exc.errors(include_url=False)
-        ) from None
+        problems = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        first = problems[0]
+        message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        raise InputError(message, details=problems) from None
 
 
 async def _from_multipart(request: Request) -> ProjectionRequest:

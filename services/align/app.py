@@ -33,8 +33,11 @@ def to_payload(body: AlignRequest, settings: Settings) -> tuple[dict[str, Any], 
     return {"src": body.src, "tgt": body.tgt, "aligner": body.aligner or settings.aligner}, len(body.src)
 
 
+ROUTER = service_router("align", AlignRequest, to_payload, summary="Word-align sentence pairs (Pharaoh pairs).")
+"""The routes of this service (also mounted by the all-in-one server)."""
+
+
 def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    router = service_router("align", AlignRequest, to_payload, summary="Word-align sentence pairs (Pharaoh pairs).")
     return create_app(
-        service="align", settings=settings, broker=broker, routers=[router], queues=["align"], readiness=readiness
+        service="align", settings=settings, broker=broker, routers=[ROUTER], queues=["align"], readiness=readiness
     )

@@ -25,8 +25,11 @@ def to_payload(body: NerServiceRequest, settings: Settings) -> tuple[dict[str, A
     return {"sentences": body.sentences, "tagger": body.tagger or settings.tagger}, len(body.sentences)
 
 
+ROUTER = service_router("ner", NerServiceRequest, to_payload, summary="Tag tokenised sentences.")
+"""The routes of this service (also mounted by the all-in-one server)."""
+
+
 def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    router = service_router("ner", NerServiceRequest, to_payload, summary="Tag tokenised sentences.")
     return create_app(
-        service="ner", settings=settings, broker=broker, routers=[router], queues=["ner"], readiness=readiness
+        service="ner", settings=settings, broker=broker, routers=[ROUTER], queues=["ner"], readiness=readiness
     )

@@ -47,8 +47,11 @@ def to_payload(body: ProjectRequest, settings: Settings) -> tuple[dict[str, Any]
     return payload, len(body.sources)
 
 
+ROUTER = service_router("project", ProjectRequest, to_payload, summary="Project entity spans through alignments.")
+"""The routes of this service (also mounted by the all-in-one server)."""
+
+
 def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    router = service_router("project", ProjectRequest, to_payload, summary="Project entity spans through alignments.")
     return create_app(
-        service="project", settings=settings, broker=broker, routers=[router], queues=["project"], readiness=readiness
+        service="project", settings=settings, broker=broker, routers=[ROUTER], queues=["project"], readiness=readiness
     )

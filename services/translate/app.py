@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from xner.languages import normalise_language
 
+from xner.languages import normalise_language
 from xner.service.app import Readiness, create_app
 from xner.service.broker import Broker
 from xner.service.routes import service_router
@@ -47,13 +47,16 @@ def to_payload(body: TranslateRequest, settings: Settings) -> tuple[dict[str, An
     return payload, len(body.texts or body.sentences or [])
 
 
+ROUTER = service_router("translate", TranslateRequest, to_payload, summary="Translate sentences.")
+"""The routes of this service (also mounted by the all-in-one server)."""
+
+
 def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    router = service_router("translate", TranslateRequest, to_payload, summary="Translate sentences.")
     return create_app(
         service="translate",
         settings=settings,
         broker=broker,
-        routers=[router],
+        routers=[ROUTER],
         queues=["translate"],
         readiness=readiness,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -23,14 +23,12 @@ from xner.service.settings import Settings, get_settings
 
 log = logging.getLogger("xner.serve")
 
-SERVICE_APPS = {name: f"services.{name}.app:create" for name in QUEUES}
-"""Service name -> factory ``create(settings, broker, readiness)`` of its API."""
+SERVICE_MODULES = {name: f"services.{name}.app" for name in QUEUES}
+"""Service name -> module with ``create(settings, broker, readiness)`` and ``ROUTER``."""
 
 
-def _factory(target: str) -> Callable[..., FastAPI]:
-    module, _, name = target.partition(":")
-    factory: Callable[..., FastAPI] = getattr(importlib.import_module(module), name)
-    return factory
+def _service(name: str) -> Any:
+    return importlib.import_module(SERVICE_MODULES[name])
 
 
 def _preload_in_background(services: list[str], settings: Settings) -> Readiness:
@@ -63,11 +61,8 @@ def build_app(service: str, settings: Settings | None = None, broker: Broker | N
         return create_gateway(settings, broker)
     if service == "all":
         readiness = _preload_in_background(list(QUEUES), settings) if settings.embedded else None
-        app = create_gateway(settings, broker, readiness=readiness)
-        for name in QUEUES:
-            for route in _factory(SERVICE_APPS[name])(settings, broker).router.routes:
-                if getattr(route, "path", "").startswith(f"/v1/{name}"):
-                    app.router.routes.append(route)
-        return app
+        routers = [_service(name).ROUTER for name in QUEUES]
+        return create_gateway(settings, broker, readiness=readiness, extra_routers=routers)
     readiness = _preload_in_background([service], settings) if settings.embedded else _workers_ready(broker, service)
-    return _factory(SERVICE_APPS[service])(settings, broker, readiness)
+    app: FastAPI = _service(service).create(settings, broker, readiness)
+    return app
