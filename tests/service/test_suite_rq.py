@@ -130,7 +130,9 @@ def test_service_api_answers_small_requests_synchronously(suite):
     while translate.get("/ready").status_code != 200 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert translate.get("/ready").json()["checks"]["translate workers"] is True
-    response = translate.post("/v1/translate", json={"texts": ["Kofi Annan spoke ."], "src_lang": "en", "tgt_lang": "de"})
+    response = translate.post(
+        "/v1/translate", json={"texts": ["Kofi Annan spoke ."], "src_lang": "en", "tgt_lang": "de"}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "finished"

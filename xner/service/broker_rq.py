@@ -19,6 +19,7 @@ from rq import Queue, Retry, Worker
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Dependency, Job, JobStatus
+from rq.results import Result
 from rq.serializers import JSONSerializer
 
 from xner.service.broker import JobInfo, Status, step_error
@@ -30,8 +31,8 @@ RUN_STEP = "xner.service.steps.run_step"
 RECORD_PREFIX = "xner:record:"
 """Redis key prefix of the gateway's records."""
 
-WAIT_POLL_SECONDS = 0.05
-"""Polling interval of :meth:`RQBroker.wait`."""
+WAIT_BLOCK_SECONDS = 0.5
+"""Longest a :meth:`RQBroker.wait` blocks on the result stream before re-checking the job's state."""
 
 _STATUS = {
     JobStatus.CREATED: Status.QUEUED,
@@ -134,12 +135,20 @@ class RQBroker:
         return job.return_value() if job is not None else None
 
     def wait(self, job_id: str, timeout: float) -> JobInfo | None:
+        """Block on the job's result stream (RQ writes one entry per attempt), re-checking the state at least
+        every :data:`WAIT_BLOCK_SECONDS` (a dependency may fail, or the job be canceled, without an entry)."""
         deadline = time.monotonic() + timeout
+        key: str = Result.get_key(job_id)  # type: ignore[no-untyped-call]
+        last: Any = "0-0"
         while True:
             info = self.info(job_id)
-            if info is None or info.status.done or time.monotonic() >= deadline:
+            remaining = deadline - time.monotonic()
+            if info is None or info.status.done or remaining <= 0:
                 return info
-            time.sleep(WAIT_POLL_SECONDS)
+            block_ms = max(1, int(min(remaining, WAIT_BLOCK_SECONDS) * 1000))
+            response: Any = self.redis.xread({key: last}, block=block_ms)
+            if response:
+                last = response[0][1][-1][0]  # [(stream, [(entry id, fields), ...])]: continue after the newest
 
     def cancel(self, job_id: str) -> None:
         job = self._fetch(job_id)
