@@ -18,12 +18,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def test_evaluate_json_matches_seqeval_on_the_shipped_sample(capsys):
     assert (
-        main(["evaluate", "--pred", str(EXAMPLES / "pred.conll"), "--gold", str(EXAMPLES / "gold.conll"), "--json"])
+        main(["evaluate", "--pred", str(EXAMPLES / "en.pred.conll"), "--gold", str(EXAMPLES / "en.conll"), "--json"])
         == 0
     )
     report = json.loads(capsys.readouterr().out)
-    gold = [s.tags for s in formats.read(EXAMPLES / "gold.conll")]
-    pred = [s.tags for s in formats.read(EXAMPLES / "pred.conll")]
+    gold = [s.tags for s in formats.read(EXAMPLES / "en.conll")]
+    pred = [s.tags for s in formats.read(EXAMPLES / "en.pred.conll")]
     expected = classification_report(gold, pred, output_dict=True)
     assert report["overall"]["f1"] == pytest.approx(expected["micro avg"]["f1-score"], abs=1e-9)
     assert report["overall"]["support"] == expected["micro avg"]["support"]
@@ -33,24 +33,24 @@ def test_evaluate_json_matches_seqeval_on_the_shipped_sample(capsys):
 
 
 def test_evaluate_prints_a_table(capsys):
-    assert main(["evaluate", "--pred", str(EXAMPLES / "pred.conll"), "--gold", str(EXAMPLES / "gold.conll")]) == 0
+    assert main(["evaluate", "--pred", str(EXAMPLES / "en.pred.conll"), "--gold", str(EXAMPLES / "en.conll")]) == 0
     out = capsys.readouterr().out
     assert "overall" in out and "PER" in out and "0.8000" in out
 
 
 def test_convert_between_all_formats_round_trips(tmp_path, capsys):
     jsonl, tasks, conll = tmp_path / "a.jsonl", tmp_path / "b.json", tmp_path / "c.conll"
-    assert main(["convert", str(EXAMPLES / "gold.conll"), str(jsonl)]) == 0
+    assert main(["convert", str(EXAMPLES / "en.conll"), str(jsonl)]) == 0
     assert main(["convert", str(jsonl), str(tasks)]) == 0
     assert main(["convert", str(tasks), str(conll), "--ls-from", "predictions"]) == 0
-    assert conll.read_text(encoding="utf-8") == (EXAMPLES / "gold.conll").read_text(encoding="utf-8")
+    assert conll.read_text(encoding="utf-8") == (EXAMPLES / "en.conll").read_text(encoding="utf-8")
     assert "wrote 10 sentences" in capsys.readouterr().err
 
 
 def test_errors_are_one_line_with_nonzero_exit(tmp_path, capsys):
     bad = tmp_path / "bad.conll"
     bad.write_text("Paris\tB-\n", encoding="utf-8")
-    assert main(["evaluate", "--pred", str(bad), "--gold", str(EXAMPLES / "gold.conll")]) == 2
+    assert main(["evaluate", "--pred", str(bad), "--gold", str(EXAMPLES / "en.conll")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "line 1" in err and "no entity type" in err and "Traceback" not in err
 
@@ -58,12 +58,12 @@ def test_errors_are_one_line_with_nonzero_exit(tmp_path, capsys):
 def test_mismatched_files_are_an_error_not_a_score(tmp_path, capsys):
     short = tmp_path / "short.conll"
     short.write_text("Angela\tB-PER\n", encoding="utf-8")
-    assert main(["evaluate", "--pred", str(short), "--gold", str(EXAMPLES / "gold.conll")]) == 2
+    assert main(["evaluate", "--pred", str(short), "--gold", str(EXAMPLES / "en.conll")]) == 2
     assert "sentence 1" in capsys.readouterr().err
 
 
 def test_unknown_format_lists_valid_ones(tmp_path, capsys):
-    assert main(["convert", str(EXAMPLES / "gold.conll"), str(tmp_path / "x.out"), "--to", "xml"]) == 2
+    assert main(["convert", str(EXAMPLES / "en.conll"), str(tmp_path / "x.out"), "--to", "xml"]) == 2
     assert "valid: conll, jsonl, labelstudio, text" in capsys.readouterr().err
 
 
