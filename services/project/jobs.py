@@ -8,7 +8,6 @@ from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.formats.jsonl import parse_record, sentence_record
 from xner.project import CandidateOptions, project_corpus
-from xner.project.backends import TaggerAdapter
 from xner.service import backends
 from xner.service.refs import resolve
 
@@ -34,7 +33,7 @@ def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]
     options = CandidateOptions(candidates=payload.get("candidates", "ngram"), matching=payload.get("matching", "exact"))
     tagger = None
     if method == "candidates" and options.candidates in ("ner", "both"):
-        tagger = TaggerAdapter.from_tagger(backends.get("tagger", payload["tagger"]))
+        tagger = backends.get("tagger", payload["tagger"])
     result = project_corpus(sources, targets, links, method=method, options=options, tagger=tagger)
     records = []
     for k, sentence in enumerate(result.sentences):

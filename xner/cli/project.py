@@ -15,15 +15,31 @@ from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
 from xner.languages import normalise_language
 from xner.project import CandidateOptions, ProjectionResult, project_corpus, read_pharaoh
-from xner.project.backends import TaggerAdapter, align_with
 from xner.project.links import Link
 from xner.project.multisource import project_multisource
+from xner.project.protocols import SpanTagger
 from xner.project.status import Counts, Status
 
 
 def _read(path: Path, fmt: str | None) -> list[Sentence]:
     """Sentences of ``path``: CoNLL (tags kept for sources, ignored for targets) or text by extension."""
     return list(formats.read(path, formats.check_format(fmt or formats.detect_format(path, default="conll"))))
+
+
+def _tagger(spec: str) -> SpanTagger:
+    """The tagger proposing NER candidates (imported only when asked for)."""
+    from xner.ner import load_tagger
+
+    tagger: SpanTagger = load_tagger(spec)
+    return tagger
+
+
+def _align(spec: str, src: list[list[str]], tgt: list[list[str]]) -> list[list[Link]]:
+    """Align with the backend ``spec`` names (imported only when no --alignments are given)."""
+    from xner.align import load_aligner
+    from xner.pipeline import align_links
+
+    return align_links(load_aligner(spec), src, tgt)
 
 
 def _links(path: Path, n_pairs: int) -> list[list[Link]]:
@@ -70,7 +86,7 @@ def project_command(
     translation into each --tgt-lang (translate mode), and write OUT."""
     sources = [_read(path, source_format) for path in source]
     options = CandidateOptions(candidates=candidates, matching=matching)
-    adapter = TaggerAdapter(tagger) if method == "candidates" and candidates in ("ner", "both") and tagger else None
+    adapter = _tagger(tagger) if method == "candidates" and candidates in ("ner", "both") and tagger else None
     if target is None:
         if not src_lang or not tgt_lang:
             raise InputError("give --target (parallel mode), or --src-lang and --tgt-lang (translate mode)")
@@ -94,7 +110,7 @@ def project_command(
     if alignments:
         links = [_links(path, len(targets)) for path in alignments]
     else:
-        links = [align_with(aligner, [s.tokens for s in corpus], [t.tokens for t in targets]) for corpus in sources]
+        links = [_align(aligner, [s.tokens for s in corpus], [t.tokens for t in targets]) for corpus in sources]
     if len(sources) == 1:
         result = project_corpus(sources[0], targets, links[0], method=method, options=options, tagger=adapter)
     else:
@@ -114,7 +130,7 @@ def _translate_mode(
     aligner: str,
     method: str,
     options: CandidateOptions,
-    tagger: TaggerAdapter | None,
+    tagger: SpanTagger | None,
 ) -> ProjectionResult:
     from xner.align import load_aligner
     from xner.pipeline import translate_train

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from xner.errors import FormatError, InputError, MismatchError
+from xner.align.base import Alignment
+from xner.errors import InputError, MismatchError
 
 Link = tuple[int, int]
 Links = Sequence[Link]
@@ -32,14 +33,8 @@ def check_links(links: Iterable[Link], n_src: int | None, n_tgt: int, *, where: 
 
 
 def parse_pharaoh(line: str, *, source: str = "<links>", line_number: int | None = None) -> list[Link]:
-    """Parse one Pharaoh line (``0-0 1-2 3-1``; blank = no links) into ``(i, j)`` pairs."""
-    links: list[Link] = []
-    for item in line.split():
-        left, sep, right = item.partition("-")
-        if not sep or not left.isdigit() or not right.isdigit():
-            raise FormatError(f"bad alignment link {item!r} (expected i-j)", source=source, line=line_number)
-        links.append((int(left), int(right)))
-    return links
+    """Parse one Pharaoh line (``0-0 1-2 3-1``; blank = no links) into sorted, unique ``(i, j)`` pairs."""
+    return list(Alignment.from_pharaoh(line, source=source, line_number=line_number).links)
 
 
 def read_pharaoh(path: str | Path) -> Iterator[list[Link]]:
@@ -52,7 +47,7 @@ def read_pharaoh(path: str | Path) -> Iterator[list[Link]]:
 
 def format_pharaoh(links: Iterable[Link]) -> str:
     """One Pharaoh line (no newline) for ``links``, sorted."""
-    return " ".join(f"{i}-{j}" for i, j in sorted(set(links)))
+    return Alignment.from_links(links).to_pharaoh()
 
 
 def check_counts(n_sources: int, n_targets: int, n_alignments: int | None = None) -> None:

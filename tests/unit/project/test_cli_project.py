@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -85,13 +84,3 @@ def test_bad_alignment_is_a_one_line_input_error(
     files["links"].write_text("0-0\n", encoding="utf-8")
     assert main([*args, "--alignments", str(files["links"]), "--out", str(tmp_path / "o.conll")]) == 2
     assert "1 alignment lines for 2 sentence pairs" in capsys.readouterr().err
-
-
-def test_missing_aligner_package_is_named(
-    files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setitem(sys.modules, "xner.align", None)  # importing it now fails, as when it is absent
-    args = ["project", "--source", str(files["source"]), "--target", str(files["target"])]
-    assert main([*args, "--out", str(tmp_path / "o.conll")]) == 1
-    err = capsys.readouterr().err
-    assert "needs the xner.align package" in err and "--alignments" in err

@@ -11,7 +11,7 @@ from xner.project.links import check_counts, check_links, format_pharaoh, parse_
 
 
 def test_parse_and_format_round_trip(tmp_path: Path) -> None:
-    assert parse_pharaoh("0-0 2-1  1-3\n") == [(0, 0), (2, 1), (1, 3)]
+    assert parse_pharaoh("0-0 2-1  1-3 2-1\n") == [(0, 0), (1, 3), (2, 1)]
     assert parse_pharaoh("\n") == []
     assert format_pharaoh([(2, 1), (0, 0), (2, 1)]) == "0-0 2-1"
     path = tmp_path / "links"
@@ -22,7 +22,7 @@ def test_parse_and_format_round_trip(tmp_path: Path) -> None:
 def test_bad_link_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "links"
     path.write_text("0-0\n1:2\n", encoding="utf-8")
-    with pytest.raises(FormatError, match=r"links:line 2: bad alignment link '1:2'"):
+    with pytest.raises(FormatError, match=r"links:line 2: not a Pharaoh link: '1:2'"):
         list(read_pharaoh(path))
     with pytest.raises(FormatError):
         parse_pharaoh("0--1")
