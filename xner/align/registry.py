@@ -6,19 +6,23 @@ A backend is named by a spec ``NAME[:MODEL]``: ``eflomal``, ``eflomal:priors.txt
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from xner.align import defaults
 from xner.align.base import Aligner
 from xner.align.symmetrise import canonical
 from xner.align.vectors import METHODS
-from xner.errors import InputError, UnknownNameError
+from xner.errors import UnknownNameError
+from xner.registry import LazyRegistry
+from xner.registry import parse_spec as spec_of
 
-BACKENDS: dict[str, str] = {
-    "eflomal": "xner.align.eflomal:EflomalAligner",
-    "encoder": "xner.align.encoder:EncoderAligner",
-}
+BACKENDS = LazyRegistry(
+    "aligner",
+    {
+        "eflomal": "xner.align.eflomal:EflomalAligner",
+        "encoder": "xner.align.encoder:EncoderAligner",
+    },
+)
 """Backend name -> ``module:class``; the class has ``from_spec(model, *, method, symmetrise, **options)``."""
 
 
@@ -34,12 +38,8 @@ def is_corpus_level(spec: str) -> bool:
 
 def parse_spec(spec: str) -> tuple[str, str | None]:
     """Split ``NAME[:MODEL]``; an unknown name lists the valid ones."""
-    name, sep, model = spec.strip().partition(":")
-    if name not in BACKENDS:
-        raise UnknownNameError("aligner", name, BACKENDS, hint="a spec is NAME[:MODEL]")
-    if sep and not model:
-        raise InputError(f"aligner spec {spec!r} names no model after ':'")
-    return name, model or None
+    parsed = spec_of(spec)
+    return BACKENDS.canonical(parsed.name), parsed.model
 
 
 def load_aligner(
@@ -58,7 +58,6 @@ def load_aligner(
         raise UnknownNameError("alignment method", method, METHODS)
     if symmetrise is not None:
         symmetrise = canonical(symmetrise)
-    module_name, class_name = BACKENDS[name].split(":")
-    backend = getattr(importlib.import_module(module_name), class_name)
+    backend = BACKENDS.load(name)
     aligner: Aligner = backend.from_spec(model, method=method, symmetrise=symmetrise, **options)
     return aligner

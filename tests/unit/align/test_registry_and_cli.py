@@ -21,7 +21,7 @@ def test_specs() -> None:
     assert parse_spec("encoder:/models/x:y") == ("encoder", "/models/x:y")
     with pytest.raises(UnknownNameError, match="valid: eflomal, encoder"):
         parse_spec("fastalign")
-    with pytest.raises(InputError, match="no model"):
+    with pytest.raises(InputError, match="empty model"):
         parse_spec("encoder:")
 
 
