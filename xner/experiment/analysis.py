@@ -12,16 +12,21 @@ For every series (a data set's pipeline / method / aligner across target languag
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 from scipy import stats
 
 from xner.experiment import defaults
 from xner.experiment.results import Row
+
+RHO_TOLERANCE = 1e-12
+"""Permutations whose |rho| is within this of the observed one count as at least as extreme."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,20 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def exact_spearman_p(distances: Sequence[float], f1: Sequence[float]) -> float:
+    """Two-sided p-value of Spearman's rho by enumerating every permutation (exact; for small samples, where
+    scipy's t approximation says p = 0 for a perfect rank correlation)."""
+    observed = abs(float(stats.spearmanr(distances, f1).statistic))
+    ranks = stats.rankdata(f1)
+    x = stats.rankdata(distances)
+    count = total = 0
+    for permutation in itertools.permutations(ranks):
+        total += 1
+        rho = abs(float(np.corrcoef(x, permutation)[0, 1]))
+        count += rho >= observed - RHO_TOLERANCE
+    return count / total
+
+
 def correlate(distances: Sequence[float], f1: Sequence[float]) -> Correlation | None:
     """Correlation and fitted line, or ``None`` with too few points or no spread in either variable."""
     n = len(distances)
@@ -65,13 +84,14 @@ def correlate(distances: Sequence[float], f1: Sequence[float]) -> Correlation | 
         return None
     pearson = stats.pearsonr(distances, f1)
     spearman = stats.spearmanr(distances, f1)
+    spearman_p = exact_spearman_p(distances, f1) if n <= defaults.EXACT_SPEARMAN_MAX_N else float(spearman.pvalue)
     line = stats.linregress(distances, f1)
     return Correlation(
         n=n,
         pearson_r=_finite(float(pearson.statistic)),
         pearson_p=_finite(float(pearson.pvalue)),
         spearman_rho=_finite(float(spearman.statistic)),
-        spearman_p=_finite(float(spearman.pvalue)),
+        spearman_p=_finite(spearman_p),
         slope=float(line.slope),
         intercept=float(line.intercept),
     )

@@ -37,3 +37,6 @@ PNG_DPI = 120
 
 MIN_POINTS_FOR_CORRELATION = 3
 """Fewer languages than this give no correlation (reported as missing)."""
+
+EXACT_SPEARMAN_MAX_N = 8
+"""Up to this many languages, Spearman's p-value is computed exactly over all permutations (8! = 40320)."""

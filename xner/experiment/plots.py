@@ -18,11 +18,17 @@ from xner.experiment import defaults
 from xner.experiment.analysis import SeriesSummary, best_per_pipeline
 from xner.experiment.results import Row
 
-FIGURE_SIZE = (9.0, 5.0)
+FIGURE_SIZE = (9.0, 6.0)
 """Width and height of each figure, inches."""
 
 BAR_GROUP_WIDTH = 0.8
 """Share of a language's slot the bars of its group fill."""
+
+LEGEND_COLUMNS = 2
+"""Columns of the legend, drawn below the axes so it never hides a bar or a point."""
+
+X_MARGIN = 1.1
+"""The distance axis runs from 0 to this times the largest distance (or the threshold)."""
 
 
 def _safe(name: str) -> str:
@@ -125,7 +131,7 @@ def plot_dataset(
     axes.set_ylabel("F1 (×100)")
     axes.set_ylim(0, 100)
     axes.set_title(f"{dataset}: F1 per target language, best configuration of each pipeline")
-    axes.legend(fontsize="small", loc="upper right")
+    axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=LEGEND_COLUMNS)
     axes.grid(axis="y", alpha=0.3)
     written = [_save(figure, out_dir / f"f1-by-language_{_safe(dataset)}.png")]
 
@@ -136,7 +142,9 @@ def plot_dataset(
     axes.set_ylabel("F1 (×100)")
     axes.set_ylim(0, 100)
     axes.set_title(f"{dataset}: F1 vs typological distance, best configuration of each pipeline")
-    axes.legend(fontsize="small", loc="best")
+    known = [d for d in distance.values() if d is not None]
+    axes.set_xlim(0, max([*known, threshold]) * X_MARGIN)
+    axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=LEGEND_COLUMNS)
     axes.grid(alpha=0.3)
     written.append(_save(figure, out_dir / f"f1-vs-distance_{_safe(dataset)}.png"))
     return written

@@ -110,6 +110,17 @@ def answer(summaries: Sequence[SeriesSummary], threshold: float) -> list[str]:
     return lines or ["- no scored configuration has a distance for its targets."]
 
 
+def failures(rows: Sequence[Row]) -> list[str]:
+    """One line per data set, language, pipeline and reason, naming the configurations it hit."""
+    grouped: dict[tuple[str, str, str, str], list[str]] = {}
+    for row in rows:
+        grouped.setdefault((row.dataset, row.lang, row.pipeline, row.note), []).append(row.series)
+    lines = []
+    for (dataset, lang, pipeline, note), series in grouped.items():
+        lines.append(f"- {dataset} {lang} {pipeline} ({len(series)} configuration{'s' * (len(series) > 1)}): {note}")
+    return lines
+
+
 def write_markdown(
     path: Path, config: ExperimentConfig, rows: Sequence[Row], summaries: Sequence[SeriesSummary], distance_origin: str
 ) -> None:
@@ -138,7 +149,7 @@ def write_markdown(
     ]
     if failed:
         lines += ["", "## Cells without scores", ""]
-        lines += [f"- {row.dataset} {row.lang} {row.series}: {row.note}" for row in failed]
+        lines += failures(failed)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
