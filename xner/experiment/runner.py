@@ -28,6 +28,7 @@ SUMMARY_JSON = "summary.json"
 class ExperimentRun:
     """What a run produced: rows, summaries, files written, and how the cache did."""
 
+    config: ExperimentConfig
     rows: list[Row]
     summaries: list[SeriesSummary]
     files: list[Path] = field(default_factory=list)
@@ -77,4 +78,4 @@ def run_experiment(
     write_summary(files[2], config, summaries, {"distance_table": origin, "cells": len(rows)})
     for dataset in config.datasets:
         files += plot_dataset(rows, summaries, dataset.name, out, config.distance, config.related_threshold)
-    return ExperimentRun(rows, summaries, files, cache.hits, cache.misses)
+    return ExperimentRun(config, rows, summaries, files, cache.hits, cache.misses)
