@@ -27,6 +27,12 @@ BAR_GROUP_WIDTH = 0.8
 LEGEND_COLUMNS = 2
 """Columns of the legend, drawn below the axes so it never hides a bar or a point."""
 
+MARKERS = ("o", "s", "^", "D", "v", "P")
+"""Point shapes of the series in the distance plot, so coinciding points of two series stay visible."""
+
+MARKER_SIZE = 60
+"""Area of a point in the distance plot."""
+
 X_MARGIN = 1.1
 """The distance axis runs from 0 to this times the largest distance (or the threshold)."""
 
@@ -72,7 +78,7 @@ def _bars(
 
 
 def _scatter(axes: Any, chosen: Sequence[SeriesSummary], by_series: dict[str, dict[str, Row]]) -> None:
-    for summary in chosen:
+    for index, summary in enumerate(chosen):
         points = [
             (r.lang, r.distance, 100 * r.f1)
             for r in by_series[summary.series].values()
@@ -81,7 +87,8 @@ def _scatter(axes: Any, chosen: Sequence[SeriesSummary], by_series: dict[str, di
         if not points:
             continue
         xs, ys = [p[1] for p in points], [p[2] for p in points]
-        dots = axes.scatter(xs, ys, label=summary.series)
+        marker = MARKERS[index % len(MARKERS)]
+        dots = axes.scatter(xs, ys, label=summary.series, marker=marker, s=MARKER_SIZE, alpha=0.8)
         for lang, x, y in points:
             axes.annotate(lang, (x, y), textcoords="offset points", xytext=(4, 3), fontsize="x-small")
         fit = summary.correlation
