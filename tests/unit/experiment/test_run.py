@@ -175,3 +175,28 @@ def test_a_failing_step_is_noted_and_the_grid_goes_on(tmp_path: Path) -> None:
     notes = {(r.lang, r.pipeline): r.note for r in result.rows}
     assert notes[("de", "translate-test")] == "" and "no data for language 'ibo'" in notes[("ibo", "model-transfer")]
     assert "Cells without scores" in (tmp_path / "out" / "results.md").read_text(encoding="utf-8")
+
+
+def test_translate_train_and_parallel_on_a_parallel_conll_fixture(tmp_path: Path) -> None:
+    from tests.unit.experiment.conftest import SENTENCES
+
+    text = "\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in SENTENCES) + "\n"
+    files = {}
+    for lang in ("en", "de"):
+        files[lang] = str(tmp_path / f"{lang}.conll")
+        Path(files[lang]).write_text(text, encoding="utf-8")
+    config = parse_config(
+        {
+            "targets": ["de"],
+            "datasets": [{"name": "par", "layout": "conll", "files": files, "parallel": True}],
+            "pipelines": ["translate-train", "parallel"],
+            "methods": ["heuristic"],
+            "translator": "identity",
+            "labels": ["PER", "ORG", "LOC"],
+        }
+    )
+    result = run_experiment(config, tmp_path / "out")
+    scores = {row.pipeline: row.f1 for row in result.rows}
+    # identical sides: projecting through eflomal gives the gold back, by span and by surface form
+    assert scores["parallel"] == pytest.approx(1.0, abs=0.1)
+    assert scores["translate-train"] == pytest.approx(1.0, abs=0.1)
