@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from xner.cli import align, convert, evaluate, project, serve, tag, train, translate  # noqa: F401  (registers commands)
+from xner.cli import align, convert, evaluate, experiment, project, serve, tag, train, translate  # noqa: F401  (registers commands)
 from xner.cli.app import State, app
 from xner.errors import InputError, XnerError
 

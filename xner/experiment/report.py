@@ -1,0 +1,177 @@
+"""``results.md`` (tables and the answer to the research question) and ``summary.json``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from xner.experiment.analysis import SeriesSummary, best_per_pipeline
+from xner.experiment.config import ExperimentConfig
+from xner.experiment.results import Row, entity_types
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def results_table(rows: Sequence[Row], with_reference: bool) -> list[str]:
+    """The per-cell table (F1 ×100), with the paper's column when asked for."""
+    types = entity_types(rows)
+    header = ["dataset", "lang", "distance", "pipeline", "method", "aligner", "P", "R", "F1", "support"]
+    header += [f"F1 {t}" for t in types]
+    if with_reference:
+        header += ["paper F1", "paper aligner"]
+    body = []
+    for row in rows:
+        if not row.ok:
+            continue
+        cells = [row.dataset, row.lang, _num(row.distance, 3), row.pipeline, row.method, row.aligner]
+        cells += [_pct(row.precision), _pct(row.recall), _pct(row.f1), str(row.support)]
+        cells += [_pct(row.per_type.get(t)) for t in types]
+        if with_reference:
+            cells += [_pct(row.paper_f1), row.paper_aligner or ""]
+        body.append(cells)
+    return _table(header, body)
+
+
+def analysis_table(summaries: Sequence[SeriesSummary]) -> list[str]:
+    """Correlation, related/distant gap and comparison with model transfer, one line per series."""
+    header = [
+        "dataset",
+        "series",
+        "langs",
+        "mean F1",
+        "Pearson r (p)",
+        "Spearman ρ (p)",
+        "slope /unit distance",
+        "related F1",
+        "distant F1",
+        "gap",
+        "Δ vs model transfer (wins)",
+    ]
+    body = []
+    for s in summaries:
+        c = s.correlation
+        versus = s.vs_model_transfer
+        body.append(
+            [
+                s.dataset,
+                s.series,
+                str(s.languages),
+                _pct(s.mean_f1),
+                "" if c is None else f"{_num(c.pearson_r)} ({_num(c.pearson_p, 3)})",
+                "" if c is None else f"{_num(c.spearman_rho)} ({_num(c.spearman_p, 3)})",
+                "" if c is None else _pct(c.slope),
+                _pct(s.groups.related_f1),
+                _pct(s.groups.distant_f1),
+                _pct(s.groups.gap),
+                "" if versus is None else f"{_pct(versus['mean_delta_f1'])} ({versus['wins']}/{versus['languages']})",
+            ]
+        )
+    return _table(header, body)
+
+
+def answer(summaries: Sequence[SeriesSummary], threshold: float) -> list[str]:
+    """Plain sentences: for the best configuration of each pipeline, how much F1 falls from related to distant."""
+    lines = []
+    for (dataset, pipeline), s in sorted(best_per_pipeline(summaries).items()):
+        groups = s.groups
+        head = f"- **{dataset}, {s.series}** (best {pipeline} configuration, mean F1 {_pct(s.mean_f1)}): "
+        if groups.gap is None:
+            missing = "distant" if groups.related else "related"
+            lines.append(head + f"no {missing} target at threshold {threshold}, so no gap can be measured.")
+            continue
+        text = (
+            f"F1 {_pct(groups.related_f1)} on related targets ({', '.join(groups.related)}) vs "
+            f"{_pct(groups.distant_f1)} on distant ones ({', '.join(groups.distant)}): a gap of "
+            f"{_pct(groups.gap)} points"
+        )
+        if s.correlation is not None:
+            text += f"; Pearson r = {_num(s.correlation.pearson_r)}, Spearman ρ = {_num(s.correlation.spearman_rho)}"
+        if s.vs_model_transfer is not None:
+            versus = s.vs_model_transfer
+            text += (
+                f"; {_pct(versus['mean_delta_f1'])} points vs model transfer "
+                f"(better on {versus['wins']} of {versus['languages']})"
+            )
+        lines.append(head + text + ".")
+    return lines or ["- no scored configuration has a distance for its targets."]
+
+
+def failures(rows: Sequence[Row]) -> list[str]:
+    """One line per data set, language, pipeline and reason, naming the configurations it hit."""
+    grouped: dict[tuple[str, str, str, str], list[str]] = {}
+    for row in rows:
+        grouped.setdefault((row.dataset, row.lang, row.pipeline, row.note), []).append(row.series)
+    lines = []
+    for (dataset, lang, pipeline, note), series in grouped.items():
+        lines.append(f"- {dataset} {lang} {pipeline} ({len(series)} configuration{'s' * (len(series) > 1)}): {note}")
+    return lines
+
+
+def write_markdown(
+    path: Path, config: ExperimentConfig, rows: Sequence[Row], summaries: Sequence[SeriesSummary], distance_origin: str
+) -> None:
+    """Write ``results.md``."""
+    failed = [row for row in rows if not row.ok]
+    lines = [
+        f"# Experiment: {config.name}",
+        "",
+        f"Source language `{config.source}`; translator `{config.translator}`; tagger `{config.tagger}`; "
+        f"labels {', '.join(config.labels) if config.labels else 'all'}; "
+        f"max sentences {config.max_sentences or 'all'}. Scores ×100.",
+        "",
+        "## Results",
+        "",
+        *results_table(rows, config.reference is not None),
+        "",
+        "## How much does projection degrade on typologically distant targets?",
+        "",
+        f"Distance: URIEL-style `{config.distance}` distance from the source ({distance_origin}); a target is "
+        f"*related* at distance ≤ {config.related_threshold}, *distant* above. The gap is related F1 minus "
+        "distant F1; Δ vs model transfer is the mean F1 difference on the same languages.",
+        "",
+        *answer(summaries, config.related_threshold),
+        "",
+        *analysis_table(summaries),
+    ]
+    if failed:
+        lines += ["", "## Cells without scores", ""]
+        lines += failures(failed)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_summary(
+    path: Path, config: ExperimentConfig, summaries: Sequence[SeriesSummary], extra: dict[str, Any]
+) -> None:
+    """Write ``summary.json``: the configuration's analysis settings and every series' summary."""
+    data = {
+        "name": config.name,
+        "source": config.source,
+        "distance": config.distance,
+        "related_threshold": config.related_threshold,
+        **extra,
+        "series": [s.to_dict() for s in summaries],
+        "best_per_pipeline": {
+            f"{dataset} {pipeline}": s.series for (dataset, pipeline), s in best_per_pipeline(summaries).items()
+        },
+    }
+    path.write_text(
+        json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_json_default) + "\n", encoding="utf-8"
+    )
+
+
+def _json_default(value: object) -> object:
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
