@@ -106,3 +106,21 @@ def test_records_and_unknown_jobs(broker):
     assert broker.load_record("nope") is None
     assert broker.info("no-such-job") is None
     assert broker.ping()
+
+
+def test_embedded_broker_forgets_jobs_past_their_ttl(monkeypatch):
+    from xner.service import broker_embedded
+
+    monkeypatch.setattr(broker_embedded, "PURGE_INTERVAL", 0.0)
+    embedded = broker_embedded.EmbeddedBroker(Settings(result_ttl=1, failure_ttl=1))
+    try:
+        old = embedded.enqueue(QUEUE, STEP + "echo", {"value": 1})
+        assert embedded.wait(old, WAIT).status == Status.FINISHED
+        embedded.save_record("r", {"x": 1}, ttl=1)
+        time.sleep(1.2)
+        new = embedded.enqueue(QUEUE, STEP + "echo", {"value": 2})  # sweeps on enqueue
+        assert embedded.info(old) is None
+        assert embedded.load_record("r") is None
+        assert embedded.wait(new, WAIT).status == Status.FINISHED
+    finally:
+        embedded.close()

@@ -24,6 +24,9 @@ from xner.service.settings import Settings
 
 log = logging.getLogger("xner.broker")
 
+PURGE_INTERVAL = 60.0
+"""Seconds between sweeps that forget jobs done longer ago than the result (or failure) TTL."""
+
 MAX_EMBEDDED_RETRY_WAIT = 2.0
 """Longest wait before an embedded retry (seconds): the embedded queue serves a single user, not a fleet."""
 
@@ -41,6 +44,7 @@ class _Job:
     error: str | None = None
     attempts: int = 0
     dependents: list[str] = field(default_factory=list)
+    finished_at: float | None = None
 
 
 class EmbeddedBroker:
@@ -54,6 +58,7 @@ class EmbeddedBroker:
         self._lock = threading.Condition()
         self._threads: dict[str, threading.Thread] = {}
         self._closed = False
+        self._last_purge = time.monotonic()
 
     # -- Broker interface -------------------------------------------------------------------------------------
 
@@ -70,6 +75,7 @@ class EmbeddedBroker:
         job_id = job_id or uuid.uuid4().hex
         job = _Job(job_id, queue, step, {**payload, "upstream": list(depends_on)}, list(depends_on), dict(meta or {}))
         with self._lock:
+            self._purge()
             self._jobs[job_id] = job
             for parent in depends_on:
                 if parent in self._jobs:
@@ -174,11 +180,28 @@ class EmbeddedBroker:
             self._ready.setdefault(job.queue, deque()).append(job.id)
             self._lock.notify_all()
 
+    def _purge(self) -> None:
+        """Forget finished jobs past their TTL, as Redis would expire them (bounded memory)."""
+        now = time.monotonic()
+        if now - self._last_purge < PURGE_INTERVAL:
+            return
+        self._last_purge = now
+        for job_id, job in list(self._jobs.items()):
+            ttl = self.settings.result_ttl if job.status == Status.FINISHED else self.settings.failure_ttl
+            if job.finished_at is not None and now - job.finished_at > ttl:
+                del self._jobs[job_id]
+        for key, (expires, _) in list(self._records.items()):
+            if expires < now:
+                del self._records[key]
+
     def _finish(self, job: _Job, status: Status, *, result: Any = None, error: str | None = None) -> None:
         job.status, job.result, job.error = status, result, error
+        job.finished_at = time.monotonic()
         self._lock.notify_all()
         for child_id in job.dependents:
-            child = self._jobs[child_id]
+            child = self._jobs.get(child_id)
+            if child is None:
+                continue
             if child.status == Status.QUEUED and child_id not in self._ready.get(child.queue, ()):
                 self._schedule(child)
 
