@@ -57,6 +57,14 @@ class WordSplitter(Protocol):
     def split_words(self, text: str) -> list[str]: ...
 
 
+def _is_clitic_token(token: str) -> bool:
+    """A PTB-style clitic token that attaches to the word before it: ``'s``, ``’re``, ``n't``."""
+    lower = token.lower()
+    if lower in ("n't", "n’t"):
+        return True
+    return lower[:1] in APOSTROPHES and lower[1:] in CLITICS
+
+
 def _word(token: str) -> bool:
     return bool(token) and token[0].isalpha()
 
@@ -74,7 +82,7 @@ def detokenize(tokens: Sequence[str]) -> str:
     No space before closing punctuation or after opening brackets; undirected quotes ``"`` alternate between
     opening and closing (``" efecto del año 2000 "`` -> ``"efecto del año 2000"``); an apostrophe token between
     two words that reads as a clitic (``Union ' s``, ``don ' t``) or an elision (``l ' Europa``) is joined to
-    both.
+    both; a clitic token (``Union 's``, ``do n't``) is joined to the word before it.
     """
     out: list[str] = []
     quotes_open = False
@@ -85,7 +93,9 @@ def detokenize(tokens: Sequence[str]) -> str:
             if quotes_open:
                 space = False
             quotes_open = not quotes_open
-        elif token[:1] in _NO_SPACE_BEFORE and len(token) == 1 and token not in APOSTROPHES:
+        elif (token[:1] in _NO_SPACE_BEFORE and len(token) == 1 and token not in APOSTROPHES) or (
+            out and _is_clitic_token(token)
+        ):
             space = False
         if out and (out[-1][-1:] in _NO_SPACE_AFTER or glue_next):
             space = False
