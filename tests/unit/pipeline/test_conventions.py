@@ -116,7 +116,7 @@ def test_a_name_after_an_honorific_is_a_person(sentence: str, span: tuple[int, i
 
 
 def test_unchanged_spans_are_returned_as_they_are_and_changed_ones_lose_char_offsets() -> None:
-    words = "the European Union and Europe".split()
+    words = ["the", "European", "Union", "and", "Europe"]
     kept = Span(4, 5, "LOC", score=0.9, char_start=23, char_end=29)
     cut = Span(0, 3, "ORG", score=0.8, char_start=0, char_end=18)
     out = SpanConventions().normalise(words, [cut, kept])
@@ -125,7 +125,7 @@ def test_unchanged_spans_are_returned_as_they_are_and_changed_ones_lose_char_off
 
 
 def test_every_rule_off_is_the_identity() -> None:
-    words = "the Mr Evans 's".split()
+    words = ["the", "Mr", "Evans", "'s"]
     spans = [Span(0, 4, "ORG")]
     assert SpanConventions(**OFF).normalise(words, spans) == spans
 
@@ -133,7 +133,7 @@ def test_every_rule_off_is_the_identity() -> None:
 def test_the_spacy_tagger_applies_the_conventions(english_tagger: Any) -> None:
     from xner.ner import load_tagger
 
-    words = "Mr. Evans thanked the European Parliament and the United Kingdom .".split()
+    words = ["Mr.", "Evans", "thanked", "the", "European", "Parliament", "and", "the", "United", "Kingdom", "."]
     (spans,) = english_tagger.tag([words])
     found = texts(words, spans)
     assert ("European Parliament", "ORG") in found

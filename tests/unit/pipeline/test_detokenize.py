@@ -10,7 +10,7 @@ from xner.pipeline import detokenize
 @pytest.mark.parametrize(
     ("tokens", "text"),
     [
-        ("Declaro reanudado el período , interrumpido el viernes .", "Declaro reanudado el período, interrumpido el viernes."),
+        ("Declaro el período , interrumpido el viernes .", "Declaro el período, interrumpido el viernes."),
         ("¿ Sería apropiado ?", "¿Sería apropiado?"),
         ("¡ Gracias !", "¡Gracias!"),
         ("( El Parlamento , de pie , guarda silencio )", "(El Parlamento, de pie, guarda silencio)"),
