@@ -26,10 +26,11 @@ means *person* (``PERSON`` before the OntoNotes -> CoNLL map, ``PER`` after it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from xner.corpus import Span
+from xner.errors import InputError
 
 LEADING_DETERMINERS: frozenset[str] = frozenset({"the", "a", "an"})
 """Articles cut from the start of a span (rule ``determiners``)."""
@@ -56,6 +57,10 @@ OFFICE_TITLES: frozenset[str] = frozenset(
 """Titles of office cut from the start of person spans; a span of nothing but titles is dropped (``titles``)."""
 
 
+RULES = ("determiners", "possessives", "titles", "honorific_context")
+"""The rules of :class:`SpanConventions`, in the order they apply."""
+
+
 def _is_punct(word: str) -> bool:
     return bool(word) and not any(ch.isalnum() for ch in word)
 
@@ -70,6 +75,20 @@ class SpanConventions:
     possessives: bool = True
     titles: bool = True
     honorific_context: bool = True
+
+    @classmethod
+    def with_rules(cls, enabled: Iterable[str], *, person: str = "PERSON") -> SpanConventions:
+        """A normaliser with only the rules named in ``enabled`` (from :data:`RULES`) switched on."""
+        on = set(enabled)
+        if unknown := on - set(RULES):
+            raise InputError(f"unknown span-convention rules {sorted(unknown)}; the rules are {', '.join(RULES)}")
+        return cls(
+            person=person,
+            determiners="determiners" in on,
+            possessives="possessives" in on,
+            titles="titles" in on,
+            honorific_context="honorific_context" in on,
+        )
 
     def normalise(self, words: Sequence[str], spans: Sequence[Span]) -> list[Span]:
         """The spans of one sentence of ``words`` rewritten by the enabled rules; dropped spans are left out."""

@@ -7,14 +7,13 @@ from typing import Any
 import pytest
 
 from xner.corpus import Span
-from xner.ner.conventions import SpanConventions
-
-OFF = {"determiners": False, "possessives": False, "titles": False, "honorific_context": False}
+from xner.errors import InputError
+from xner.ner.conventions import RULES, SpanConventions
 
 
 def only(rule: str) -> SpanConventions:
     """A normaliser with just ``rule`` on."""
-    return SpanConventions(**{**OFF, rule: True})
+    return SpanConventions.with_rules([rule])
 
 
 def texts(words: list[str], spans: list[Span]) -> list[tuple[str, str]]:
@@ -127,7 +126,16 @@ def test_unchanged_spans_are_returned_as_they_are_and_changed_ones_lose_char_off
 def test_every_rule_off_is_the_identity() -> None:
     words = ["the", "Mr", "Evans", "'s"]
     spans = [Span(0, 4, "ORG")]
-    assert SpanConventions(**OFF).normalise(words, spans) == spans
+    assert SpanConventions.with_rules([]).normalise(words, spans) == spans
+
+
+def test_with_rules_names_the_rules_and_rejects_unknown_ones() -> None:
+    assert SpanConventions.with_rules(RULES) == SpanConventions()
+    assert SpanConventions.with_rules(["titles"], person="PER") == SpanConventions(
+        person="PER", determiners=False, possessives=False, titles=True, honorific_context=False
+    )
+    with pytest.raises(InputError, match="determiners"):
+        SpanConventions.with_rules(["articles"])
 
 
 def test_the_spacy_tagger_applies_the_conventions(english_tagger: Any) -> None:
