@@ -11,9 +11,9 @@ service steps (``services/*/jobs.py``) call the same building blocks, so the sui
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from xner.corpus import Sentence
 from xner.errors import MismatchError
@@ -26,23 +26,103 @@ PIVOT = "eng_Latn"
 """The pivot language of translate-test."""
 
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}%»”’…")
-_NO_SPACE_AFTER = frozenset("([{¿¡«“")
+_NO_SPACE_AFTER = frozenset("([{¿¡«“‘")
+
+QUOTES = frozenset({'"', "''", "``"})
+"""Undirected quote tokens: odd occurrences open a quotation (no space after), even ones close it."""
+
+APOSTROPHES = frozenset({"'", "’"})
+"""Apostrophe tokens, joined to both neighbours where they mark a clitic or an elision."""
+
+CLITICS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
+"""Words that follow an apostrophe as a clitic: ``Union ' s`` -> ``Union's``, ``don ' t`` -> ``don't``."""
+
+ELISIONS = frozenset(
+    {
+        "c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
+        "all", "coll", "dall", "dell", "nell", "pell", "sull", "quell", "quest", "un", "nessun", "alcun",
+        "ciascun", "qualcun", "buon", "bell", "sant", "tutt",
+    }
+)  # fmt: skip
+"""Elided words (French, Italian, Catalan) joined to the next word: ``l ' Europa`` -> ``l'Europa``."""
+
+Tokenizer = Callable[[str], list[str]]
+"""Splits a text into words."""
+
+
+@runtime_checkable
+class WordSplitter(Protocol):
+    """A tagger that can split raw text into words the way its model was trained (spaCy's tokenizer)."""
+
+    def split_words(self, text: str) -> list[str]: ...
+
+
+def _is_clitic_token(token: str) -> bool:
+    """A PTB-style clitic token that attaches to the word before it: ``'s``, ``’re``, ``n't``."""
+    lower = token.lower()
+    if lower in ("n't", "n’t"):
+        return True
+    return lower[:1] in APOSTROPHES and lower[1:] in CLITICS
+
+
+def _word(token: str) -> bool:
+    return bool(token) and token[0].isalpha()
+
+
+def _joins_apostrophe(left: str, right: str) -> bool:
+    """Whether an apostrophe between ``left`` and ``right`` marks a clitic or an elision (not a quote)."""
+    if not (_word(left) and left[-1].isalpha() and _word(right)):
+        return False
+    return right.lower() in CLITICS or left.lower() in ELISIONS
 
 
 def detokenize(tokens: Sequence[str]) -> str:
-    """Join tokens into text for a translator: no space before closing punctuation or after opening brackets."""
+    """Join tokens into text for a translator (the translator should see text, not tokens).
+
+    No space before closing punctuation or after opening brackets; undirected quotes ``"`` alternate between
+    opening and closing (``" efecto del año 2000 "`` -> ``"efecto del año 2000"``); an apostrophe token between
+    two words that reads as a clitic (``Union ' s``, ``don ' t``) or an elision (``l ' Europa``) is joined to
+    both; a clitic token (``Union 's``, ``do n't``) is joined to the word before it.
+    """
     out: list[str] = []
-    for token in tokens:
-        if out and not (token[:1] in _NO_SPACE_BEFORE and len(token) == 1) and out[-1][-1:] not in _NO_SPACE_AFTER:
+    quotes_open = False
+    glue_next = False
+    for k, token in enumerate(tokens):
+        space = bool(out)
+        if token in QUOTES:
+            if quotes_open:
+                space = False
+            quotes_open = not quotes_open
+        elif (token[:1] in _NO_SPACE_BEFORE and len(token) == 1 and token not in APOSTROPHES) or (
+            out and _is_clitic_token(token)
+        ):
+            space = False
+        if out and (out[-1][-1:] in _NO_SPACE_AFTER or glue_next):
+            space = False
+        glue_next = token in QUOTES and quotes_open
+        if token in APOSTROPHES and 0 < k < len(tokens) - 1 and _joins_apostrophe(tokens[k - 1], tokens[k + 1]):
+            space, glue_next = False, True
+        if space:
             out.append(" ")
         out.append(token)
     return "".join(out)
 
 
+def default_tokenizer(text: str) -> list[str]:
+    """xner's own tokeniser (:func:`xner.text.tokenize`) as a word list."""
+    return [text[s:e] for s, e in tokenize(text)]
+
+
 def translate_sentences(
-    translator: Any, sentences: Sequence[Sequence[str]], src_lang: str, tgt_lang: str
+    translator: Any,
+    sentences: Sequence[Sequence[str]],
+    src_lang: str,
+    tgt_lang: str,
+    *,
+    tokenizer: Tokenizer = default_tokenizer,
 ) -> tuple[list[str], list[list[str]]]:
-    """Translate tokenised sentences; return the translations and their tokens (xner's tokeniser).
+    """Translate tokenised sentences (each joined by :func:`detokenize` first); return the translations and their words
+    split by ``tokenizer`` (xner's tokeniser by default).
 
     Empty sentences are not sent to the translator and stay empty.
     """
@@ -54,7 +134,7 @@ def translate_sentences(
     out = [""] * len(texts)
     for k, text in zip(todo, translated, strict=True):
         out[k] = text
-    return out, [[text[s:e] for s, e in tokenize(text)] for text in out]
+    return out, [tokenizer(text) for text in out]
 
 
 def align_links(aligner: Any, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[list[Link]]:
@@ -85,6 +165,14 @@ def translate_train(
     return project_corpus(sources, targets, links, method=method, options=options, tagger=tagger)
 
 
+def pivot_tokenizer_for(tagger: object) -> Tokenizer:
+    """How translate-test splits the pivot text: the tagger's own tokenizer when it has one
+    (:class:`WordSplitter`, e.g. spaCy: ``Mr.`` one word, ``Parliament's`` two), else xner's tokeniser."""
+    if isinstance(tagger, WordSplitter):
+        return tagger.split_words
+    return default_tokenizer
+
+
 def translate_test(
     targets: Sequence[Sentence],
     *,
@@ -95,9 +183,22 @@ def translate_test(
     via: str = PIVOT,
     method: str = "heuristic",
     options: CandidateOptions | None = None,
+    pivot_tokenizer: Tokenizer | None = None,
 ) -> ProjectionResult:
-    """Tag ``targets`` (in ``lang``) through ``via``: translate, tag the translation, align, project back."""
-    _, pivot_tokens = translate_sentences(translator, [t.tokens for t in targets], lang, via)
+    """Tag ``targets`` (in ``lang``) through ``via``: translate, tag the translation, align, project back.
+
+    1. each target sentence is joined by :func:`detokenize` and translated into ``via``;
+    2. the translation is split into words by ``pivot_tokenizer`` (default :func:`pivot_tokenizer_for` the
+       tagger) and tagged; an English spaCy tagger rewrites its spans into CoNLL conventions
+       (:mod:`xner.ner.conventions`);
+    3. the whole corpus of (pivot, target) pairs is aligned in one call;
+    4. the pivot spans are projected onto the original target words with ``method`` (``heuristic`` by default:
+       on Europarl-NER it matches ``candidates`` and is faster; see ``docs/pipelines.md``).
+
+    Every target sentence comes back, in order, with its original tokens and the projected spans.
+    """
+    split = pivot_tokenizer or pivot_tokenizer_for(tagger)
+    _, pivot_tokens = translate_sentences(translator, [t.tokens for t in targets], lang, via, tokenizer=split)
     pivot_spans = tagger.tag(pivot_tokens)
     pivots = [
         Sentence(tokens=tokens, spans=list(spans)) for tokens, spans in zip(pivot_tokens, pivot_spans, strict=True)
