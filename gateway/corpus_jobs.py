@@ -121,7 +121,9 @@ def status(broker: Broker, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def cancel(broker: Broker, record: dict[str, Any], ttl: int) -> None:
-    """Cancel every queued job of the corpus job and stop the running ones."""
+    """Cancel every queued job of the corpus job and stop the running ones (a job that is done stays as it is)."""
+    if status(broker, record)["status"] not in ("queued", "running"):
+        return
     for plan in record["languages"].values():
         for job in reversed(plan["jobs"]):
             broker.cancel(job["id"])

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from xner.service.auth import OwnerDep, get_settings
 from xner.service.broker import Broker
-from xner.service.errors import Forbidden, Unauthorized
 from xner.service.settings import Settings
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def get_broker(request: Request) -> Broker:
@@ -23,21 +16,7 @@ def get_broker(request: Request) -> Broker:
     return broker
 
 
-def get_owner(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> str:
-    """Check ``Authorization: Bearer <key>`` when keys are configured (401 without, 403 with a wrong one); return
-    an opaque owner id (a hash of the key, ``anonymous`` when the API is open) used for per-key limits."""
-    if not settings.api_keys:
-        return "anonymous"
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        raise Unauthorized("missing API key: send Authorization: Bearer <key>")
-    key = key.strip()
-    if not any(hmac.compare_digest(key, valid) for valid in settings.api_keys):
-        raise Forbidden("invalid API key")
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 BrokerDep = Annotated[Broker, Depends(get_broker)]
-OwnerDep = Annotated[str, Depends(get_owner)]
+
+__all__ = ["BrokerDep", "OwnerDep", "SettingsDep", "get_broker"]

@@ -116,7 +116,7 @@ def submit_projection(
 ) -> tuple[str, bool]:
     """Validate and submit; return ``(job_id, created)`` (``created`` is False for a re-submission)."""
     source_lang = normalise_language(body.source_lang)
-    target_langs = [normalise_language(lang) for lang in body.target_langs]
+    target_langs = list(dict.fromkeys(normalise_language(lang) for lang in body.target_langs))
     sources = _read(body.corpus, "corpus", tags=True)
     check_limits(sources, settings, "corpus")
     targets = None
@@ -138,7 +138,14 @@ def submit_projection(
         record.setdefault("id", str(index))
 
     request_id = corpus_jobs.content_id(
-        {"corpus": records, "target": targets, "source": source_lang, "targets": target_langs, "options": options}
+        {
+            "corpus": records,
+            "target": targets,
+            "source": source_lang,
+            "targets": target_langs,
+            "options": options,
+            "owner": owner,
+        }
     )
     existing = broker.load_record(corpus_jobs.RECORD_KEY.format(request_id))
     attempt = 0

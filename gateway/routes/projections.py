@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from gateway import corpus_jobs
 from gateway.deps import BrokerDep, OwnerDep, SettingsDep
@@ -14,6 +15,7 @@ from gateway.projections import parse_request, submit_projection
 from gateway.results import MEDIA_TYPES, render
 from gateway.schemas import JobAccepted, JobLinks, JobStatus, ProjectionRequest
 from xner.errors import InputError
+from xner.languages import normalise_language
 from xner.service.errors import Conflict, NotFound
 
 router = APIRouter(prefix="/v1", tags=["projections"])
@@ -60,10 +62,12 @@ async def create_projection(
     request: Request, response: Response, settings: SettingsDep, broker: BrokerDep, owner: OwnerDep
 ) -> JobAccepted:
     body: ProjectionRequest = await parse_request(request)
-    job_id, created = submit_projection(body, settings=settings, broker=broker, owner=owner)
+    # parsing, validation and enqueueing block: keep them off the event loop (health checks stay responsive)
+    job_id, created = await run_in_threadpool(submit_projection, body, settings=settings, broker=broker, owner=owner)
     if not created:
         response.status_code = 200
-    status = corpus_jobs.status(broker, corpus_jobs.load(broker, job_id))["status"]
+    record = await run_in_threadpool(corpus_jobs.load, broker, job_id)
+    status = (await run_in_threadpool(corpus_jobs.status, broker, record))["status"]
     links = JobLinks(self=f"/v1/jobs/{job_id}", result=f"/v1/jobs/{job_id}/result")
     response.headers["Location"] = links.self
     return JobAccepted(job_id=job_id, status=status, links=links)
@@ -99,6 +103,7 @@ def get_result(
         if len(languages) > 1:
             raise InputError(f"lang: the job has several target languages; choose one of {', '.join(languages)}")
         lang = languages[0]
+    lang = normalise_language(lang)
     if lang not in record["languages"]:
         raise NotFound(f"lang: the job has no target language {lang!r}; it has {', '.join(languages)}")
     chunks: Iterator[str] = render(corpus_jobs.output_records(broker, record, lang), format)

@@ -253,3 +253,38 @@ def test_ner_limits_and_validation(client):
     too_many = client.post("/v1/ner/en", json={"sentences": [["a"]] * 100})
     assert too_many.status_code == 413 and "sync_max_sentences" in too_many.json()["error"]["message"]
     assert client.post("/v1/ner/zz_Zzzz", json={"texts": ["a"]}).status_code == 422
+
+
+def test_service_apis_need_a_key_and_show_only_the_callers_jobs():
+    with make_client(api_keys=["k1", "k2"]) as c:
+        body = {"texts": ["Kofi Annan spoke ."], "src_lang": "en", "tgt_lang": "de"}
+        assert c.post("/v1/translate", json=body).status_code == 401
+        mine = c.post("/v1/translate", json=body, headers={"Authorization": "Bearer k1"})
+        assert mine.status_code == 200, mine.text
+        link = mine.json()["links"]["self"]
+        assert c.get(link, headers={"Authorization": "Bearer k1"}).status_code == 200
+        assert c.get(link, headers={"Authorization": "Bearer k2"}).status_code == 404
+
+
+def test_same_corpus_from_two_keys_gives_two_jobs_and_delete_keeps_finished_jobs():
+    with make_client(api_keys=["k1", "k2"]) as c:
+        body = {
+            "source_lang": "en",
+            "target_lang": ["es", "spa", "spa_Latn"],
+            "corpus": {"format": "conll", "data": CONLL},
+        }
+        one = c.post("/v1/projections", json=body, headers={"Authorization": "Bearer k1"}).json()["job_id"]
+        two = c.post("/v1/projections", json=body, headers={"Authorization": "Bearer k2"}).json()["job_id"]
+        assert one != two
+        deadline = time.monotonic() + 60
+        while c.get(f"/v1/jobs/{one}", headers={"Authorization": "Bearer k1"}).json()["status"] in (
+            "queued",
+            "running",
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        final = c.get(f"/v1/jobs/{one}", headers={"Authorization": "Bearer k1"}).json()
+        assert final["languages"] == ["spa_Latn"]  # duplicates of one language collapse
+        deleted = c.delete(f"/v1/jobs/{one}", headers={"Authorization": "Bearer k1"}).json()
+        assert deleted["status"] == final["status"] == "finished"
+        assert c.get(f"/v1/jobs/{one}/result?lang=es", headers={"Authorization": "Bearer k1"}).status_code == 200

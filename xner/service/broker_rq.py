@@ -22,8 +22,9 @@ from rq.job import Dependency, Job, JobStatus
 from rq.results import Result
 from rq.serializers import JSONSerializer
 
-from xner.service.broker import JobInfo, Status, step_error
+from xner.service.broker import JobInfo, Status
 from xner.service.settings import Settings
+from xner.service.steps import ERROR_META
 
 RUN_STEP = "xner.service.steps.run_step"
 """The function every xner RQ job calls."""
@@ -105,7 +106,7 @@ class RQBroker:
         error: str | None = None
         position: int | None = None
         if status == Status.FINISHED:
-            error = step_error(job.return_value())
+            error = job.meta.get(ERROR_META)
             if error is not None:
                 status = Status.FAILED
         elif status == Status.FAILED:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from xner.service.auth import OwnerDep
 from xner.service.broker import Broker, Status
 from xner.service.errors import NotFound, error_from_result
 from xner.service.settings import Settings
@@ -30,9 +31,9 @@ class StepJob(BaseModel):
     links: dict[str, str] = Field(default_factory=dict)
 
 
-def _job_view(broker: Broker, service: str, job_id: str) -> StepJob:
+def _job_view(broker: Broker, service: str, job_id: str, owner: str) -> StepJob:
     info = broker.info(job_id)
-    if info is None or info.queue != service:
+    if info is None or info.queue != service or info.meta.get("owner") != owner:
         raise NotFound(f"no {service} job {job_id!r} (unknown, or its result expired)")
     result = broker.result(job_id) if info.status == Status.FINISHED else None
     return StepJob(
@@ -56,19 +57,19 @@ def service_router(
     sentences (which decides between answering synchronously and 202)."""
     router = APIRouter(prefix="/v1", tags=[service])
 
-    def submit(body: Any, request: Request, response: Response) -> StepJob:
+    def submit(body: Any, request: Request, response: Response, owner: OwnerDep) -> StepJob:
         settings: Settings = request.app.state.settings
         broker: Broker = request.app.state.broker
         payload, size = to_payload(body, settings)
-        job_id = broker.enqueue(service, service, payload)
+        job_id = broker.enqueue(service, service, payload, meta={"owner": owner})
         if size <= settings.sync_max_sentences:
             info = broker.wait(job_id, settings.sync_timeout)
             if info is not None and info.status == Status.FAILED:
                 raise error_from_result(broker.result(job_id), info.error or f"{service} job {job_id} failed")
             if info is not None and info.status == Status.FINISHED:
-                return _job_view(broker, service, job_id)
+                return _job_view(broker, service, job_id, owner)
         response.status_code = 202
-        return _job_view(broker, service, job_id)
+        return _job_view(broker, service, job_id, owner)
 
     submit.__annotations__["body"] = request_model
     router.add_api_route(
@@ -81,7 +82,7 @@ def service_router(
     )
 
     @router.get(f"/{service}/jobs/{{job_id}}", response_model=StepJob, summary=f"State and result of a {service} job.")
-    def get_job(job_id: str, request: Request) -> StepJob:
-        return _job_view(request.app.state.broker, service, job_id)
+    def get_job(job_id: str, request: Request, owner: OwnerDep) -> StepJob:
+        return _job_view(request.app.state.broker, service, job_id, owner)
 
     return router

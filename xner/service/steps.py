@@ -62,7 +62,16 @@ def run_step(step: str, payload: dict[str, Any]) -> Any:
     if job is not None:
         for job_id in payload.get("upstream", []):
             upstream.append(Job.fetch(job_id, connection=job.connection, serializer=JSONSerializer).return_value())
-    return execute(step, payload, upstream)
+    result = execute(step, payload, upstream)
+    reason = step_error(result)
+    if job is not None and reason is not None:
+        job.meta[ERROR_META] = reason  # so the job's state is known without reading its (large) result
+        job.save_meta()  # type: ignore[no-untyped-call]
+    return result
+
+
+ERROR_META = "xner_error"
+"""Job meta key holding the reason a step rejected its input."""
 
 
 def dependency_failed(parent: str, parent_result: Any) -> dict[str, Any]:
