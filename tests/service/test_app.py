@@ -123,3 +123,12 @@ def test_health_ready_metrics():
     assert 'xner_requests_total{method="POST",route="/echo",service="test",status="200"} 1.0' in text
     assert 'xner_queue_length{queue="translate"} 0.0' in text
     assert "xner_request_latency_seconds_bucket" in text
+
+
+def test_lone_surrogates_are_rejected_naming_the_field_but_pairs_pass():
+    c = client()
+    bad = c.post("/echo", content=b'{"sentences": [["ok", "\\ud800"]]}', headers={"content-type": "application/json"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["message"] == "request:sentences.0.1: not valid Unicode text (a lone surrogate)"
+    pair = c.post("/echo", content=b'{"sentences": [["\\ud83d\\ude00"]]}', headers={"content-type": "application/json"})
+    assert pair.status_code == 200

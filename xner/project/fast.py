@@ -109,7 +109,7 @@ def project_heuristic_corpus(
     cut = np.ones(len(pair_j), dtype=bool)
     cut[1:] = (pair_ent[1:] != pair_ent[:-1]) | (pair_j[1:] - pair_j[:-1] - 1 > gap)
     run_first = np.flatnonzero(cut)
-    run_last = np.append(run_first[1:], len(pair_j)) - 1
+    run_last = np.append(run_first[1:], len(pair_j)) - 1 if len(run_first) else run_first  # no links at all
     run_ent, run_start, run_end = pair_ent[run_first], pair_j[run_first], pair_j[run_last] + 1
     order = np.lexsort((run_start, -(run_end - run_start), run_ent))  # per entity: longest, then leftmost
     run_ent, run_start, run_end = run_ent[order], run_start[order], run_end[order]

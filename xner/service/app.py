@@ -6,13 +6,15 @@ service's own readiness check (models loaded) passes; ``/metrics`` is Prometheus
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -20,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xner import __version__
-from xner.errors import XnerError
+from xner.errors import FormatError, XnerError
 from xner.service.broker import Broker
 from xner.service.errors import PayloadTooLarge, body_of, error_body, headers_of, status_of
 from xner.service.logs import configure_logging, request_id
@@ -46,7 +48,9 @@ def create_app(
 ) -> FastAPI:
     """Build a FastAPI app for ``service`` with the shared plumbing and the given routers."""
     configure_logging(settings.log_level)
-    app = FastAPI(title=f"xner {service}", version=__version__, description=description)
+    app = FastAPI(
+        title=f"xner {service}", version=__version__, description=description, dependencies=[Depends(unicode_strings)]
+    )
     metrics = Metrics(service)
     metrics.watch_queues(queues, broker.queue_length, broker.job_counts)
     app.state.settings = settings
@@ -83,6 +87,41 @@ def create_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+async def unicode_strings(request: Request) -> None:
+    """Reject JSON strings that are not valid Unicode text (lone surrogates such as ``"\\ud800"``): JSON allows
+    them, UTF-8 cannot encode them, and they would only fail later inside a worker."""
+    if request.method not in ("POST", "PUT", "PATCH") or "json" not in request.headers.get("content-type", ""):
+        return
+    body = await request.body()
+    if not _SURROGATE_ESCAPE.search(body):  # cheap test first: most bodies have no surrogate escape at all
+        return
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return  # the route reports malformed JSON
+    path = _unencodable(data, "")
+    if path is not None:
+        raise FormatError("not valid Unicode text (a lone surrogate)", source="request", field=path or "body")
+
+
+def _unencodable(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _unencodable(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -69,3 +69,17 @@ def test_fast_equals_per_sentence_on_europarl(europarl_dir: Path) -> None:
 def test_fast_names_the_bad_sentence() -> None:
     with pytest.raises(InputError, match=r"sentence 2: alignment link 0-3 is out of range"):
         project_heuristic_corpus([[], [Span(0, 1, "PER")]], [1, 1], [["a"], ["b"]], [[(0, 0)], [(0, 3)]])
+
+
+def test_corpus_without_any_usable_link_drops_every_entity():
+    from xner.corpus import Sentence, Span
+    from xner.project import project_corpus
+
+    sources = [Sentence(tokens=["Kofi", "Annan"], spans=[Span(0, 2, "PER")]), Sentence(tokens=[])]
+    targets = [Sentence(tokens=["Kofi", "Annan"]), Sentence(tokens=[])]
+    for alignments in ([[], []], [[(0, 0)], []]):
+        if alignments[0]:
+            targets = [Sentence(tokens=[".", "Annan"]), Sentence(tokens=[])]  # only a punctuation link
+        result = project_corpus(sources, targets, alignments, method="heuristic")
+        assert [p.status.value for p in result.projections] == ["dropped", "projected"]
+        assert result.sentences[0].spans == []
