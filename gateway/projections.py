@@ -17,6 +17,7 @@ from xner.corpus import Sentence
 from xner.errors import FormatError, InputError, LimitError
 from xner.formats.jsonl import sentence_record
 from xner.languages import normalise_language
+from xner.service.backends import check_spec
 from xner.service.broker import Broker
 from xner.service.errors import PayloadTooLarge, TooManyRequests
 from xner.service.settings import Settings
@@ -130,8 +131,8 @@ def submit_projection(
             )
         targets = [s.tokens for s in target_sentences]
     options = body.options.model_dump()
-    options["translator"] = options["translator"] or settings.translator
-    options["aligner"] = options["aligner"] or settings.aligner
+    options["translator"] = check_spec("translator", options["translator"] or settings.translator, settings)
+    options["aligner"] = check_spec("aligner", options["aligner"] or settings.aligner, settings)
     options["tagger"] = settings.tagger
     records = [sentence_record(s) for s in sources]
     for index, record in enumerate(records):

@@ -74,9 +74,12 @@ async def create_projection(
 
 
 @router.get("/jobs/{job_id}", response_model=JobStatus, summary="Status, progress, queue position, failures.")
-def get_job(job_id: str, broker: BrokerDep, owner: OwnerDep) -> JobStatus:
+def get_job(job_id: str, broker: BrokerDep, owner: OwnerDep, settings: SettingsDep) -> JobStatus:
     record = _owned(broker, job_id, owner)
-    return JobStatus.model_validate(corpus_jobs.status(broker, record))
+    state = corpus_jobs.status(broker, record)
+    if state["status"] in ("queued", "running"):  # keep the record while its jobs wait in a long backlog
+        broker.save_record(corpus_jobs.RECORD_KEY.format(job_id), record, settings.result_ttl)
+    return JobStatus.model_validate(state)
 
 
 @router.get(

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xner.service.app import Readiness, create_app
+from xner.service.backends import check_spec
 from xner.service.broker import Broker
 from xner.service.routes import service_router
 from xner.service.settings import Settings
@@ -30,7 +31,11 @@ class AlignRequest(BaseModel):
 
 
 def to_payload(body: AlignRequest, settings: Settings) -> tuple[dict[str, Any], int]:
-    return {"src": body.src, "tgt": body.tgt, "aligner": body.aligner or settings.aligner}, len(body.src)
+    return {
+        "src": body.src,
+        "tgt": body.tgt,
+        "aligner": check_spec("aligner", body.aligner or settings.aligner, settings),
+    }, len(body.src)
 
 
 ROUTER = service_router("align", AlignRequest, to_payload, summary="Word-align sentence pairs (Pharaoh pairs).")

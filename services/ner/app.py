@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
 from xner.service.app import Readiness, create_app
+from xner.service.backends import check_spec
 from xner.service.broker import Broker
 from xner.service.routes import service_router
 from xner.service.settings import Settings
@@ -22,7 +23,9 @@ class NerServiceRequest(BaseModel):
 
 
 def to_payload(body: NerServiceRequest, settings: Settings) -> tuple[dict[str, Any], int]:
-    return {"sentences": body.sentences, "tagger": body.tagger or settings.tagger}, len(body.sentences)
+    return {"sentences": body.sentences, "tagger": check_spec("tagger", body.tagger or settings.tagger, settings)}, len(
+        body.sentences
+    )
 
 
 ROUTER = service_router("ner", NerServiceRequest, to_payload, summary="Tag tokenised sentences.")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xner.languages import normalise_language
 from xner.service.app import Readiness, create_app
+from xner.service.backends import check_spec
 from xner.service.broker import Broker
 from xner.service.routes import service_router
 from xner.service.settings import Settings
@@ -38,7 +39,7 @@ def to_payload(body: TranslateRequest, settings: Settings) -> tuple[dict[str, An
     payload: dict[str, Any] = {
         "src_lang": normalise_language(body.src_lang),
         "tgt_lang": normalise_language(body.tgt_lang),
-        "translator": body.translator or settings.translator,
+        "translator": check_spec("translator", body.translator or settings.translator, settings),
     }
     if body.texts is not None:
         payload["texts"] = body.texts

@@ -288,3 +288,14 @@ def test_same_corpus_from_two_keys_gives_two_jobs_and_delete_keeps_finished_jobs
         deleted = c.delete(f"/v1/jobs/{one}", headers={"Authorization": "Bearer k1"}).json()
         assert deleted["status"] == final["status"] == "finished"
         assert c.get(f"/v1/jobs/{one}/result?lang=es", headers={"Authorization": "Bearer k1"}).status_code == 200
+
+
+def test_backend_specs_are_checked_before_any_job_runs():
+    body = {"source_lang": "en", "target_lang": "es", "corpus": {"format": "conll", "data": CONLL}}
+    with make_client() as c:
+        unknown = c.post("/v1/projections", json={**body, "options": {"translator": "babelfish"}})
+        assert unknown.status_code == 422 and "valid: apertium" in unknown.json()["error"]["message"]
+    with make_client(allowed_backends=["apertium"]) as c:
+        other = c.post("/v1/projections", json={**body, "options": {"aligner": "encoder:some/model"}})
+        assert other.status_code == 422 and "not allowed here" in other.json()["error"]["message"]
+        assert c.post("/v1/projections", json={**body, "options": {"translator": "apertium"}}).status_code == 202

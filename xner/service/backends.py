@@ -7,11 +7,14 @@ they are in memory.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
 from typing import Any
 
+from xner.errors import InputError
+from xner.registry import parse_spec
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.backends")
@@ -23,26 +26,60 @@ _LOADERS: dict[str, str] = {
 }
 """Kind -> ``module:function`` that builds a backend from a spec."""
 
-_cache: dict[tuple[str, str], Any] = {}
+MAX_LOADED_BACKENDS = 8
+"""Backends kept loaded per process; the least recently used one is dropped beyond this."""
+
+_REGISTRIES: dict[str, str] = {
+    "translator": "xner.translate.registry:TRANSLATORS",
+    "aligner": "xner.align.registry:BACKENDS",
+    "tagger": "xner.ner.registry:TAGGERS",
+}
+"""Kind -> the registry naming its backends (importing it never imports torch)."""
+
+_cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _lock = threading.Lock()
+_loading: dict[tuple[str, str], threading.Lock] = {}
 
 
-def _loader(kind: str) -> Callable[[str], Any]:
-    import importlib
+def _import(target: str) -> Any:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
 
-    module, _, name = _LOADERS[kind].partition(":")
-    loader: Callable[[str], Any] = getattr(importlib.import_module(module), name)
-    return loader
+
+def check_spec(kind: str, spec: str, settings: Settings) -> str:
+    """Validate a client-chosen spec before any job runs: a known backend name (else the error lists the valid
+    ones) and, when ``allowed_backends`` is set, one of the defaults or of the allowed specs."""
+    _import(_REGISTRIES[kind]).canonical(parse_spec(spec).name)
+    if settings.allowed_backends:
+        allowed = {spec for _, spec in all_defaults(settings)} | set(settings.allowed_backends)
+        if spec not in allowed:
+            raise InputError(f"{kind} {spec!r} is not allowed here; allowed: {', '.join(sorted(allowed))}")
+    return spec
 
 
 def get(kind: str, spec: str) -> Any:
-    """The backend of ``kind`` (translator, aligner, tagger) for ``spec``, loaded once per process."""
+    """The backend of ``kind`` (translator, aligner, tagger) for ``spec``, loaded once per process.
+
+    A model loads under a lock of its own, so other backends stay usable meanwhile.
+    """
     key = (kind, spec)
     with _lock:
-        if key not in _cache:
-            log.info("loading %s %s", kind, spec)
-            _cache[key] = _loader(kind)(spec)
-        return _cache[key]
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+        loading = _loading.setdefault(key, threading.Lock())
+    with loading:
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        log.info("loading %s %s", kind, spec)
+        backend = _import(_LOADERS[kind])(spec)
+        with _lock:
+            _cache[key] = backend
+            while len(_cache) > MAX_LOADED_BACKENDS:
+                _cache.popitem(last=False)
+            _loading.pop(key, None)
+        return backend
 
 
 def defaults_for(service: str, settings: Settings) -> list[tuple[str, str]]:
@@ -53,6 +90,11 @@ def defaults_for(service: str, settings: Settings) -> list[tuple[str, str]]:
         "ner": [("tagger", settings.tagger), *(("tagger", spec) for spec in settings.native_taggers.values())],
     }
     return wanted.get(service, [])
+
+
+def all_defaults(settings: Settings) -> list[tuple[str, str]]:
+    """Every (kind, spec) the settings name as a default."""
+    return [pair for service in ("translate", "align", "ner") for pair in defaults_for(service, settings)]
 
 
 def preload(service: str, settings: Settings) -> None:

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     native_taggers: dict[str, str] = Field(
         default_factory=dict, description='Native taggers per language, JSON: {"spa_Latn": "spacy:es_core_news_sm"}.'
     )
+    allowed_backends: CommaList = Field(
+        default_factory=list, description="Specs clients may choose besides the defaults; empty = any spec."
+    )
     api_keys: CommaList = Field(default_factory=list, description="Comma-separated API keys; empty = open.")
     chunk_size: int = Field(defaults.CHUNK_SIZE, ge=1, description="Sentences per chunk of a corpus job.")
     job_timeout: int = Field(defaults.JOB_TIMEOUT, ge=1, description="Seconds a job may run.")
@@ -43,7 +46,7 @@ class Settings(BaseSettings):
     heartbeat_interval: float = Field(defaults.HEARTBEAT_INTERVAL, gt=0, description="Worker heartbeat (s).")
     log_level: str = Field("INFO", description="Log level of the process.")
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "allowed_backends", mode="before")
     @classmethod
     def _split_keys(cls, value: Any) -> Any:
         if isinstance(value, str):

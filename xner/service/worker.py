@@ -73,7 +73,8 @@ class ModelWorker(SimpleWorker):
         A long native call (a forward pass) finishes before Python sees the interruption.
         """
         main = threading.main_thread().ident
-        if self._running.is_set() and main is not None:
+        running = self.get_current_job_id()
+        if self._running.is_set() and main is not None and running is not None and running == self._stopped_job_id:
             signal.pthread_kill(main, STOP_SIGNAL)
 
     def _on_stop_signal(self, signum: int, frame: object) -> None:
