@@ -73,20 +73,19 @@ def _sentences(body: NerRequest, settings: Settings) -> list[Sentence]:
 
 
 def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence], lang: str) -> str:
-    """translate (lang -> English) -> tag English -> align original <-> English -> project English spans back."""
+    """translate (lang -> English) -> tag English (split by the tagger's tokenizer) -> align English <-> original
+    -> project the English spans back; four jobs chained across the four queues, as ``xner tag --via`` does."""
     tokens = [s.tokens for s in sentences]
     translate = broker.enqueue(
         "translate",
         "translate",
         {"sentences": tokens, "src_lang": lang, "tgt_lang": PIVOT, "translator": settings.translator},
     )
-    tag = broker.enqueue(
-        "ner", "ner", {"sentences": ref(0, "tokens"), "tagger": settings.tagger}, depends_on=[translate]
-    )
+    tag = broker.enqueue("ner", "ner", {"texts": ref(0, "texts"), "tagger": settings.tagger}, depends_on=[translate])
     align = broker.enqueue(
-        "align", "align", {"src": ref(0, "tokens"), "tgt": tokens, "aligner": settings.aligner}, depends_on=[translate]
+        "align", "align", {"src": ref(0, "tokens"), "tgt": tokens, "aligner": settings.aligner}, depends_on=[tag]
     )
-    project = broker.enqueue(
+    return broker.enqueue(
         "project",
         "project",
         {
@@ -100,7 +99,6 @@ def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence
         },
         depends_on=[tag, align],
     )
-    return project
 
 
 def _result(record: dict[str, Any], original: Sentence) -> NerSentence:
