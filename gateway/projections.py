@@ -86,12 +86,16 @@ def _read(document: CorpusData, name: str, *, tags: bool) -> list[Sentence]:
     return formats.read_string(document.data, document.format, source=name, **options)
 
 
-def check_limits(sentences: list[Sentence], settings: Settings, name: str) -> None:
-    if len(sentences) > settings.max_sentences_per_job:
-        raise PayloadTooLarge(
-            f"{name} has {len(sentences)} sentences; the limit (max_sentences_per_job) is "
-            f"{settings.max_sentences_per_job}"
-        )
+def check_limits(sentences: list[Sentence], settings: Settings, name: str, *, max_sentences: int | None = None) -> None:
+    """Sentence count (413; ``max_sentences`` defaults to ``max_sentences_per_job``) and tokens per sentence (422);
+    each message names the limit, its value and the offending sentence."""
+    limit, setting = (
+        (settings.max_sentences_per_job, "max_sentences_per_job")
+        if max_sentences is None
+        else (max_sentences, "sync_max_sentences")
+    )
+    if len(sentences) > limit:
+        raise PayloadTooLarge(f"{name} has {len(sentences)} sentences; the limit ({setting}) is {limit}")
     for index, sentence in enumerate(sentences):
         if len(sentence.tokens) > settings.max_tokens_per_sentence:
             line = sentence.meta.get("line")

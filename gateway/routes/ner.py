@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from gateway.deps import BrokerDep, OwnerDep, SettingsDep
+from gateway.projections import check_limits
 from gateway.schemas import NerRequest, NerResponse, NerSentence, NerSpan
 from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.formats.jsonl import parse_record
 from xner.languages import normalise_language
 from xner.service.broker import Broker, Status
-from xner.service.errors import PayloadTooLarge, Timeout, error_from_result
+from xner.service.errors import Timeout, error_from_result
 from xner.service.refs import ref
 from xner.service.settings import Settings
 from xner.text import tokenize_text
@@ -56,17 +57,8 @@ def _sentences(body: NerRequest, settings: Settings) -> list[Sentence]:
         sentences = [Sentence(tokens=list(tokens)) for tokens in body.sentences]
     else:
         sentences = [tokenize_text(text) for text in body.texts or []]
-    if len(sentences) > settings.sync_max_sentences:
-        raise PayloadTooLarge(
-            f"{len(sentences)} sentences; the limit for on-demand NER (sync_max_sentences) is "
-            f"{settings.sync_max_sentences} — submit a corpus job for more"
-        )
+    check_limits(sentences, settings, "sentences", max_sentences=settings.sync_max_sentences)
     for index, sentence in enumerate(sentences):
-        if len(sentence.tokens) > settings.max_tokens_per_sentence:
-            raise InputError(
-                f"sentence {index}: {len(sentence.tokens)} tokens; the limit (max_tokens_per_sentence) is "
-                f"{settings.max_tokens_per_sentence}"
-            )
         if any(not token or token != token.strip() for token in sentence.tokens):
             raise InputError(f"sentence {index}: tokens must be non-empty and contain no surrounding whitespace")
     return sentences
