@@ -17,7 +17,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[all,dev]' >.venv/install.log 2>&1; then
+# simalign 0.4 is the reference the SimAlign tests compare against; --no-deps, because its own requirements
+# would replace the pinned torch (its imports are covered by the dev extra).
+if ! { .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[all,dev]' \
+       && .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps simalign==0.4; } >.venv/install.log 2>&1; then
   cat .venv/install.log
   exit 1
 fi

@@ -6,6 +6,8 @@ A backend is named by a spec ``NAME[:MODEL]``: ``eflomal``, ``eflomal:priors.txt
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from xner.align import defaults
@@ -13,6 +15,7 @@ from xner.align.base import Aligner
 from xner.align.symmetrise import canonical
 from xner.align.vectors import METHODS
 from xner.errors import UnknownNameError
+from xner.models import model_fingerprint
 from xner.registry import LazyRegistry
 from xner.registry import parse_spec as spec_of
 
@@ -47,11 +50,16 @@ def load_aligner(
     *,
     method: str | None = None,
     symmetrise: str | None = None,
+    cache: bool = True,
+    cache_dir: str | None = None,
     **options: Any,
 ) -> Aligner:
     """Build the aligner a spec names (default :data:`~xner.align.defaults.DEFAULT_ALIGNER`).
 
-    ``method`` (argmax, itermax, match, softmax) and ``symmetrise`` are checked before any model is loaded.
+    ``method`` (argmax, itermax, match, softmax) and ``symmetrise`` are checked before any model is loaded. With
+    ``cache`` (the default) a batch aligned before is answered from a content-hash cache
+    (:mod:`xner.align.cache`: in memory, and on disk under ``cache_dir`` or ``$XNER_CACHE_DIR``), which makes
+    eflomal's output reproducible.
     """
     name, model = parse_spec(spec or defaults.DEFAULT_ALIGNER)
     if method is not None and method not in METHODS:
@@ -60,4 +68,22 @@ def load_aligner(
         symmetrise = canonical(symmetrise)
     backend = BACKENDS.load(name)
     aligner: Aligner = backend.from_spec(model, method=method, symmetrise=symmetrise, **options)
-    return aligner
+    if not cache:
+        return aligner
+    from xner.align.cache import CachedAligner
+
+    fingerprint = json.dumps([name, _stamp(model), method, symmetrise, sorted(options.items())], default=str)
+    cached: Aligner = CachedAligner(aligner, fingerprint, cache_dir)
+    return cached
+
+
+def _stamp(model: str | None) -> str | None:
+    """A model (or priors file) for the cache key: its path with size and time when it is a local file or
+    directory, so replacing it never returns stale alignments."""
+    if model is None:
+        return None
+    path = Path(model)
+    if path.is_file():
+        stat = path.stat()
+        return f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    return model_fingerprint(model)

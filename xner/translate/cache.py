@@ -29,14 +29,16 @@ def cache_key(fingerprint: str, src_lang: str, tgt_lang: str, text: str) -> str:
 class TranslationCache:
     """Key -> translation, in memory (``max_entries``, least recently used evicted) and optionally on disk."""
 
-    def __init__(self, directory: str | Path | None = None, max_entries: int = CACHE_ENTRIES) -> None:
+    def __init__(
+        self, directory: str | Path | None = None, max_entries: int = CACHE_ENTRIES, filename: str = CACHE_FILE
+    ) -> None:
         self.max_entries = max_entries
         self._memory: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self.path: Path | None = None
         if directory is not None:
-            self.path = Path(directory) / CACHE_FILE
+            self.path = Path(directory) / filename
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")

@@ -78,3 +78,17 @@ def test_align_errors_are_one_line_with_exit_2(
     assert main(["align", "--source", str(src), "--target", str(tgt), "--out", out, "--symmetrise", "x"]) == 2
     assert "grow-diag-final-and" in capsys.readouterr().err
     assert not Path(out).exists()
+
+
+def test_the_default_aligner_is_reproducible_through_its_cache(tmp_path: Path) -> None:
+    from xner.align import load_aligner
+
+    src = [["the", "European", "Parliament", "met", "in", "Strasbourg"], ["thanks", "Mr", "Prodi"]] * 20
+    tgt = [["el", "Parlamento", "Europeo", "se", "reunió", "en", "Estrasburgo"], ["gracias", "señor", "Prodi"]] * 20
+    first = load_aligner("eflomal", cache_dir=str(tmp_path)).align(src, tgt)
+    again = load_aligner("eflomal", cache_dir=str(tmp_path)).align(src, tgt)  # a new aligner, same directory
+    assert again == first
+    assert (tmp_path / "alignments.sqlite3").is_file()
+    other = load_aligner("eflomal", symmetrise="union", cache_dir=str(tmp_path)).align(src, tgt)
+    assert len(other) == len(first)  # other settings: another cache entry, still one alignment per pair
+    assert load_aligner("eflomal", cache=False).align([], []) == []
