@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from xner.corpus import Sentence
 from xner.formats.conll import write_conll
 from xner.formats.jsonl import parse_record
 from xner.formats.labelstudio import task_record
@@ -22,9 +23,8 @@ RENDER_BATCH = 256
 """Records rendered per streamed chunk."""
 
 
-def _sentence(record: dict[str, Any], index: int) -> Any:
-    sentence = parse_record(record, source="result", line=index + 1)
-    return sentence
+def _sentence(record: dict[str, Any], index: int) -> Sentence:
+    return parse_record(record, source="result", line=index + 1)
 
 
 def render(records: Iterable[dict[str, Any]], fmt: str) -> Iterator[str]:
