@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import random
 import time
 from collections.abc import Callable
@@ -50,3 +51,13 @@ def report(name: str, count: int, seconds: float) -> float:
     rate = count / seconds
     print(f"  {name:<44} {count:>6} in {seconds:8.2f} s  = {rate:9.1f} /s")
     return rate
+
+
+def translation_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every translation benchmark takes: corpus size and decoding settings."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=2000)
+    parser.add_argument("--beams", type=int, default=4)
+    parser.add_argument("--max-length-a", type=float, default=0.5)
+    parser.add_argument("--max-length-b", type=int, default=3)
+    return parser

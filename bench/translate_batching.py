@@ -12,13 +12,12 @@ Usage: ``python -m bench.translate_batching [--sentences 2000] [--beams 4] [--ma
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
 import torch
 
-from bench._tiny import WARMUP, report, timed, tiny_nllb, word_sentences
+from bench._tiny import WARMUP, report, timed, tiny_nllb, translation_parser, word_sentences
 from xner.translate.nllb import NllbTranslator
 
 
@@ -40,11 +39,7 @@ def per_sentence(translator: NllbTranslator, sentences: list[str], src: str, tgt
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sentences", type=int, default=2000)
-    parser.add_argument("--beams", type=int, default=4)
-    parser.add_argument("--max-length-a", type=float, default=0.5)
-    parser.add_argument("--max-length-b", type=int, default=3)
+    parser = translation_parser(__doc__)
     args = parser.parse_args()
     sentences = [" ".join(words) for words in word_sentences(args.sentences)]
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,23 +8,18 @@ Usage: ``python -m bench.translate_ct2 [--sentences 2000] [--beams 4] [--int8]``
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
 import torch
 
-from bench._tiny import NLLB_SIZE, WARMUP, report, timed, tiny_nllb, word_sentences
+from bench._tiny import NLLB_SIZE, WARMUP, report, timed, tiny_nllb, translation_parser, word_sentences
 from xner.translate.ct2 import Ct2Translator, convert_to_ctranslate2
 from xner.translate.nllb import NllbTranslator
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sentences", type=int, default=2000)
-    parser.add_argument("--beams", type=int, default=4)
-    parser.add_argument("--max-length-a", type=float, default=0.5)
-    parser.add_argument("--max-length-b", type=int, default=3)
+    parser = translation_parser(__doc__)
     parser.add_argument("--int8", action="store_true", help="also measure an int8-quantised conversion")
     parser.add_argument("--d-model", type=int, default=NLLB_SIZE["d_model"], help="model width (ffn = 4x)")
     parser.add_argument("--layers", type=int, default=NLLB_SIZE["layers"], help="encoder and decoder layers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,14 @@ def europarl_dir() -> Path:
     if not (path / "en-europarl.test.conll02").is_file():
         pytest.skip(f"Europarl-NER data not found at {path} (set XNER_SHARED_DATA)")
     return path
+
+
+def require_apertium(mode: str) -> str:
+    """The Apertium data directory holding ``mode`` (e.g. ``eng-spa``); skip, saying what to install, if absent."""
+    if shutil.which("apertium") is None:
+        pytest.skip("apertium is not installed (apt-get install apertium apertium-eng-spa)")
+    from xner.translate.defaults import APERTIUM_DATA_DIR
+
+    if not (Path(APERTIUM_DATA_DIR) / "modes" / f"{mode}.mode").is_file():
+        pytest.skip(f"the Apertium {mode} mode is not installed (apt-get install apertium-eng-spa)")
+    return APERTIUM_DATA_DIR

