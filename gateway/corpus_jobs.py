@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.plans import Plan
-from xner.service.broker import Broker, JobInfo, Status
+from xner.service.broker import KEEP_META, Broker, JobInfo, Status
 from xner.service.errors import NotFound
+from xner.service.failures import failed_record
 
 RECORD_KEY = "corpus:{}"
 """Broker record key of a corpus job."""
@@ -54,7 +55,13 @@ def submit(broker: Broker, corpus_id: str, plans: list[Plan], *, sentences: int,
                 job.payload,
                 job_id=ids[job.key],
                 depends_on=[ids[key] for key in job.depends_on],
-                meta={"corpus": corpus_id, "language": plan.language, "step": job.step},
+                allow_failure=job.allow_failure,
+                meta={
+                    "corpus": corpus_id,
+                    "language": plan.language,
+                    "step": job.step,
+                    KEEP_META: {"keys": [RECORD_KEY.format(corpus_id)], "ttl": ttl},
+                },
             )
         languages[plan.language] = {
             "jobs": [{"id": ids[job.key], "step": job.step} for job in plan.jobs],
@@ -132,8 +139,9 @@ def cancel(broker: Broker, record: dict[str, Any], ttl: int) -> None:
 
 
 def output_records(broker: Broker, record: dict[str, Any], language: str) -> Iterator[dict[str, Any]]:
-    """The projected records of one language in corpus order; a chunk that failed or did not finish yields one
-    record per sentence saying so, so every input sentence appears exactly once."""
+    """The projected records of one language in corpus order; a chunk that failed or did not finish yields, for
+    each of its sentences, the input sentence with status ``failed`` and the reason (read from the chunk's project
+    job), so every input sentence appears exactly once and nothing is lost."""
     plan = record["languages"][language]
     index = 0
     for job_id, size in zip(plan["outputs"], plan["chunk_sizes"], strict=True):
@@ -146,12 +154,9 @@ def output_records(broker: Broker, record: dict[str, Any], language: str) -> Ite
             continue
         state = "canceled" if record.get("canceled") else (info.status.value if info is not None else "expired")
         reason = (info.error if info is not None else None) or f"chunk {state}"
-        for _ in range(size):
-            yield {
-                "index": index,
-                "text": "",
-                "tokens": [],
-                "spans": [],
-                "meta": {"projection": {"status": "failed", "reason": reason}},
-            }
+        payload = broker.payload(job_id) or {}
+        sources = payload.get("sources") if isinstance(payload.get("sources"), list) else None
+        for k in range(size):
+            source = sources[k] if sources is not None and k < len(sources) else {}
+            yield failed_record(source, index, reason)
             index += 1

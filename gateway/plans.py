@@ -7,7 +7,9 @@ For each target language, the corpus is split into chunks of ``chunk_size`` sent
   ``depends_on``: translate_c -> align_c -> project_c;
 * a *corpus-level* aligner (eflomal learns from the whole corpus) gets one ``align`` job over the whole corpus,
   after every translate job, and one ``project`` job after it, so that chunking costs no quality: a corpus
-  projected through the gateway gets exactly the alignments ``xner project`` would compute.
+  projected through the gateway gets exactly the alignments ``xner project`` would compute. These two jobs
+  tolerate failed translate chunks: they run on the chunks that were translated, and the sentences of a failed
+  chunk come out as ``failed`` records with the reason (one failed chunk does not fail the language).
 * parallel mode (a target text is given) has no translate jobs.
 
 Every project job's result holds the projected records of its sentences, in order; the plan keeps the project
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xner.service.refs import concat, ref
+from xner.service.steps import TOLERATE
 
 
 @dataclass(slots=True)
@@ -31,6 +34,7 @@ class PlannedJob:
     step: str
     payload: dict[str, Any]
     depends_on: list[str] = field(default_factory=list)
+    allow_failure: bool = False
 
 
 @dataclass(slots=True)
@@ -84,8 +88,9 @@ def build_plan(
 
     outputs: list[str] = []
     if corpus_level_aligner:
+        sizes = [len(chunk) for chunk in source_chunks]
         if target_chunks is None:
-            tgt_tokens: Any = concat(*(ref(i, "tokens") for i in range(len(translate_keys))))
+            tgt_tokens: Any = concat(*(ref(i, "tokens", size=sizes[i]) for i in range(len(translate_keys))))
         else:
             tgt_tokens = [tokens for chunk in target_chunks for tokens in chunk]
         align_key = f"{target_lang}.align"
@@ -94,13 +99,21 @@ def build_plan(
                 align_key,
                 "align",
                 "align",
-                {"src": [record["tokens"] for record in sources], "tgt": tgt_tokens, "aligner": options["aligner"]},
+                {
+                    "src": [record["tokens"] for record in sources],
+                    "tgt": tgt_tokens,
+                    "aligner": options["aligner"],
+                    TOLERATE: list(range(len(translate_keys))),
+                },
                 depends_on=list(translate_keys),
+                allow_failure=bool(translate_keys),
             )
         )
         project_key = f"{target_lang}.project"
         targets_ref: Any = (
-            concat(*(ref(i + 1, "tokens") for i in range(len(translate_keys)))) if target_chunks is None else tgt_tokens
+            concat(*(ref(i + 1, "tokens", size=sizes[i]) for i in range(len(translate_keys))))
+            if target_chunks is None
+            else tgt_tokens
         )
         jobs.append(
             PlannedJob(
@@ -112,9 +125,11 @@ def build_plan(
                     "targets": targets_ref,
                     "alignments": ref(0, "alignments"),
                     "offset": 0,
+                    TOLERATE: list(range(1, len(translate_keys) + 1)),
                     **projection,
                 },
                 depends_on=[align_key, *translate_keys],
+                allow_failure=bool(translate_keys),
             )
         )
         outputs.append(project_key)

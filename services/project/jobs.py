@@ -9,12 +9,16 @@ from xner.errors import InputError
 from xner.formats.jsonl import parse_record, sentence_record
 from xner.project import CandidateOptions, project_corpus
 from xner.service import backends
+from xner.service.failures import failed_record, failure_of
 from xner.service.refs import resolve
 
 
 def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
     """``{"sources": [records], "targets": [[tokens]], "alignments": [[[i, j]]], "offset", "method", "matching",
-    "candidates", "tagger"?}`` -> ``{"sentences": [records with meta.projection], "counts": {...}}``."""
+    "candidates", "tagger"?}`` -> ``{"sentences": [records with meta.projection], "counts": {...}}``.
+
+    A target that is a failure placeholder (its translation failed) gives the input sentence back with status
+    ``failed`` and the reason (:func:`xner.service.failures.failed_record`)."""
     raw_sources = resolve(payload["sources"], upstream)
     raw_targets = resolve(payload["targets"], upstream)
     raw_links = resolve(payload["alignments"], upstream)
@@ -23,21 +27,29 @@ def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]
         raise InputError(
             f"{len(raw_sources)} sources, {len(raw_targets)} targets and {len(raw_links)} alignments do not match"
         )
-    sources = [parse_record(r, source="sources", line=offset + k + 1) for k, r in enumerate(raw_sources)]
+    present = [k for k, target in enumerate(raw_targets) if failure_of(target) is None]
+    sources = [parse_record(raw_sources[k], source="sources", line=offset + k + 1) for k in present]
     targets = [
-        Sentence(tokens=list(tokens), id=source.id, lang=payload.get("target_lang"))
-        for tokens, source in zip(raw_targets, sources, strict=True)
+        Sentence(tokens=list(raw_targets[k]), id=source.id, lang=payload.get("target_lang"))
+        for k, source in zip(present, sources, strict=True)
     ]
-    links = [[(int(pair[0]), int(pair[1])) for pair in pairs] for pairs in raw_links]
+    links = [[(int(pair[0]), int(pair[1])) for pair in raw_links[k] or []] for k in present]
     method = payload.get("method", "candidates")
     options = CandidateOptions(candidates=payload.get("candidates", "ngram"), matching=payload.get("matching", "exact"))
     tagger = None
     if method == "candidates" and options.candidates in ("ner", "both"):
         tagger = backends.get("tagger", payload["tagger"])
     result = project_corpus(sources, targets, links, method=method, options=options, tagger=tagger)
+    projected = dict(zip(present, result.sentences, strict=True))
     records = []
-    for k, sentence in enumerate(result.sentences):
-        record = sentence_record(sentence)
+    for k, raw in enumerate(raw_sources):
+        reason = failure_of(raw_targets[k])
+        if reason is not None:
+            records.append(failed_record(raw, offset + k, reason))
+            continue
+        record = sentence_record(projected[k])
         record["index"] = offset + k
         records.append(record)
-    return {"sentences": records, "counts": result.counts.to_dict()}
+    counts = result.counts.to_dict()
+    counts["failed"] = len(raw_sources) - len(present)
+    return {"sentences": records, "counts": counts}

@@ -94,7 +94,7 @@ def test_body_limit_by_header_and_by_stream():
     big = {"sentences": [["word"] * 50]}
     response = c.post("/echo", json=big)
     assert response.status_code == 413
-    assert "limit of 100 bytes" in response.json()["error"]["message"]
+    assert "the limit (max_body_bytes) is 100 bytes" in response.json()["error"]["message"]
 
     def chunks():
         yield b'{"sentences": [['
@@ -104,6 +104,7 @@ def test_body_limit_by_header_and_by_stream():
 
     streamed = c.post("/echo", content=chunks(), headers={"content-type": "application/json"})
     assert streamed.status_code == 413
+    assert "(max_body_bytes) is 100 bytes" in streamed.json()["error"]["message"]
 
 
 def test_request_id_is_echoed_or_made():

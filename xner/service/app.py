@@ -24,7 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from xner import __version__
 from xner.errors import FormatError, XnerError
 from xner.service.broker import Broker
-from xner.service.errors import PayloadTooLarge, body_of, error_body, headers_of, status_of
+from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS
+from xner.service.errors import PayloadTooLarge, QueueUnavailable, body_of, error_body, headers_of, status_of
 from xner.service.logs import configure_logging, request_id
 from xner.service.metrics import Metrics
 from xner.service.settings import Settings
@@ -58,7 +59,7 @@ def create_app(
     app.state.metrics = metrics
     app.state.service = service
 
-    _add_error_handlers(app)
+    _add_error_handlers(app, broker.outage_errors)
     app.add_middleware(RequestContextMiddleware, service=service, metrics=metrics, max_body=settings.max_body_bytes)
 
     @app.get("/health", tags=["operations"], summary="Liveness: the process answers (never touches a model).")
@@ -124,13 +125,20 @@ def _unencodable(value: Any, path: str) -> str | None:
     return None
 
 
-def _add_error_handlers(app: FastAPI) -> None:
+def _add_error_handlers(app: FastAPI, outage_errors: tuple[type[Exception], ...]) -> None:
     @app.exception_handler(XnerError)
     async def xner_error(_: Request, exc: XnerError) -> JSONResponse:
         status = status_of(exc)
         if status >= 500:
             log.error("backend error: %s", exc)
         return JSONResponse(body_of(exc), status_code=status, headers=headers_of(exc))
+
+    async def broker_outage(request: Request, exc: Exception) -> JSONResponse:
+        error = QueueUnavailable(f"the job queue is unreachable ({exc})", retry_after=BROKER_RETRY_AFTER_SECONDS)
+        return await xner_error(request, error)
+
+    for error_type in outage_errors:
+        app.add_exception_handler(error_type, broker_outage)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -177,7 +185,9 @@ class RequestContextMiddleware:
 
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            error = PayloadTooLarge(f"request body of {declared} bytes is over the limit of {self.max_body} bytes")
+            error = PayloadTooLarge(
+                f"the request body has {declared} bytes; the limit (max_body_bytes) is {self.max_body} bytes"
+            )
             response = JSONResponse(body_of(error), status_code=413, headers={REQUEST_ID_HEADER: rid})
             await response(scope, receive, send)
             self._record(scope, 413, started)
@@ -214,7 +224,9 @@ class RequestContextMiddleware:
                 if not too_large:
                     raise
             if too_large:
-                error = PayloadTooLarge(f"request body is over the limit of {self.max_body} bytes")
+                error = PayloadTooLarge(
+                    f"the request body is too large; the limit (max_body_bytes) is {self.max_body} bytes"
+                )
                 status_holder["status"] = 413
                 await JSONResponse(body_of(error), status_code=413, headers={REQUEST_ID_HEADER: rid})(
                     scope, receive, send

@@ -50,6 +50,9 @@ class JobInfo:
 class Broker(Protocol):
     """Enqueue, observe and cancel jobs; keep small records (the gateway's corpus jobs)."""
 
+    outage_errors: tuple[type[Exception], ...]
+    """Exceptions that mean the broker's store is unreachable (the APIs answer 503 with Retry-After)."""
+
     def enqueue(
         self,
         queue: str,
@@ -58,9 +61,13 @@ class Broker(Protocol):
         *,
         job_id: str | None = None,
         depends_on: Sequence[str] = (),
+        allow_failure: bool = False,
         meta: dict[str, Any] | None = None,
     ) -> str:
-        """Put a step on ``queue``; it runs once every job in ``depends_on`` has finished. Returns the job id."""
+        """Put a step on ``queue``; it runs once every job in ``depends_on`` has finished (or, with
+        ``allow_failure``, is done whether it finished or failed: the step then sees a failed dependency's result
+        as ``{"error": ...}`` with its reason). Returns the job id. Enqueueing a ``job_id`` that exists already
+        does nothing (a retried submission does not reset jobs that run or ran)."""
         ...
 
     def info(self, job_id: str) -> JobInfo | None:
@@ -69,6 +76,10 @@ class Broker(Protocol):
 
     def result(self, job_id: str) -> Any:
         """The finished job's result (``None`` if it has none)."""
+        ...
+
+    def payload(self, job_id: str) -> dict[str, Any] | None:
+        """The payload the job was enqueued with, or ``None`` if there is no such job."""
         ...
 
     def wait(self, job_id: str, timeout: float) -> JobInfo | None:
@@ -102,6 +113,20 @@ class Broker(Protocol):
     def load_record(self, key: str) -> dict[str, Any] | None:
         """The record stored under ``key``, or ``None``."""
         ...
+
+
+KEEP_META = "xner_keep"
+"""Job meta naming broker records to keep alive while the job runs: ``{"keys": [record keys], "ttl": seconds}``.
+Whoever runs the job refreshes their TTL when it starts, with every heartbeat and when it ends, so a corpus
+record lives as long as work on it goes on (and ``ttl`` after), whether or not anyone polls it."""
+
+
+def kept_records(meta: dict[str, Any]) -> tuple[list[str], int]:
+    """The record keys a job keeps alive and their TTL (``([], 0)`` for none)."""
+    keep = meta.get(KEEP_META)
+    if not isinstance(keep, dict):
+        return [], 0
+    return [str(key) for key in keep.get("keys", [])], int(keep.get("ttl", 0))
 
 
 def step_error(result: Any) -> str | None:

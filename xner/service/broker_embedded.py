@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xner.service import steps
-from xner.service.broker import JobInfo, Status, step_error
+from xner.service.broker import JobInfo, Status, kept_records, step_error
+from xner.service.errors import error_body
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.broker")
@@ -45,10 +46,13 @@ class _Job:
     attempts: int = 0
     dependents: list[str] = field(default_factory=list)
     finished_at: float | None = None
+    allow_failure: bool = False
 
 
 class EmbeddedBroker:
     """In-process implementation of :class:`xner.service.broker.Broker`."""
+
+    outage_errors: tuple[type[Exception], ...] = ()
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -70,11 +74,15 @@ class EmbeddedBroker:
         *,
         job_id: str | None = None,
         depends_on: Sequence[str] = (),
+        allow_failure: bool = False,
         meta: dict[str, Any] | None = None,
     ) -> str:
         job_id = job_id or uuid.uuid4().hex
         job = _Job(job_id, queue, step, {**payload, "upstream": list(depends_on)}, list(depends_on), dict(meta or {}))
+        job.allow_failure = allow_failure
         with self._lock:
+            if job_id in self._jobs:
+                return job_id  # enqueued before (a retried submission): leave it as it is
             self._purge()
             self._jobs[job_id] = job
             for parent in depends_on:
@@ -98,6 +106,13 @@ class EmbeddedBroker:
         with self._lock:
             job = self._jobs.get(job_id)
             return job.result if job is not None else None
+
+    def payload(self, job_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return None
+            return {key: value for key, value in job.payload.items() if key != "upstream"}
 
     def wait(self, job_id: str, timeout: float) -> JobInfo | None:
         deadline = time.monotonic() + timeout
@@ -168,7 +183,7 @@ class EmbeddedBroker:
             if parent is None:
                 self._finish(job, Status.FAILED, error=f"dependency {parent_id} does not exist")
                 return
-            if parent.status in (Status.FAILED, Status.CANCELED):
+            if parent.status == Status.CANCELED or (parent.status == Status.FAILED and not job.allow_failure):
                 self._finish(
                     job,
                     Status.FAILED,
@@ -176,7 +191,8 @@ class EmbeddedBroker:
                     error=f"dependency {parent_id} {parent.status}: {parent.error}",
                 )
                 return
-        if all(p is not None and p.status == Status.FINISHED for p in parents):
+        met = (Status.FINISHED, Status.FAILED) if job.allow_failure else (Status.FINISHED,)
+        if all(p is not None and p.status in met for p in parents):
             self._ready.setdefault(job.queue, deque()).append(job.id)
             self._lock.notify_all()
 
@@ -220,8 +236,24 @@ class EmbeddedBroker:
                     return
                 job = self._jobs[self._ready[queue].popleft()]
                 job.status = Status.RUNNING
-                upstream = [self._jobs[p].result for p in job.depends_on]
+                upstream = [self._upstream_result(self._jobs[p]) for p in job.depends_on]
+                self._keep_records_alive(job)
             self._run(job, upstream)
+            with self._lock:
+                self._keep_records_alive(job)
+
+    def _upstream_result(self, parent: _Job) -> Any:
+        """A dependency's result; ``{"error": ...}`` with its reason if it failed (allowed by ``allow_failure``)."""
+        if parent.status == Status.FAILED and step_error(parent.result) is None:
+            return error_body("backend_error", f"job {parent.id} failed: {parent.error}")
+        return parent.result
+
+    def _keep_records_alive(self, job: _Job) -> None:
+        keys, ttl = kept_records(job.meta)
+        for key in keys:
+            entry = self._records.get(key)
+            if entry is not None and ttl > 0:
+                self._records[key] = (time.monotonic() + ttl, entry[1])
 
     def _run(self, job: _Job, upstream: list[Any]) -> None:
         """Run one job outside the lock, retrying exceptions with backoff."""

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from redis import Redis
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry, Worker
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
@@ -22,7 +24,9 @@ from rq.job import Dependency, Job, JobStatus
 from rq.results import Result
 from rq.serializers import JSONSerializer
 
+from xner.service import defaults
 from xner.service.broker import JobInfo, Status
+from xner.service.errors import error_body
 from xner.service.settings import Settings
 from xner.service.steps import ERROR_META
 
@@ -34,6 +38,22 @@ RECORD_PREFIX = "xner:record:"
 
 WAIT_BLOCK_SECONDS = 0.5
 """Longest a :meth:`RQBroker.wait` blocks on the result stream before re-checking the job's state."""
+
+REDIS_SOCKET_TIMEOUT = 30
+"""Seconds a Redis command may take before the client gives up on the connection (and retries)."""
+
+
+def connect(url: str) -> Redis:
+    """A Redis client that reconnects: a command that meets a connection error is retried with backoff
+    (:data:`~xner.service.defaults.REDIS_RETRIES` times), so a Redis restart is a pause, not a failure."""
+    retry = RedisRetry(
+        ExponentialBackoff(cap=defaults.REDIS_RETRY_BACKOFF_CAP, base=0.05), defaults.REDIS_RETRIES
+    )  # retries ConnectionError and TimeoutError
+    return Redis.from_url(url, socket_timeout=REDIS_SOCKET_TIMEOUT, health_check_interval=30, retry=retry)
+
+
+PING_TIMEOUT = 2.0
+"""Seconds a readiness ping waits for Redis."""
 
 _STATUS = {
     JobStatus.CREATED: Status.QUEUED,
@@ -56,8 +76,12 @@ class RQBroker:
     def __init__(self, settings: Settings, connection: Redis | None = None) -> None:
         assert settings.redis_url or connection is not None
         self.settings = settings
-        self.redis = connection or Redis.from_url(settings.redis_url or "", socket_timeout=30, health_check_interval=30)
+        self.redis = connection or connect(settings.redis_url or "")
         self._queues: dict[str, Queue] = {}
+        self._pinger: Redis | None = None
+
+    outage_errors: tuple[type[Exception], ...] = (RedisError,)
+    """Errors that mean Redis is unreachable: the API answers 503 with Retry-After."""
 
     def queue(self, name: str) -> Queue:
         if name not in self._queues:
@@ -72,8 +96,11 @@ class RQBroker:
         *,
         job_id: str | None = None,
         depends_on: Sequence[str] = (),
+        allow_failure: bool = False,
         meta: dict[str, Any] | None = None,
     ) -> str:
+        if job_id is not None and self.redis.exists(Job.key_for(job_id)):
+            return job_id  # enqueued before (a retried submission): leave it as it is
         retry = None
         if self.settings.retry_max > 0:
             retry = Retry(max=self.settings.retry_max, interval=list(self.settings.retry_intervals) or 0)
@@ -81,7 +108,7 @@ class RQBroker:
             RUN_STEP,
             args=(step, {**payload, "upstream": list(depends_on)}),
             job_id=job_id,
-            depends_on=Dependency(jobs=list(depends_on)) if depends_on else None,
+            depends_on=Dependency(jobs=list(depends_on), allow_failure=allow_failure) if depends_on else None,
             meta=dict(meta or {}),
             timeout=self.settings.job_timeout,
             result_ttl=self.settings.result_ttl,
@@ -110,8 +137,7 @@ class RQBroker:
             if error is not None:
                 status = Status.FAILED
         elif status == Status.FAILED:
-            latest = job.latest_result()
-            error = _last_line(latest.exc_string if latest is not None else None) or "failed"
+            error = failure_reason(job)
         elif status == Status.CANCELED:
             error = "canceled"
         elif rq_status == JobStatus.DEFERRED:
@@ -123,17 +149,26 @@ class RQBroker:
         return JobInfo(job.id, job.origin, status, error, position, list(job.dependency_ids), dict(job.meta))
 
     def _failed_dependency(self, job: Job) -> str | None:
+        """Why a deferred job can never run: a dependency failed (unless the job allows that), was canceled, or
+        is gone."""
+        stopped = (Status.CANCELED,) if job.allow_dependency_failures else (Status.FAILED, Status.CANCELED)
         for parent_id in job.dependency_ids:
             parent = self.info(parent_id)
             if parent is None:
                 return f"dependency {parent_id} expired or does not exist"
-            if parent.status in (Status.FAILED, Status.CANCELED):
+            if parent.status in stopped:
                 return f"dependency {parent_id} {parent.status}: {parent.error}"
         return None
 
     def result(self, job_id: str) -> Any:
         job = self._fetch(job_id)
         return job.return_value() if job is not None else None
+
+    def payload(self, job_id: str) -> dict[str, Any] | None:
+        job = self._fetch(job_id)
+        if job is None or len(job.args) < 2 or not isinstance(job.args[1], dict):
+            return None
+        return {key: value for key, value in job.args[1].items() if key != "upstream"}
 
     def wait(self, job_id: str, timeout: float) -> JobInfo | None:
         """Block on the job's result stream (RQ writes one entry per attempt), re-checking the state at least
@@ -181,8 +216,13 @@ class RQBroker:
         return counts
 
     def ping(self) -> bool:
+        """Whether Redis answers now (one try: readiness must not wait out the reconnect backoff)."""
+        if self._pinger is None:
+            url = self.settings.redis_url
+            once = RedisRetry(NoBackoff(), 0)
+            self._pinger = Redis.from_url(url, socket_timeout=PING_TIMEOUT, retry=once) if url else self.redis
         try:
-            return bool(self.redis.ping())
+            return bool(self._pinger.ping())
         except (RedisError, OSError):
             return False
 
@@ -198,6 +238,25 @@ class RQBroker:
             return None
         record: dict[str, Any] = json.loads(raw)
         return record
+
+
+def failure_reason(job: Job) -> str:
+    """The last line of a failed job's exception (``AbandonedJobError`` for a job whose worker died)."""
+    latest = job.latest_result()
+    return _last_line(latest.exc_string if latest is not None else None) or "failed"
+
+
+def upstream_results(job: Job, job_ids: Sequence[str]) -> list[Any]:
+    """The results of the jobs ``job`` depends on, in order; a dependency that failed (possible when ``job``
+    allows failures) gives ``{"error": ...}`` with its reason."""
+    results: list[Any] = []
+    for job_id in job_ids:
+        parent = Job.fetch(job_id, connection=job.connection, serializer=JSONSerializer)
+        if parent.get_status(refresh=False) in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+            results.append(error_body("backend_error", f"job {job_id} failed: {failure_reason(parent)}"))
+        else:
+            results.append(parent.return_value())
+    return results
 
 
 def _last_line(text: str | None) -> str | None:

@@ -33,6 +33,24 @@ SYNC_MAX_SENTENCES = 64
 HEARTBEAT_INTERVAL = 10.0
 """Seconds between a worker's heartbeats while a job runs."""
 
+HEARTBEAT_MISSES = 3
+"""Heartbeats a running job may miss before it counts as abandoned (its worker died): the job's entry in RQ's
+StartedJobRegistry lives this many heartbeat intervals (plus one second) past the last heartbeat."""
+
+MAINTENANCE_INTERVAL = 60
+"""Seconds between a worker's registry cleanups (RQ's maintenance): an abandoned job is retried (or failed with
+AbandonedJobError) at the next cleanup by any worker of its queue; an idle worker wakes up this often."""
+
+REDIS_RETRIES = 30
+"""Times a Redis command is retried after a connection error (reconnecting with backoff), so processes ride out a
+Redis restart instead of failing."""
+
+REDIS_RETRY_BACKOFF_CAP = 1.0
+"""Longest wait between two of those retries (seconds); the backoff starts at 50 ms and doubles."""
+
+BROKER_RETRY_AFTER_SECONDS = 5
+"""Retry-After of the 503 an API answers while Redis is unreachable."""
+
 MAX_BODY_BYTES = 64 * 1024 * 1024
 """Largest request body accepted, in bytes (413 above it)."""
 

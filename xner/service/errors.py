@@ -17,6 +17,7 @@ means a bug (its body says so without leaking internals). Service-specific error
     └── BackendError (502)
         ├── BackendUnavailable (503)
         ├── NotReady (503)
+        │   └── QueueUnavailable (503, Retry-After)
         └── Timeout (504)
 """
 
@@ -79,6 +80,16 @@ class NotReady(BackendError):
     type_name = "not_ready"
 
 
+class QueueUnavailable(NotReady):
+    """The queue store (Redis) cannot be reached; ``retry_after`` says when to come back (seconds)."""
+
+    type_name = "queue_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int | None = None, details: Any = None) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = retry_after
+
+
 STATUS: dict[type[XnerError], int] = {
     XnerError: 500,
     InputError: 422,
@@ -114,8 +125,8 @@ def body_of(error: XnerError) -> dict[str, Any]:
 
 
 def headers_of(error: XnerError) -> dict[str, str]:
-    """Extra response headers for an error (Retry-After on 429, WWW-Authenticate on 401)."""
-    if isinstance(error, TooManyRequests) and error.retry_after is not None:
+    """Extra response headers for an error (Retry-After on 429 and on a queue outage, WWW-Authenticate on 401)."""
+    if isinstance(error, TooManyRequests | QueueUnavailable) and error.retry_after is not None:
         return {"Retry-After": str(error.retry_after)}
     if isinstance(error, Unauthorized):
         return {"WWW-Authenticate": "Bearer"}

@@ -5,7 +5,10 @@ the order the job was enqueued with):
 
 * ``{"$from": k, "key": "tokens"}`` -> ``upstream[k]["tokens"]``;
 * ``{"$concat": [ref, ref, ...]}`` -> the lists the refs name, concatenated (a corpus-level step that depends on
-  every chunk's job reads all their outputs in order).
+  every chunk's job reads all their outputs in order);
+* ``{"$from": k, "key": "tokens", "size": n}`` -> as above, but if ``upstream[k]`` failed (its result is
+  ``{"error": ...}``), ``n`` failure placeholders carrying its reason (:mod:`xner.service.failures`): a step that
+  tolerates failed chunks still sees one item per sentence.
 
 So the gateway can chain steps across services without the steps knowing how the chain was built.
 """
@@ -15,11 +18,16 @@ from __future__ import annotations
 from typing import Any
 
 from xner.errors import InputError
+from xner.service.broker import step_error
+from xner.service.failures import failed_item
 
 
-def ref(index: int, key: str) -> dict[str, Any]:
-    """A reference to ``upstream[index][key]``."""
-    return {"$from": index, "key": key}
+def ref(index: int, key: str, *, size: int | None = None) -> dict[str, Any]:
+    """A reference to ``upstream[index][key]``; with ``size``, ``size`` placeholders if that job failed."""
+    reference: dict[str, Any] = {"$from": index, "key": key}
+    if size is not None:
+        reference["size"] = size
+    return reference
 
 
 def concat(*refs: dict[str, Any]) -> dict[str, Any]:
@@ -42,6 +50,9 @@ def resolve(value: Any, upstream: list[Any]) -> Any:
         if not isinstance(index, int) or not 0 <= index < len(upstream):
             raise InputError(f"reference to upstream result {index!r}, but the job has {len(upstream)}")
         result = upstream[index]
+        reason = step_error(result)
+        if reason is not None and isinstance(value.get("size"), int):
+            return [failed_item(reason)] * value["size"]
         if key is None:
             return result
         if not isinstance(result, dict) or key not in result:

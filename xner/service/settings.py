@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     max_queue_length: int = Field(defaults.MAX_QUEUE_LENGTH, ge=1, description="Back-pressure threshold.")
     retry_after: int = Field(defaults.RETRY_AFTER_SECONDS, ge=1, description="Retry-After of a 429 (s).")
     heartbeat_interval: float = Field(defaults.HEARTBEAT_INTERVAL, gt=0, description="Worker heartbeat (s).")
+    maintenance_interval: int = Field(
+        defaults.MAINTENANCE_INTERVAL, ge=1, description="Seconds between a worker's registry cleanups."
+    )
     log_level: str = Field("INFO", description="Log level of the process.")
 
     @field_validator("api_keys", "allowed_backends", mode="before")

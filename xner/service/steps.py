@@ -40,11 +40,15 @@ def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
     """Run a step. Bad input and a missing backend become an ``{"error": ...}`` result (the job fails at once,
     keeping the reason); other errors propagate, so the broker retries them with backoff."""
     upstream_ids = payload.get("upstream", [])
-    for index, result in enumerate(upstream):
-        reason = step_error(result)
-        if reason is not None:  # an upstream step reported bad input: fail with its reason, without retries
-            parent = upstream_ids[index] if index < len(upstream_ids) else f"#{index}"
-            return dependency_failed(parent, result)
+    tolerated = set(payload.get(TOLERATE, []))
+    failed = [index for index, result in enumerate(upstream) if step_error(result) is not None]
+    fatal = [index for index in failed if index not in tolerated]
+    if tolerated and tolerated <= set(failed):
+        fatal = failed  # every tolerated dependency failed: nothing is left to work on
+    if fatal:  # an upstream step failed: fail with its reason, without retries
+        index = fatal[0]
+        parent = upstream_ids[index] if index < len(upstream_ids) else f"#{index}"
+        return dependency_failed(parent, upstream[index])
     try:
         return resolve(step)(payload, upstream)
     except (InputError, BackendUnavailable) as exc:  # permanent: retrying cannot help
@@ -54,14 +58,11 @@ def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
 def run_step(step: str, payload: dict[str, Any]) -> Any:
     """The function RQ jobs call: fetch the results of the jobs this one depends on, then :func:`execute`."""
     from rq import get_current_job
-    from rq.job import Job
-    from rq.serializers import JSONSerializer
+
+    from xner.service.broker_rq import upstream_results
 
     job = get_current_job()
-    upstream: list[Any] = []
-    if job is not None:
-        for job_id in payload.get("upstream", []):
-            upstream.append(Job.fetch(job_id, connection=job.connection, serializer=JSONSerializer).return_value())
+    upstream = upstream_results(job, payload.get("upstream", [])) if job is not None else []
     result = execute(step, payload, upstream)
     reason = step_error(result)
     if job is not None and reason is not None:
@@ -69,6 +70,10 @@ def run_step(step: str, payload: dict[str, Any]) -> Any:
         job.save_meta()  # type: ignore[no-untyped-call]
     return result
 
+
+TOLERATE = "tolerate"
+"""Payload key listing the upstream indices whose failure the step tolerates (it gets their ``{"error": ...}``
+results and marks the sentences they should have produced as failed); see :func:`xner.service.refs.ref`."""
 
 ERROR_META = "xner_error"
 """Job meta key holding the reason a step rejected its input."""

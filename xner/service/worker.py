@@ -5,6 +5,13 @@ re-initialize CUDA in forked subprocess"). :class:`ModelWorker` runs jobs in its
 the service's backends before taking the first job (:mod:`xner.service.backends` keeps them for the process's
 life, so every job gets the loaded model), and runs a heartbeat thread while a job runs, because SimpleWorker
 blocks its main thread and would not send heartbeats on its own.
+
+A worker that dies mid-job (SIGKILL, out of memory, a lost host) is noticed through RQ's own machinery: the
+heartbeat thread renews the job's execution entry in the queue's ``StartedJobRegistry`` for
+``heartbeat_interval * HEARTBEAT_MISSES`` seconds only (SimpleWorker's own TTL is the job timeout plus a minute);
+once it lapses, the next registry cleanup of any worker on the queue (every ``maintenance_interval`` seconds; an
+idle worker wakes up that often) treats the job as abandoned (``AbandonedJobError``) and re-enqueues it while it has
+retries left (``Retry``), else fails it. Another worker then runs it.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from xner.service import defaults
+from xner.service.broker import kept_records
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.worker")
@@ -45,7 +54,15 @@ class ModelWorker(SimpleWorker):
         **kwargs: Any,
     ) -> None:
         rq_queues = [Queue(name, connection=connection, serializer=JSONSerializer) for name in queues]
-        super().__init__(rq_queues, connection=connection, serializer=JSONSerializer, **kwargs)
+        super().__init__(
+            rq_queues,
+            connection=connection,
+            serializer=JSONSerializer,
+            maintenance_interval=settings.maintenance_interval,
+            # RQ blocks on the queue for worker_ttl - 15 s: wake up for maintenance every maintenance_interval
+            worker_ttl=settings.maintenance_interval + 15,
+            **kwargs,
+        )
         self.heartbeat_interval = settings.heartbeat_interval
         self._running = threading.Event()
         signal.signal(STOP_SIGNAL, self._on_stop_signal)
@@ -54,7 +71,13 @@ class ModelWorker(SimpleWorker):
             preload()
             log.info("worker %s: models loaded", self.name)
 
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        """How long the job's execution counts as alive after a heartbeat: a few heartbeat intervals, so a dead
+        worker's job is found abandoned soon (the job's own timeout is enforced separately)."""
+        return int(self.heartbeat_interval * defaults.HEARTBEAT_MISSES) + 1
+
     def execute_job(self, job: Job, queue: Queue) -> None:
+        self._keep_records_alive(job)
         stop = threading.Event()
         beat = threading.Thread(target=self._beat, args=(stop, job), name="xner-heartbeat", daemon=True)
         beat.start()
@@ -65,6 +88,7 @@ class ModelWorker(SimpleWorker):
             self._running.clear()
             stop.set()
             beat.join(timeout=5)
+            self._keep_records_alive(job)
 
     def kill_horse(self, sig: signal.Signals = signal.SIGKILL) -> None:
         """There is no work horse: stop the job running in this process by interrupting the main thread.
@@ -82,11 +106,32 @@ class ModelWorker(SimpleWorker):
             raise JobStopped("stopped by request")
 
     def _beat(self, stop: threading.Event, job: Job) -> None:
+        """Renew the worker's, the execution's and the job's heartbeats (RQ's ``maintain_heartbeats``) and the
+        records the job keeps alive."""
         while not stop.wait(self.heartbeat_interval):
             try:
-                self.heartbeat(int(self.get_heartbeat_ttl(job)))
+                execution = self.execution
+                if execution is not None:
+                    self.maintain_heartbeats(job, execution)
+                else:
+                    self.heartbeat(self.get_heartbeat_ttl(job))
+                self._keep_records_alive(job)
             except Exception as exc:  # a missed heartbeat must not kill the job
                 log.warning("worker %s: heartbeat failed: %s", self.name, exc)
+
+    def _keep_records_alive(self, job: Job) -> None:
+        from xner.service.broker_rq import RECORD_PREFIX
+
+        keys, ttl = kept_records(job.meta)
+        if not keys or ttl <= 0:
+            return
+        try:
+            with self.connection.pipeline() as pipeline:
+                for key in keys:
+                    pipeline.expire(RECORD_PREFIX + key, ttl)
+                pipeline.execute()
+        except Exception as exc:  # keeping a record alive must not fail the job
+            log.warning("worker %s: refreshing records failed: %s", self.name, exc)
 
 
 def run_worker(service: str, settings: Settings, *, burst: bool = False, preload: bool = True) -> bool:
@@ -97,7 +142,9 @@ def run_worker(service: str, settings: Settings, *, burst: bool = False, preload
         from xner.errors import InputError
 
         raise InputError("a worker needs XNER_REDIS_URL (without Redis, `xner serve` runs every step in process)")
-    connection = Redis.from_url(settings.redis_url)
+    from xner.service.broker_rq import connect
+
+    connection = connect(settings.redis_url)
     worker = ModelWorker(
         [service],
         connection=connection,
