@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import Request
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from gateway import corpus_jobs
 from gateway.plans import build_plan
@@ -19,18 +21,32 @@ from xner.formats.jsonl import sentence_record
 from xner.languages import normalise_language
 from xner.service.backends import check_spec
 from xner.service.broker import Broker
-from xner.service.errors import PayloadTooLarge, TooManyRequests
+from xner.service.errors import PayloadTooLarge, TooManyRequests, UnsupportedMediaType
 from xner.service.settings import Settings
 
 OWNER_KEY = "owner:{}"
 """Broker record key listing the corpus jobs of one API key."""
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters a document may not hold: C0/C1 controls other than tab, newline and carriage return, and the
+Unicode line and paragraph separators (invisible, and line-based readers would break lines at some of them)."""
+
+JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")
+"""Content types read as a JSON body (besides a missing one); form-urlencoded is what curl -d sends by default."""
+
+
 async def parse_request(request: Request) -> ProjectionRequest:
     """The request from a JSON body, or from a multipart upload of the same fields (files ``corpus``/``target``)."""
     content_type = request.headers.get("content-type", "")
+    media_type = content_type.partition(";")[0].strip().lower()
+    readable = not media_type or media_type == "multipart/form-data" or media_type in JSON_TYPES
+    if not readable and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"content-type {media_type!r} is not supported; send application/json or multipart/form-data"
+        )
     try:
-        if content_type.startswith("multipart/form-data"):
+        if media_type == "multipart/form-data":
             return await _from_multipart(request)
         try:
             body = await request.json()
@@ -45,7 +61,10 @@ async def parse_request(request: Request) -> ProjectionRequest:
 
 
 async def _from_multipart(request: Request) -> ProjectionRequest:
-    form = await request.form()
+    try:
+        form = await request.form()
+    except HTTPException as exc:  # starlette's parser rejects a malformed body with a bare 400
+        raise FormatError(f"not a valid multipart/form-data body ({exc.detail})", source="request") from None
     documents: dict[str, CorpusData] = {}
     for name in ("corpus", "target"):
         upload = form.get(name)
@@ -79,7 +98,17 @@ async def _from_multipart(request: Request) -> ProjectionRequest:
     )
 
 
+def check_characters(text: str, name: str) -> None:
+    """Reject a document holding a :data:`CONTROL_CHARACTERS` character, naming its line and column."""
+    match = CONTROL_CHARACTERS.search(text)
+    if match is not None:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - text.rfind("\n", 0, match.start())
+        raise FormatError(f"control character U+{ord(match.group()):04X} at column {column}", source=name, line=line)
+
+
 def _read(document: CorpusData, name: str, *, tags: bool) -> list[Sentence]:
+    check_characters(document.data, name)
     options: dict[str, Any] = {}
     if document.format == "conll" and not tags:
         options["with_tags"] = False
@@ -87,8 +116,8 @@ def _read(document: CorpusData, name: str, *, tags: bool) -> list[Sentence]:
 
 
 def check_limits(sentences: list[Sentence], settings: Settings, name: str, *, max_sentences: int | None = None) -> None:
-    """Sentence count (413; ``max_sentences`` defaults to ``max_sentences_per_job``) and tokens per sentence (422);
-    each message names the limit, its value and the offending sentence."""
+    """Sentence count (413; ``max_sentences`` defaults to ``max_sentences_per_job``), tokens per sentence (422)
+    and control characters in tokens (422); each message names the limit, its value and the offending sentence."""
     limit, setting = (
         (settings.max_sentences_per_job, "max_sentences_per_job")
         if max_sentences is None
@@ -97,9 +126,15 @@ def check_limits(sentences: list[Sentence], settings: Settings, name: str, *, ma
     if len(sentences) > limit:
         raise PayloadTooLarge(f"{name} has {len(sentences)} sentences; the limit ({setting}) is {limit}")
     for index, sentence in enumerate(sentences):
+        line = sentence.meta.get("line")
+        where = f"sentence {index + 1}" + (f" (line {line})" if line else "")
+        for position, token in enumerate(sentence.tokens):
+            found = CONTROL_CHARACTERS.search(token)
+            if found is not None:
+                raise FormatError(
+                    f"{where}, token {position + 1}: control character U+{ord(found.group()):04X}", source=name
+                )
         if len(sentence.tokens) > settings.max_tokens_per_sentence:
-            line = sentence.meta.get("line")
-            where = f"sentence {index + 1}" + (f" (line {line})" if line else "")
             raise LimitError(
                 f"{name}: {where} has {len(sentence.tokens)} tokens; the limit (max_tokens_per_sentence) is "
                 f"{settings.max_tokens_per_sentence}"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from gateway.deps import SettingsDep
 from gateway.schemas import LanguageInfo, ModelsInfo
 from xner.languages import FLORES200_CODES, language_name
+from xner.service.auth import get_owner
 
-router = APIRouter(prefix="/v1", tags=["info"])
+router = APIRouter(prefix="/v1", tags=["info"], dependencies=[Depends(get_owner)])
+"""Like every ``/v1`` route, these need an API key when keys are configured (the model list is private)."""
 
 
 @router.get("/languages", response_model=list[LanguageInfo], summary="Languages (FLORES-200) and native taggers.")

@@ -54,6 +54,7 @@ _MULTIPART = {
     responses={
         200: {"model": JobAccepted, "description": "The same request was submitted before: its job"},
         413: {"description": "Over a size limit"},
+        415: {"description": "A content type other than JSON or multipart/form-data"},
         422: {"description": "Malformed corpus, unknown language or option (the message names line and field)"},
         429: {"description": "Too many jobs for this key, or queues too long (see Retry-After)"},
     },

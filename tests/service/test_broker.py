@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from xner.service.broker import Broker, Status
+from xner.service.broker import KEEP_META, Broker, Status
 from xner.service.settings import Settings
+from xner.service.steps import TOLERATE
 
 STEP = "tests.service.fake_steps:"
 QUEUE = "test"
 WAIT = 30.0
+RECORD_TTL = 5
+"""Seconds a test record lives unless kept alive (longer than a test worker takes to start)."""
 
 
 @pytest.fixture(params=["embedded", "rq"])
@@ -124,3 +127,49 @@ def test_embedded_broker_forgets_jobs_past_their_ttl(monkeypatch):
         assert embedded.wait(new, WAIT).status == Status.FINISHED
     finally:
         embedded.close()
+
+
+def test_a_job_allowing_failures_runs_after_a_failed_dependency_and_sees_its_reason(broker):
+    crashed = broker.enqueue(QUEUE, STEP + "crash", {})
+    fine = broker.enqueue(QUEUE, STEP + "echo", {"value": "fine"})
+    tolerant = broker.enqueue(
+        QUEUE, STEP + "echo", {"value": "t", TOLERATE: [0, 1]}, depends_on=[crashed, fine], allow_failure=True
+    )
+    strict = broker.enqueue(QUEUE, STEP + "echo", {"value": "s"}, depends_on=[crashed, fine])
+    info = broker.wait(tolerant, WAIT)
+    assert info is not None and info.status == Status.FINISHED, info
+    failed, ok = broker.result(tolerant)["upstream"]
+    assert "the model exploded" in failed["error"]["message"] and ok["value"] == "fine"
+    strict_info = broker.wait(strict, 5)
+    assert strict_info is not None and strict_info.status == Status.FAILED and crashed in (strict_info.error or "")
+
+
+def test_a_tolerant_job_fails_when_every_tolerated_dependency_failed(broker):
+    crashed = broker.enqueue(QUEUE, STEP + "crash", {})
+    tolerant = broker.enqueue(QUEUE, STEP + "echo", {TOLERATE: [0]}, depends_on=[crashed], allow_failure=True)
+    info = broker.wait(tolerant, WAIT)
+    assert info is not None and info.status == Status.FAILED and crashed in (info.error or "")
+
+
+def test_enqueueing_an_existing_job_id_changes_nothing(broker):
+    first = broker.enqueue(QUEUE, STEP + "echo", {"value": 1}, job_id="same-job")
+    assert broker.wait(first, WAIT).status == Status.FINISHED
+    again = broker.enqueue(QUEUE, STEP + "echo", {"value": 2}, job_id="same-job")
+    assert again == first
+    assert broker.wait(again, WAIT).status == Status.FINISHED
+    assert broker.result(again)["value"] == 1
+    assert broker.payload(again) == {"value": 1}
+    assert broker.payload("no-such-job") is None
+
+
+def test_a_running_job_keeps_its_records_alive(broker):
+    saved = time.monotonic()
+    broker.save_record("corpus-alive", {"x": 1}, ttl=RECORD_TTL)
+    broker.save_record("corpus-unrelated", {"x": 2}, ttl=RECORD_TTL)
+    job = broker.enqueue(
+        QUEUE, STEP + "sleep", {"seconds": 1.0}, meta={KEEP_META: {"keys": ["corpus-alive"], "ttl": 60}}
+    )
+    assert broker.wait(job, WAIT).status == Status.FINISHED
+    time.sleep(max(0.0, saved + RECORD_TTL + 0.5 - time.monotonic()))  # past the records' own TTL
+    assert broker.load_record("corpus-alive") == {"x": 1}
+    assert broker.load_record("corpus-unrelated") is None

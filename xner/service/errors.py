@@ -10,6 +10,7 @@ means a bug (its body says so without leaking internals). Service-specific error
     │   ├── LimitError (422)
     │   │   ├── PayloadTooLarge (413)
     │   │   └── TooManyRequests (429, Retry-After)
+    │   ├── UnsupportedMediaType (415)
     │   ├── NotFound (404)
     │   ├── Conflict (409)
     │   ├── Unauthorized (401)
@@ -42,6 +43,12 @@ class TooManyRequests(LimitError):
     def __init__(self, message: str, *, retry_after: int | None = None, details: Any = None) -> None:
         super().__init__(message, details=details)
         self.retry_after = retry_after
+
+
+class UnsupportedMediaType(InputError):
+    """The request body has a content type the route does not read."""
+
+    type_name = "unsupported_media_type"
 
 
 class NotFound(InputError):
@@ -95,6 +102,7 @@ STATUS: dict[type[XnerError], int] = {
     InputError: 422,
     PayloadTooLarge: 413,
     TooManyRequests: 429,
+    UnsupportedMediaType: 415,
     NotFound: 404,
     Conflict: 409,
     Unauthorized: 401,

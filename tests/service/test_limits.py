@@ -1,0 +1,113 @@
+"""Every limit of the gateway answers with its status (413/422/429, 503 while the queue store is down) and a
+message naming the limit's setting and value; 429s and 503s carry Retry-After. Keys: 401 without, 403 wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from xner.service.broker_embedded import EmbeddedBroker
+from xner.service.servers import build_app
+from xner.service.settings import Settings
+
+CONLL = "Kofi\tB-PER\nAnnan\tI-PER\n\nAccra\tB-LOC\n\nHello\tO\n\n"
+
+
+class PausedBroker(EmbeddedBroker):
+    """An embedded broker whose queues never run: submitted jobs stay queued."""
+
+    def _ensure_thread(self, queue: str) -> None:
+        return None
+
+
+class DownBroker(EmbeddedBroker):
+    """An embedded broker whose store is unreachable."""
+
+    outage_errors = (ConnectionRefusedError,)
+
+    def load_record(self, key: str) -> dict[str, Any] | None:
+        raise ConnectionRefusedError("connection refused")
+
+
+@contextmanager
+def gateway(broker_class: type[EmbeddedBroker] = PausedBroker, **overrides: Any) -> Iterator[TestClient]:
+    values: dict[str, Any] = {"translator": "identity", "aligner": "eflomal", "chunk_size": 2, **overrides}
+    settings = Settings(**values)
+    broker = broker_class(settings)
+    with TestClient(build_app("gateway", settings, broker), raise_server_exceptions=False) as client:
+        yield client
+    broker.close()
+
+
+def body(data: str = CONLL, fmt: str = "conll", **extra: Any) -> dict[str, Any]:
+    return {"source_lang": "en", "target_lang": "es", "corpus": {"format": fmt, "data": data}, **extra}
+
+
+def message(response: Any) -> str:
+    return str(response.json()["error"]["message"])
+
+
+def test_size_limits_name_the_setting_and_value():
+    with gateway(max_body_bytes=4000, max_sentences_per_job=2, max_tokens_per_sentence=3) as c:
+        big = c.post("/v1/projections", json=body("x " * 3000, "text"))
+        assert big.status_code == 413 and "the limit (max_body_bytes) is 4000 bytes" in message(big)
+        many = c.post("/v1/projections", json=body("a\nb\nc\n", "text"))
+        assert many.status_code == 413
+        assert "corpus has 3 sentences; the limit (max_sentences_per_job) is 2" in message(many)
+        long = c.post("/v1/projections", json=body("a\nb c d e\n", "text"))
+        assert long.status_code == 422
+        assert "corpus: sentence 2 (line 2) has 4 tokens; the limit (max_tokens_per_sentence) is 3" in message(long)
+        long_target = c.post(
+            "/v1/projections", json=body("a\nb\n", "text", target={"format": "text", "data": "a\nb c d e\n"})
+        )
+        assert long_target.status_code == 422 and message(long_target).startswith("target: sentence 2")
+
+
+def test_concurrent_jobs_per_key_get_429_with_retry_after():
+    with gateway(api_keys=["k1", "k2"], max_concurrent_jobs_per_key=1, retry_after=7) as c:
+        k1, k2 = {"Authorization": "Bearer k1"}, {"Authorization": "Bearer k2"}
+        first = c.post("/v1/projections", json=body(), headers=k1)
+        assert first.status_code == 202
+        second = c.post("/v1/projections", json=body("Other\tO\n"), headers=k1)
+        assert second.status_code == 429 and second.headers["Retry-After"] == "7"
+        assert "1 corpus jobs are queued or running for this key; the limit (max_concurrent_jobs_per_key) is 1" in (
+            message(second)
+        )
+        assert c.post("/v1/projections", json=body("Other\tO\n"), headers=k2).status_code == 202  # per key
+        assert c.post("/v1/projections", json=body(), headers=k1).status_code == 200  # a re-submission is no new job
+        c.delete(f"/v1/jobs/{first.json()['job_id']}", headers=k1)
+        assert c.post("/v1/projections", json=body("Other\tO\n"), headers=k1).status_code == 202  # the slot is free
+
+
+def test_long_queues_push_back_with_429_and_retry_after():
+    with gateway(max_queue_length=1, retry_after=11) as c:
+        assert c.post("/v1/projections", json=body()).status_code == 202  # two translate chunks now wait
+        pushed = c.post("/v1/projections", json=body("Other\tO\n"))
+        assert pushed.status_code == 429 and pushed.headers["Retry-After"] == "11"
+        assert "queue translate holds 2 jobs; the limit (max_queue_length) is 1" in message(pushed)
+
+
+def test_an_unreachable_queue_store_is_503_with_retry_after():
+    with gateway(DownBroker) as c:
+        response = c.post("/v1/projections", json=body())
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["type"] == "queue_unavailable" and response.headers["Retry-After"]
+        assert c.get("/v1/jobs/abc").status_code == 503
+        assert c.get("/health").status_code == 200
+
+
+def test_keys_guard_every_route_that_does_work_and_leave_operations_open():
+    with gateway(api_keys=["k1"]) as c:
+        missing = c.post("/v1/projections", json=body())
+        assert missing.status_code == 401 and missing.headers["WWW-Authenticate"] == "Bearer"
+        assert "Authorization: Bearer" in message(missing)
+        assert c.post("/v1/projections", json=body(), headers={"Authorization": "Bearer k2"}).status_code == 403
+        assert c.post("/v1/projections", json=body(), headers={"Authorization": "Basic k1"}).status_code == 401
+        for route in ("/v1/jobs/x", "/v1/jobs/x/result", "/v1/languages", "/v1/models"):
+            assert c.get(route).status_code == 401, route
+        assert c.post("/v1/ner/en", json={"texts": ["a"]}).status_code == 401
+        for route in ("/health", "/ready", "/metrics", "/openapi.json"):
+            assert c.get(route).status_code == 200, route
