@@ -21,7 +21,8 @@ from xner.formats.jsonl import sentence_record
 from xner.languages import normalise_language
 from xner.service.backends import check_spec
 from xner.service.broker import Broker
-from xner.service.errors import PayloadTooLarge, TooManyRequests, UnsupportedMediaType
+from xner.service.errors import TooManyRequests, UnsupportedMediaType
+from xner.service.limits import check_sentence_count
 from xner.service.settings import Settings
 
 OWNER_KEY = "owner:{}"
@@ -123,8 +124,7 @@ def check_limits(sentences: list[Sentence], settings: Settings, name: str, *, ma
         if max_sentences is None
         else (max_sentences, "sync_max_sentences")
     )
-    if len(sentences) > limit:
-        raise PayloadTooLarge(f"{name} has {len(sentences)} sentences; the limit ({setting}) is {limit}")
+    check_sentence_count(len(sentences), limit, setting, name)
     for index, sentence in enumerate(sentences):
         line = sentence.meta.get("line")
         where = f"sentence {index + 1}" + (f" (line {line})" if line else "")

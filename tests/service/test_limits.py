@@ -111,3 +111,13 @@ def test_keys_guard_every_route_that_does_work_and_leave_operations_open():
         assert c.post("/v1/ner/en", json={"texts": ["a"]}).status_code == 401
         for route in ("/health", "/ready", "/metrics", "/openapi.json"):
             assert c.get(route).status_code == 200, route
+
+
+def test_service_apis_limit_sentences_per_job_too():
+    settings = Settings(translator="identity", max_sentences_per_job=2)
+    broker = PausedBroker(settings)
+    with TestClient(build_app("translate", settings, broker), raise_server_exceptions=False) as c:
+        response = c.post("/v1/translate", json={"texts": ["a", "b", "c"], "src_lang": "en", "tgt_lang": "es"})
+        assert response.status_code == 413
+        assert "the request has 3 sentences; the limit (max_sentences_per_job) is 2" in message(response)
+    broker.close()

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from xner.service.auth import OwnerDep
 from xner.service.broker import Broker, Status
 from xner.service.errors import NotFound, error_from_result
+from xner.service.limits import check_sentence_count
 from xner.service.settings import Settings
 
 
@@ -61,6 +62,7 @@ def service_router(
         settings: Settings = request.app.state.settings
         broker: Broker = request.app.state.broker
         payload, size = to_payload(body, settings)
+        check_sentence_count(size, settings.max_sentences_per_job, "max_sentences_per_job", "the request")
         job_id = broker.enqueue(service, service, payload, meta={"owner": owner})
         if size <= settings.sync_max_sentences:
             info = broker.wait(job_id, settings.sync_timeout)
