@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -64,6 +65,23 @@ def pool(aof_redis: RedisServer) -> Iterator[Workers]:
     workers.stop()
 
 
+@pytest.fixture
+def started(tmp_path: Path) -> Path:
+    """Where the fault worker leaves a marker per translate attempt."""
+    path = tmp_path / "started"
+    path.mkdir()
+    return path
+
+
+@contextmanager
+def running_gateway(redis: RedisServer, port: int | None = None) -> Iterator[Api]:
+    api = Api("gateway", redis.url, SETTINGS, port=port)
+    try:
+        yield api
+    finally:
+        api.stop()
+
+
 def start_suite(pool: Workers, started: Path, *, translate_workers: int = 1, delay: str = "0") -> None:
     faults = {**SETTINGS, "XNER_TEST_STARTED_DIR": str(started), "XNER_TEST_STEP_DELAY": delay}
     for _ in range(translate_workers):
@@ -110,12 +128,9 @@ def finish(client: httpx.Client, job_id: str) -> tuple[dict, list[dict]]:
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_chunk_has_its_chunk_retried_on_another(aof_redis, pool, tmp_path):
-    started = tmp_path / "started"
-    started.mkdir()
+def test_a_worker_killed_mid_chunk_has_its_chunk_retried_on_another(aof_redis, pool, started):
     start_suite(pool, started, translate_workers=2, delay="1.5")
-    gateway = Api("gateway", aof_redis.url, SETTINGS)
-    try:
+    with running_gateway(aof_redis) as gateway:
         corpus = sentences(8)
         job = gateway.client.post("/v1/projections", json=body(corpus)).json()["job_id"]
         wait_until(lambda: attempts(started), "a translate chunk to start")
@@ -126,17 +141,12 @@ def test_a_worker_killed_mid_chunk_has_its_chunk_retried_on_another(aof_redis, p
         assert_nothing_lost(records, corpus)
         assert {r["meta"]["projection"]["status"] for r in records} == {"projected"}
         assert any(pid != victim and sents == chunk for pid, sents in attempts(started))  # rerun elsewhere
-    finally:
-        gateway.stop()
 
 
 @pytest.mark.slow
-def test_redis_crash_and_restart_loses_no_job(aof_redis, pool, tmp_path):
-    started = tmp_path / "started"
-    started.mkdir()
+def test_redis_crash_and_restart_loses_no_job(aof_redis, pool, started):
     start_suite(pool, started, delay="0.5")
-    gateway = Api("gateway", aof_redis.url, SETTINGS)
-    try:
+    with running_gateway(aof_redis) as gateway:
         corpus = sentences(10)
         job = gateway.client.post("/v1/projections", json=body(corpus)).json()["job_id"]
         wait_until(lambda: attempts(started), "a translate chunk to start")
@@ -149,29 +159,21 @@ def test_redis_crash_and_restart_loses_no_job(aof_redis, pool, tmp_path):
         assert {r["meta"]["projection"]["status"] for r in records} == {"projected"}
         again = gateway.client.post("/v1/projections", json=body(corpus))
         assert again.status_code == 200 and again.json()["job_id"] == job  # the corpus record survived
-    finally:
-        gateway.stop()
 
 
 @pytest.mark.slow
-def test_a_gateway_crash_mid_job_is_survived_by_retrying_the_same_request(aof_redis, pool, tmp_path):
+def test_a_gateway_crash_mid_job_is_survived_by_retrying_the_same_request(aof_redis, pool, started):
     """The gateway keeps no state of its own: jobs and records live in Redis. A client whose gateway died retries
     its POST; the request's content id deduplicates it to the running job, and polling resumes."""
-    started = tmp_path / "started"
-    started.mkdir()
     start_suite(pool, started, delay="0.3")
-    first = Api("gateway", aof_redis.url, SETTINGS)
     corpus = sentences(8)
-    try:
+    with running_gateway(aof_redis) as first:
         accepted = first.client.post("/v1/projections", json=body(corpus))
         assert accepted.status_code == 202
         job = accepted.json()["job_id"]
         wait_until(lambda: attempts(started), "a translate chunk to start")
-    finally:
-        first.process.kill()
-        first.stop()
-    second = Api("gateway", aof_redis.url, SETTINGS, port=first.port)
-    try:
+        first.process.kill()  # a crash: no shutdown
+    with running_gateway(aof_redis, port=first.port) as second:
         retried = second.client.post("/v1/projections", json=body(corpus))
         assert retried.status_code == 200, retried.text
         assert retried.json()["job_id"] == job
@@ -179,17 +181,12 @@ def test_a_gateway_crash_mid_job_is_survived_by_retrying_the_same_request(aof_re
         assert state["status"] == "finished"
         assert_nothing_lost(records, corpus)
         assert len(attempts(started)) == 4  # each chunk translated once: the retry enqueued nothing again
-    finally:
-        second.stop()
 
 
 @pytest.mark.slow
-def test_a_failed_chunk_under_a_corpus_level_aligner_fails_only_its_sentences(aof_redis, pool, tmp_path):
-    started = tmp_path / "started"
-    started.mkdir()
+def test_a_failed_chunk_under_a_corpus_level_aligner_fails_only_its_sentences(aof_redis, pool, started):
     start_suite(pool, started)
-    gateway = Api("gateway", aof_redis.url, SETTINGS)
-    try:
+    with running_gateway(aof_redis) as gateway:
         corpus = sentences(8, fail_at=5)  # chunk 2 (sentences 4 and 5) fails on every attempt
         job = gateway.client.post("/v1/projections", json=body(corpus)).json()["job_id"]
         state, records = finish(gateway.client, job)
@@ -202,5 +199,3 @@ def test_a_failed_chunk_under_a_corpus_level_aligner_fails_only_its_sentences(ao
         assert "crashed" in records[5]["meta"]["projection"]["reason"]
         assert [s["label"] for s in records[5]["spans"]] == ["PER"]  # the input sentence with its labels
         assert sum(1 for _, chunk in attempts(started) if any(FAIL_TOKEN in s for s in chunk)) == 3  # 1 + 2 retries
-    finally:
-        gateway.stop()
