@@ -173,3 +173,19 @@ def test_a_running_job_keeps_its_records_alive(broker):
     time.sleep(max(0.0, saved + RECORD_TTL + 0.5 - time.monotonic()))  # past the records' own TTL
     assert broker.load_record("corpus-alive") == {"x": 1}
     assert broker.load_record("corpus-unrelated") is None
+
+
+def test_no_dependents_set_outlives_its_jobs(broker):
+    """A job enqueued after one of its dependencies finished makes RQ re-create that dependency's set of
+    dependents without a TTL; the worker gives it one when the job runs, so nothing stays in Redis for ever."""
+    if not hasattr(broker, "redis"):
+        pytest.skip("only the RQ broker keeps dependents sets")
+    from rq.job import Job
+
+    done = broker.enqueue(QUEUE, STEP + "echo", {"value": 1})
+    assert broker.wait(done, WAIT).status == Status.FINISHED
+    slow = broker.enqueue(QUEUE, STEP + "sleep", {"seconds": 0.5})
+    child = broker.enqueue(QUEUE, STEP + "echo", {}, depends_on=[done, slow])
+    assert broker.wait(child, WAIT).status == Status.FINISHED
+    key = Job.dependents_key_for(done)
+    assert broker.redis.ttl(key) != -1  # -2: gone, or a TTL: it expires

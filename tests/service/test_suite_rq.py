@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from redis import Redis
 
 from tests.service.conftest import Api, Workers, assert_nothing_lost
 
@@ -52,7 +53,7 @@ def records(client: httpx.Client, job_id: str) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_corpus_job_through_the_queues(suite):
+def test_corpus_job_through_the_queues(suite, redis_url):
     gateway = suite["gateway"].client
     body = {"source_lang": "en", "target_lang": "es", "corpus": {"format": "conll", "data": CONLL}}
     accepted = gateway.post("/v1/projections", json=body)
@@ -66,6 +67,9 @@ def test_corpus_job_through_the_queues(suite):
     assert_nothing_lost(out, SENTENCES)
     assert all(r["meta"]["projection"]["status"] == "projected" for r in out)
     assert sum(len(r["spans"]) for r in out) == 2 * 7
+    redis = Redis.from_url(redis_url)
+    persistent = [key for key in redis.scan_iter(match="rq:job:*") if redis.ttl(key) == -1]
+    assert persistent == []  # every key of a finished job expires (no leak per corpus job)
 
 
 @pytest.mark.slow

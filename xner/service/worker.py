@@ -89,6 +89,7 @@ class ModelWorker(SimpleWorker):
             stop.set()
             beat.join(timeout=5)
             self._keep_records_alive(job)
+            self._expire_parents_dependents(job)
 
     def kill_horse(self, sig: signal.Signals = signal.SIGKILL) -> None:
         """There is no work horse: stop the job running in this process by interrupting the main thread.
@@ -118,6 +119,21 @@ class ModelWorker(SimpleWorker):
                 self._keep_records_alive(job)
             except Exception as exc:  # a missed heartbeat must not kill the job
                 log.warning("worker %s: heartbeat failed: %s", self.name, exc)
+
+    def _expire_parents_dependents(self, job: Job) -> None:
+        """Give the dependents sets of the job's (finished) dependencies a TTL. RQ expires a job's set of
+        dependents when the job finishes; a dependent enqueued after that (a chunk translated before the corpus's
+        project job was enqueued) re-creates the set without one, and nothing would ever delete it."""
+        parents = job.dependency_ids
+        if not parents:
+            return
+        try:
+            with self.connection.pipeline() as pipeline:
+                for parent in parents:
+                    pipeline.expire(Job.dependents_key_for(parent), int(job.result_ttl or defaults.RESULT_TTL))
+                pipeline.execute()
+        except Exception as exc:  # bookkeeping must not fail the job
+            log.warning("worker %s: expiring dependents sets failed: %s", self.name, exc)
 
     def _keep_records_alive(self, job: Job) -> None:
         from xner.service.broker_rq import RECORD_PREFIX
