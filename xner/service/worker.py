@@ -78,6 +78,7 @@ class ModelWorker(SimpleWorker):
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         self._keep_records_alive(job)
+        self._expire_parents_dependents(job)  # its dependencies are done: their sets are no longer read
         stop = threading.Event()
         beat = threading.Thread(target=self._beat, args=(stop, job), name="xner-heartbeat", daemon=True)
         beat.start()
@@ -89,7 +90,6 @@ class ModelWorker(SimpleWorker):
             stop.set()
             beat.join(timeout=5)
             self._keep_records_alive(job)
-            self._expire_parents_dependents(job)
 
     def kill_horse(self, sig: signal.Signals = signal.SIGKILL) -> None:
         """There is no work horse: stop the job running in this process by interrupting the main thread.
