@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
 from gateway.routes import info, ner, projections
+from gateway.routes.platforms import PLATFORM_ROUTERS
 from gateway.schemas import ProjectionRequest
 from xner.service.app import Readiness, create_app
 from xner.service.broker import Broker
@@ -22,6 +23,9 @@ Cross-lingual NER by annotation projection.
   returns a job. Follow it with `GET /v1/jobs/{id}`, fetch `GET /v1/jobs/{id}/result`, cancel with `DELETE`.
 * `POST /v1/ner/{lang}` — NER for a few sentences: a native model if one is registered for the language,
   else translate-test (translate to English, tag, align, project back).
+
+* `/labelstudio/*`, `/doccano/predict`, `/inception/{predict,train}` — annotation-platform backends (Label Studio
+  ML backend, doccano auto-labelling, INCEpTION external recommender); offsets in each tool's unit.
 
 Errors: `{"error": {"type", "message", "details"}}`; 4xx for anything the client can fix. Character offsets are
 Python code points. With `XNER_API_KEYS` set, send `Authorization: Bearer <key>`.
@@ -40,7 +44,7 @@ def create_gateway(
         service="gateway",
         settings=settings,
         broker=broker,
-        routers=[projections.router, ner.router, info.router, *extra_routers],
+        routers=[projections.router, ner.router, info.router, *PLATFORM_ROUTERS, *extra_routers],
         queues=QUEUES,
         description=DESCRIPTION,
     )
