@@ -82,22 +82,21 @@ def prediction(
         label = mapper(entity.label)
         if label is None:
             continue
-        score = entity.score if entity.score is not None else 1.0
-        scores.append(score)
-        result.append(
-            {
-                "from_name": config.from_name,
-                "to_name": config.to_name,
-                "type": "labels",
-                "value": {
-                    "start": positions[entity.start],
-                    "end": positions[entity.end],
-                    "text": text[entity.start : entity.end],
-                    "labels": [label],
-                },
-                "score": score,
-            }
-        )
+        region: dict[str, Any] = {
+            "from_name": config.from_name,
+            "to_name": config.to_name,
+            "type": "labels",
+            "value": {
+                "start": positions[entity.start],
+                "end": positions[entity.end],
+                "text": text[entity.start : entity.end],
+                "labels": [label],
+            },
+        }
+        if entity.score is not None:  # taggers without confidences (spaCy) give none; none is invented
+            region["score"] = entity.score
+            scores.append(entity.score)
+        result.append(region)
     mean = sum(scores) / len(scores) if scores else 0.0
     return {"model_version": model_version, "score": mean, "result": result}
 

@@ -29,7 +29,11 @@ class DoccanoSpan(BaseModel):
     score: float | None = Field(None, description="Model confidence (doccano ignores it)")
 
 
-@router.post("/predict", summary="Auto-label one text for doccano (offsets in UTF-16 code units by default).")
+@router.post(
+    "/predict",
+    response_model_exclude_none=True,
+    summary="Auto-label one text for doccano (offsets in UTF-16 code units by default).",
+)
 def predict(
     body: DoccanoRequest,
     settings: SettingsDep,

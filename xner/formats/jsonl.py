@@ -9,6 +9,10 @@ Shapes read (``offset_unit`` says whether offsets count code points, the default
 
 Records without ``text`` but with string ``tokens`` take the tokens joined by single spaces as text. Blank
 lines are skipped. Written: ours, with tokens, so CoNLL -> JSONL -> CoNLL is lossless.
+
+The ``doccano`` format is doccano's sequence-labelling JSONL, ``{"id"?, "text", "label": [[start, end, label]],
+...meta}``, read by the same reader and written by :func:`write_doccano`; its offsets default to UTF-16 code units,
+the unit doccano's browser annotator counts in.
 """
 
 from __future__ import annotations
@@ -194,5 +198,31 @@ def write_jsonl(sentences: Iterable[Sentence], out: TextIO, *, offset_unit: str 
     count = 0
     for sentence in sentences:
         out.write(json.dumps(sentence_record(sentence, offset_unit=offset_unit), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def read_doccano(path: str | Path, *, offset_unit: str = "utf16", **options: Any) -> Iterator[Sentence]:
+    """Stream a doccano JSONL export (offsets in UTF-16 code units unless ``offset_unit`` says otherwise)."""
+    return read_jsonl(path, offset_unit=offset_unit, **options)
+
+
+def doccano_record(sentence: Sentence, *, offset_unit: str = "utf16") -> dict[str, Any]:
+    """A sentence as a doccano import line: ``{"id"?, "text", "label": [[start, end, label]], meta...}``."""
+    ours = sentence_record(sentence, offset_unit=offset_unit)
+    record: dict[str, Any] = {"id": ours["id"]} if "id" in ours else {}
+    record["text"] = ours["text"]
+    record["label"] = [[span["start"], span["end"], span["label"]] for span in ours["spans"]]
+    for key, value in ours.get("meta", {}).items():
+        if key not in record:
+            record[key] = value
+    return record
+
+
+def write_doccano(sentences: Iterable[Sentence], out: TextIO, *, offset_unit: str = "utf16") -> int:
+    """Write doccano JSONL (one ``{"text", "label"}`` record per sentence); return the number written."""
+    count = 0
+    for sentence in sentences:
+        out.write(json.dumps(doccano_record(sentence, offset_unit=offset_unit), ensure_ascii=False) + "\n")
         count += 1
     return count

