@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from xner.corpus import Sentence, Span
+from xner.formats._spans import CharSpan
 from xner.text import tokenize
 
 _LINE = re.compile(r"[^\r\n]+")
@@ -28,14 +29,8 @@ class Piece:
     sentence: Sentence
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """A labelled code-point span ``[start, end)`` of a document."""
-
-    start: int
-    end: int
-    label: str
-    score: float | None = None
+Entity = CharSpan
+"""A labelled code-point span ``[start, end)`` of a document (the readers' :class:`CharSpan`)."""
 
 
 def segment(texts: list[str], max_tokens: int) -> list[Piece]:

@@ -105,25 +105,17 @@ _TRAIN: dict[str, Any] = {
 
 
 @router.post("/predict", **_PREDICT)
-def predict(body: PredictRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep) -> PredictResponse:
-    return _predict(body, settings, broker, None)
-
-
 @router.post("/{lang}/predict", **_PREDICT)
-def predict_lang(
-    lang: str, body: PredictRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep
+def predict(
+    body: PredictRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep, lang: str | None = None
 ) -> PredictResponse:
     return _predict(body, settings, broker, lang)
 
 
 @router.post("/train", **_TRAIN)
-def train(body: TrainRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep) -> Response:
-    return _train(body, settings, broker, None)
-
-
 @router.post("/{lang}/train", **_TRAIN)
-def train_lang(
-    lang: str, body: TrainRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep
+def train(
+    body: TrainRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep, lang: str | None = None
 ) -> Response:
     return _train(body, settings, broker, lang)
 

@@ -195,9 +195,14 @@ def public_meta(sentence: Sentence) -> dict[str, Any]:
 
 def write_jsonl(sentences: Iterable[Sentence], out: TextIO, *, offset_unit: str = "codepoint") -> int:
     """Write one JSON record per sentence; return the number written."""
+    return _write_lines((sentence_record(s, offset_unit=offset_unit) for s in sentences), out)
+
+
+def _write_lines(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write one JSON object per line; return the number written."""
     count = 0
-    for sentence in sentences:
-        out.write(json.dumps(sentence_record(sentence, offset_unit=offset_unit), ensure_ascii=False) + "\n")
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
 
@@ -221,8 +226,4 @@ def doccano_record(sentence: Sentence, *, offset_unit: str = "utf16") -> dict[st
 
 def write_doccano(sentences: Iterable[Sentence], out: TextIO, *, offset_unit: str = "utf16") -> int:
     """Write doccano JSONL (one ``{"text", "label"}`` record per sentence); return the number written."""
-    count = 0
-    for sentence in sentences:
-        out.write(json.dumps(doccano_record(sentence, offset_unit=offset_unit), ensure_ascii=False) + "\n")
-        count += 1
-    return count
+    return _write_lines((doccano_record(s, offset_unit=offset_unit) for s in sentences), out)
