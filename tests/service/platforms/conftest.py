@@ -3,7 +3,9 @@ English tagger and eflomal, so translate-test runs end to end without model weig
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -49,3 +51,16 @@ def client() -> Iterator[TestClient]:
 def utf16_slice(text: str, start: int, end: int) -> str:
     """``text.slice(start, end)`` as JavaScript (and so Label Studio and doccano) computes it."""
     return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
+
+
+HOLD = threading.Event()
+"""Set to let :func:`hold_step` return."""
+
+
+def hold_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
+    """A step that occupies its queue until a test sets :data:`HOLD` (so "not done yet" needs no timing)."""
+    HOLD.wait(60)
+    return {}
+
+
+HOLD_STEP = f"{__name__}:hold_step"

@@ -9,7 +9,15 @@ import httpx
 import pytest
 
 from gateway.platforms.labelstudio_api import fetch_tasks
-from tests.service.platforms.conftest import LABEL_CONFIG, TRICKY_TEXT, make_client, platform_settings, utf16_slice
+from tests.service.platforms.conftest import (
+    HOLD,
+    HOLD_STEP,
+    LABEL_CONFIG,
+    TRICKY_TEXT,
+    make_client,
+    platform_settings,
+    utf16_slice,
+)
 from xner.errors import BackendError, InputError
 
 sdk = pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is not installed (pip install -e '.[dev]')")
@@ -125,6 +133,20 @@ def test_a_batch_over_the_bound_is_a_413_naming_the_setting():
         response = small.post("/labelstudio/predict", json=predict_body(["One.\nTwo.", "Three."]))
     assert response.status_code == 413
     assert "platform_max_sentences" in response.json()["error"]["message"]
+
+
+def test_a_prediction_past_the_time_limit_is_a_504_naming_the_setting():
+    with make_client(platform_timeout=0.2) as slow:
+        broker = slow.app.state.broker  # type: ignore[attr-defined]
+        HOLD.clear()
+        blocker = broker.enqueue("ner", HOLD_STEP, {})  # the ner queue is busy: the prediction cannot finish
+        try:
+            response = slow.post("/labelstudio/predict", json=predict_body(["Paris"]))
+        finally:
+            HOLD.set()
+        broker.wait(blocker, 30)
+    assert response.status_code == 504
+    assert "platform_timeout" in response.json()["error"]["message"]
 
 
 def test_health_answers_without_a_model():

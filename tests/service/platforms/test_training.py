@@ -3,7 +3,6 @@ XLM-R built offline, through the ner queue; predictions then use the fine-tuned 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,20 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.service.platforms.conftest import LABEL_CONFIG, make_client
+from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG, make_client
 from tests.service.platforms.test_inception import NE, inception_typesystem, make_cas, request
 
 pytest.importorskip("torch", reason="torch is not installed (pip install -e '.[ner]')")
 sdk = pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is not installed (pip install -e '.[dev]')")
 from label_studio_sdk.label_interface import LabelInterface  # noqa: E402
-
-RELEASE = threading.Event()
-
-
-def block_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
-    """A step that holds the ner queue until the test releases it."""
-    RELEASE.wait(60)
-    return {}
 
 
 @pytest.fixture(scope="module")
@@ -129,14 +120,14 @@ def test_a_second_training_while_one_is_pending_is_429(trainer):
     metadata = request(ts, documents[0], project=41)["metadata"]
     body = {"metadata": metadata, "documents": [{"xmi": c.to_xmi()} for c in documents], "typeSystem": ts.to_xml()}
     broker = trainer.app.state.broker  # type: ignore[attr-defined]
-    RELEASE.clear()
-    blocker = broker.enqueue("ner", f"{__name__}:block_step", {})
+    HOLD.clear()
+    blocker = broker.enqueue("ner", HOLD_STEP, {})
     try:
         assert trainer.post("/inception/train", json=body).status_code == 204
         busy = trainer.post("/inception/train", json=body)
         assert busy.status_code == 429 and "already training" in busy.json()["error"]["message"]
     finally:
-        RELEASE.set()
+        HOLD.set()
     broker.wait(blocker, 30)
     assert wait_trained(trainer, "/inception/projects/41")["status"] == "finished"
     assert trainer.post("/inception/train", json=body).status_code == 204  # done: a new job may start
