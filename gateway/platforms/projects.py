@@ -1,10 +1,13 @@
 """Per-project state of the platform endpoints, kept as broker records: the project's language, label map and
 label config, and its fine-tuning job. Once a project's fine-tuning job has finished, predictions for the project
-use the fine-tuned model (``hf:<train_dir>/<tool>-<project>-<job>``) as a native tagger of its language."""
+in the language it was trained for use the fine-tuned model (``hf:<train_dir>/<tool>-<project>-<job>``) as a
+native tagger. The record keeps the model once promoted (``model_dir``, ``model_job``, ``model_lang``), so it
+stays in use after the job's own record expires and while a newer job trains."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +38,33 @@ def save_project(broker: Broker, tool: str, project: str, record: dict[str, Any]
     broker.save_record(RECORD_KEY.format(tool=tool, project=project), record, PLATFORM_PROJECT_TTL)
 
 
-def project_tagger(broker: Broker, record: dict[str, Any]) -> str | None:
-    """The project's fine-tuned tagger spec once its training job has finished, else ``None``."""
+@dataclass(frozen=True, slots=True)
+class TunedModel:
+    """A project's fine-tuned model: its tagger spec and the job that trained it."""
+
+    spec: str
+    job: str
+
+
+def promote(broker: Broker, tool: str, project: str, record: dict[str, Any]) -> None:
+    """Make the project's training job's model its model once the job has finished (updates ``record``)."""
     job = record.get("train_job")
-    if not job:
-        return None
-    info = broker.info(job)
-    if info is None or info.status != Status.FINISHED:
-        return None
-    return f"hf:{record['model_dir']}"
+    if job and job != record.get("model_job"):
+        info = broker.info(job)
+        if info is not None and info.status == Status.FINISHED:
+            record.update(model_job=job, model_dir=record["train_model_dir"], model_lang=record["train_lang"])
+            save_project(broker, tool, project, record)
+
+
+def project_tagger(
+    broker: Broker, tool: str, project: str | None, record: dict[str, Any], lang: str
+) -> TunedModel | None:
+    """The project's fine-tuned model for ``lang`` (after :func:`promote`), else ``None``."""
+    if project:
+        promote(broker, tool, project, record)
+    if record.get("model_dir") and record.get("model_lang") == lang:
+        return TunedModel(f"hf:{record['model_dir']}", str(record["model_job"]))
+    return None
 
 
 def start_training(
@@ -74,7 +95,8 @@ def start_training(
         "lang": lang,
     }
     broker.enqueue("ner", "train", payload, job_id=job_id)
-    save_project(broker, tool, project, {**record, "train_job": job_id, "model_dir": model_dir, "lang": lang})
+    record.update(train_job=job_id, train_model_dir=model_dir, train_lang=lang)
+    save_project(broker, tool, project, record)
     return job_id
 
 

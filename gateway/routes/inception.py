@@ -65,9 +65,9 @@ def _predict(body: PredictRequest, settings: Settings, broker: Broker, lang: str
     cas = cas_io.load_cas(body.document.xmi, typesystem, "document.xmi")
     record = load_project(broker, TOOL, str(meta.projectId))
     code = resolve_lang(settings, lang, cas_io.document_language(cas), record.get("lang"))
-    tuned = project_tagger(broker, record) if record.get("lang") == code else None
+    tuned = project_tagger(broker, TOOL, str(meta.projectId), record, code)
     pieces = cas_io.pieces(cas, 0, settings.max_tokens_per_sentence)
-    found = predict_pieces(broker, settings, pieces, 1, code, tagger=tuned).entities[0]
+    found = predict_pieces(broker, settings, pieces, 1, code, tagger=tuned.spec if tuned else None).entities[0]
     mapper = LabelMapper(record.get("labels"))
     cas_io.add_predictions(cas, meta.layer, meta.feature, found, mapper)
     mapper.log_dropped(f"inception project {meta.projectId}")

@@ -27,12 +27,11 @@ from gateway.platforms.labelstudio import (
 )
 from gateway.platforms.labelstudio_api import fetch_tasks
 from gateway.platforms.predict import predict_texts, resolve_lang
-from gateway.platforms.projects import load_project, project_tagger, save_project, start_training
+from gateway.platforms.projects import TunedModel, load_project, project_tagger, save_project, start_training
 from gateway.platforms.status import project_status
 from gateway.tagging import native_tagger
 from xner import __version__
 from xner.errors import FormatError
-from xner.service.broker import Broker
 from xner.service.settings import Settings
 
 TOOL = "labelstudio"
@@ -68,11 +67,10 @@ def project_id(value: str | int | None) -> str | None:
     return str(value).split(".", 1)[0]
 
 
-def model_version(broker: Broker, settings: Settings, record: dict[str, Any], lang: str) -> str:
+def model_version(settings: Settings, lang: str, tuned: TunedModel | None) -> str:
     """What predictions for the project in ``lang`` are made with (changes when the model changes)."""
-    tuned = project_tagger(broker, record) if record.get("lang") == lang else None
     if tuned is not None:
-        return f"xner-{__version__}-{lang}-finetuned-{str(record['train_job'])[:12]}"
+        return f"xner-{__version__}-{lang}-finetuned-{tuned.job[:12]}"
     native = native_tagger(settings, lang)
     model = native or f"translate-test:{settings.translator}+{settings.tagger}+{settings.aligner}"
     return f"xner-{__version__}-{lang}-{model}"
@@ -116,10 +114,10 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         config = _config(body.label_config or record.get("schema"))
         texts = task_texts(body.tasks, config)
         code = resolve_lang(settings, lang, record.get("lang"))
-        tuned = project_tagger(broker, record) if record.get("lang") == code else None
-        found = predict_texts(broker, settings, texts, code, tagger=tuned)
+        tuned = project_tagger(broker, TOOL, project, record, code)
+        found = predict_texts(broker, settings, texts, code, tagger=tuned.spec if tuned else None)
         mapper = LabelMapper(config.labels, record.get("label_map"))
-        version = model_version(broker, settings, record, code)
+        version = model_version(settings, code, tuned)
         results = [prediction(t, e, config, mapper, version) for t, e in zip(texts, found.entities, strict=True)]
         mapper.log_dropped(f"labelstudio project {project}")
         return {"results": results}
@@ -136,7 +134,7 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         if body.schema_:
             record["schema"] = body.schema_
         save_project(broker, TOOL, project, record)
-        return {"model_version": model_version(broker, settings, record, lang)}
+        return {"model_version": model_version(settings, lang, project_tagger(broker, TOOL, project, record, lang))}
 
     @router.get("/health", summary="Liveness for Label Studio (never touches a model).")
     def health() -> dict[str, str]:

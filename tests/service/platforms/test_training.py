@@ -71,6 +71,7 @@ def test_start_training_fine_tunes_and_predictions_use_the_new_model(trainer):
     training = wait_trained(trainer, "/labelstudio/projects/21")
     assert training["status"] == "finished", training
     assert 0.0 <= training["result"]["dev_f1"] <= 1.0
+    assert trainer.get("/labelstudio/projects/21").json()["model"]["job"] == training["job_id"]
     model_dir = Path(training["model_dir"])
     assert (model_dir / "config.json").is_file()
     assert '"B-Person"' in (model_dir / "config.json").read_text(encoding="utf-8")  # the project's labels
@@ -114,21 +115,32 @@ def test_inception_train_then_predict_with_the_fine_tuned_model(trainer):
     assert {e.value for e in result.select(NE)} <= {"PER", "LOC"}  # the labels the project trained on
 
 
-def test_a_second_training_while_one_is_pending_is_429(trainer):
+def test_a_second_training_while_one_is_pending_is_429_and_the_last_model_stays_in_use(trainer):
     ts = inception_typesystem()
     documents = [make_cas(ts, "John Smith works.", gold=("John Smith", "PER")), make_cas(ts, "Ann sleeps.")]
     metadata = request(ts, documents[0], project=41)["metadata"]
     body = {"metadata": metadata, "documents": [{"xmi": c.to_xmi()} for c in documents], "typeSystem": ts.to_xml()}
     broker = trainer.app.state.broker  # type: ignore[attr-defined]
-    HOLD.clear()
-    blocker = broker.enqueue("ner", HOLD_STEP, {})
-    try:
-        assert trainer.post("/inception/train", json=body).status_code == 204
-        busy = trainer.post("/inception/train", json=body)
-        assert busy.status_code == 429 and "already training" in busy.json()["error"]["message"]
-    finally:
-        HOLD.set()
-    broker.wait(blocker, 30)
-    assert wait_trained(trainer, "/inception/projects/41")["status"] == "finished"
-    assert trainer.post("/inception/train", json=body).status_code == 204  # done: a new job may start
-    wait_trained(trainer, "/inception/projects/41")
+
+    def train_while_held() -> None:
+        HOLD.clear()
+        blocker = broker.enqueue("ner", HOLD_STEP, {})  # keeps the training job queued
+        try:
+            assert trainer.post("/inception/train", json=body).status_code == 204
+            busy = trainer.post("/inception/train", json=body)
+            assert busy.status_code == 429 and "already training" in busy.json()["error"]["message"]
+            status = trainer.get("/inception/projects/41").json()
+            assert status["training"]["status"] == "queued"
+            assert status["model"] == first_model  # the previous model serves until the new one is done
+        finally:
+            HOLD.set()
+        broker.wait(blocker, 30)
+        assert wait_trained(trainer, "/inception/projects/41")["status"] == "finished"
+
+    first_model = None
+    train_while_held()
+    first_model = trainer.get("/inception/projects/41").json()["model"]
+    assert first_model is not None and first_model["lang"] == "eng_Latn"
+    train_while_held()
+    second = trainer.get("/inception/projects/41").json()["model"]
+    assert second["job"] != first_model["job"]  # promoted once finished
