@@ -169,9 +169,11 @@ def pick(records: Iterable[dict[str, Any]], indices: list[int]) -> Iterator[tupl
     """The records at ``indices`` (ascending) with their positions; stops reading after the last one."""
     wanted = iter(indices)
     next_index = next(wanted, None)
+    if next_index is None:
+        return
     for position, record in enumerate(records):
-        if next_index is None:
-            return
         if position == next_index:
             yield position, record
             next_index = next(wanted, None)
+            if next_index is None:
+                return
