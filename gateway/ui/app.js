@@ -72,7 +72,8 @@ async function openJob(job) {
     const info = await api(`/v1/jobs/${encodeURIComponent(state.job)}`);
     if (info.status === "queued" || info.status === "running") {
       say(`Job ${info.status}: ${info.progress.done}/${info.progress.total} steps done…`);
-      setTimeout(() => openJob(state.job), POLL_MS);
+      const polled = state.job;
+      setTimeout(() => state.job === polled && openJob(polled), POLL_MS); // unless another job was opened meanwhile
       return;
     }
     chooseLanguage(info.languages);

@@ -17,6 +17,10 @@ import httpx
 import pytest
 
 from tests.service.conftest import free_port, wait_for_port
+from tests.service.test_viewer_api import DROPPED_SOURCE, DROPPED_TARGET
+
+pytest.importorskip("websockets", reason="websockets (the dev extra) drives Chromium; skipping the browser tests")
+
 from tests.ui.cdp import CHROMIUM, Browser
 from xner.service.servers import build_app
 from xner.service.settings import Settings
@@ -26,10 +30,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-DROPPED_SOURCE = "Obama\tB-PER\nspoke\tO\n\n"
-DROPPED_TARGET = "…\tO\n\n"
-"""A pair whose entity is always dropped: the target's only word is punctuation, so there is no candidate."""
 
 
 @pytest.fixture(scope="module")
