@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from xner.corpus import Span, join_tokens
 from xner.errors import InputError
 from xner.evaluate import SpanKey, score_span_sets
 from xner.formats.jsonl import parse_record
@@ -66,15 +67,36 @@ def _source(meta: dict[str, Any]) -> dict[str, Any] | None:
     return {"tokens": [str(t) for t in source["tokens"]], "spans": list(source.get("spans") or [])}
 
 
+def target_spans(record: dict[str, Any], index: int) -> tuple[list[str], list[Span]]:
+    """A record's tokens and token spans, ordered by start. The project step writes the text as its tokens joined
+    by single spaces, so character offsets map straight to tokens; any other record is parsed in full."""
+    tokens = record.get("tokens")
+    if isinstance(tokens, list) and all(isinstance(t, str) for t in tokens):
+        text, offsets = join_tokens(tokens)
+        if text == record.get("text"):
+            starts = {start: k for k, (start, _) in enumerate(offsets)}
+            ends = {end: k + 1 for k, (_, end) in enumerate(offsets)}
+            try:
+                spans = [
+                    Span(starts[s["start"]], ends[s["end"]], str(s["label"]), s.get("score"))
+                    for s in record.get("spans") or []
+                ]
+                return list(tokens), sorted(spans, key=lambda span: (span.start, span.end))
+            except (KeyError, TypeError, InputError):
+                pass  # not our own layout after all: the full parser names the problem
+    sentence = parse_record(record, source="result", line=index + 1)
+    return list(sentence.tokens), list(sentence.spans)
+
+
 def sentence_view(record: dict[str, Any], index: int) -> dict[str, Any]:
     """One output record as the viewer shows it (token indices everywhere; see docs/viewer.md)."""
     meta = record.get("meta") or {}
     projection = meta.get("projection") or {}
-    target = parse_record(record, source="result", line=index + 1)
+    tokens, projected = target_spans(record, index)
     scores = projection.get("scores") or []
     origin = projection.get("origin") or []
     spans: list[dict[str, Any]] = []
-    for k, span in enumerate(target.spans):
+    for k, span in enumerate(projected):
         score = scores[k] if k < len(scores) else span.score
         spans.append(
             {
@@ -102,7 +124,7 @@ def sentence_view(record: dict[str, Any], index: int) -> dict[str, Any]:
         "status": record_status(record),
         "reason": projection.get("reason"),
         "lost": list(projection.get("lost") or []),
-        "target": {"tokens": list(target.tokens), "spans": spans},
+        "target": {"tokens": tokens, "spans": spans},
         "source": _source(meta),
         "links": links if isinstance(links, list) else None,
         "gold": gold,
@@ -131,7 +153,7 @@ def summarise(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         if isinstance(meta.get("gold"), list):
             gold_types.update(str(s["label"]) for s in meta["gold"])
             gold_sets.append(_keys(meta["gold"]))
-            pred_sets.append(_projected_keys(record, len(codes) - 1))
+            pred_sets.append([span.key for span in target_spans(record, len(codes) - 1)[1]])
     has_gold = bool(gold_sets)
     labels = sorted(source_types.keys() | projected_types.keys() | gold_types.keys())
     per_type = {
@@ -151,10 +173,6 @@ def summarise(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "evaluation": evaluation,
         "evaluated_sentences": len(gold_sets) if has_gold else None,
     }
-
-
-def _projected_keys(record: dict[str, Any], index: int) -> list[SpanKey]:
-    return [span.key for span in parse_record(record, source="result", line=index + 1).spans]
 
 
 def matching_indices(statuses: str, wanted: frozenset[str] | None) -> list[int]:

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from gateway.viewer import matching_indices, parse_statuses, pick, sentence_view, summarise
+from gateway.viewer import matching_indices, parse_statuses, pick, sentence_view, summarise, target_spans
 from xner.errors import InputError
+from xner.formats.jsonl import parse_record
 
 
 def record(status: str, *, gold: list[dict[str, Any]] | None = None, **meta: Any) -> dict[str, Any]:
@@ -97,3 +98,20 @@ def test_summarise_counts_statuses_and_types_and_scores_only_with_gold():
     assert summary["evaluated_sentences"] == 2
     without = summarise([record("projected")])
     assert without["evaluation"] is None and without["per_type"]["PER"]["gold"] is None
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        record("projected"),  # the project step's layout: text = tokens joined by single spaces
+        {"text": "😀 Ana  vive", "tokens": ["😀", "Ana", "vive"], "spans": [{"start": 2, "end": 5, "label": "PER"}]},
+        {"text": "Ana vive", "spans": [{"start": 0, "end": 3, "label": "PER"}]},  # no tokens
+    ],
+)
+def test_target_spans_agree_with_the_full_parser(item):
+    sentence = parse_record(item, source="result", line=1)
+    tokens, spans = target_spans(item, 0)
+    assert tokens == sentence.tokens
+    assert [(s.start, s.end, s.label, s.score) for s in spans] == [
+        (s.start, s.end, s.label, s.score) for s in sentence.spans
+    ]
