@@ -29,9 +29,10 @@ def test_candidates_carry_source_links_scores_and_origin():
     assert "source" not in result.sentences[0].meta  # the input meta is not modified
 
 
-def test_the_heuristic_has_no_scores_to_show():
+def test_the_heuristic_has_no_scores_to_show_but_tracks_origins():
     source, target, links = pair()
     result = project_corpus([source], [target], [links], method="heuristic")
     meta = explain(result.sentences[0].meta, source, links, result.projections[0])
-    assert "scores" not in meta["projection"] and "origin" not in meta["projection"]
+    assert "scores" not in meta["projection"]
+    assert meta["projection"]["origin"] == [0, 1]
     assert meta["links"] == [[0, 0], [1, 1], [3, 3]]
