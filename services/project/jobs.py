@@ -8,13 +8,17 @@ from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.formats.jsonl import parse_record, sentence_record
 from xner.project import CandidateOptions, project_corpus
+from xner.project.trace import explain
 from xner.service import backends
 from xner.service.refs import resolve
 
 
 def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
     """``{"sources": [records], "targets": [[tokens]], "alignments": [[[i, j]]], "offset", "method", "matching",
-    "candidates", "tagger"?}`` -> ``{"sentences": [records with meta.projection], "counts": {...}}``."""
+    "candidates", "tagger"?, "gold"?: [[{start, end, label}]]}`` -> ``{"sentences": [records], "counts": {...}}``.
+
+    Each record's ``meta`` carries ``projection`` (status, reason, scores), ``source`` (tokens and spans) and
+    ``links`` (:func:`xner.project.trace.explain`), and ``gold`` (the target's own spans) when given."""
     raw_sources = resolve(payload["sources"], upstream)
     raw_targets = resolve(payload["targets"], upstream)
     raw_links = resolve(payload["alignments"], upstream)
@@ -35,9 +39,13 @@ def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]
     if method == "candidates" and options.candidates in ("ner", "both"):
         tagger = backends.get("tagger", payload["tagger"])
     result = project_corpus(sources, targets, links, method=method, options=options, tagger=tagger)
+    gold = payload.get("gold")
     records = []
-    for k, sentence in enumerate(result.sentences):
+    for k, (sentence, projection) in enumerate(zip(result.sentences, result.projections, strict=True)):
         record = sentence_record(sentence)
         record["index"] = offset + k
+        record["meta"] = explain(record.get("meta", {}), sources[k], links[k], projection)
+        if gold is not None:
+            record["meta"]["gold"] = gold[k]
         records.append(record)
     return {"sentences": records, "counts": result.counts.to_dict()}
