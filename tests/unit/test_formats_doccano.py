@@ -42,3 +42,14 @@ def test_cli_converts_conll_to_doccano(tmp_path):
     assert main(["convert", str(conll), str(out), "--to", "doccano"]) == 0
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["text"] == "👍🏽 Ann" and record["label"] == [[5, 8, "PER"]]
+
+
+def test_fields_doccano_adds_survive_import_and_export(tmp_path):
+    line = {"id": 3, "text": "Ana vive", "label": [[0, 3, "PER"]], "Comments": ["check"], "source": "web"}
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    sentence = next(iter(formats.read(path, "doccano")))
+    assert sentence.meta["Comments"] == ["check"] and sentence.meta["source"] == "web"
+    out = tmp_path / "out.jsonl"
+    formats.write([sentence], out, "doccano")
+    assert json.loads(out.read_text(encoding="utf-8")) == {**line, "id": "3"}

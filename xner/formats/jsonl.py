@@ -8,7 +8,8 @@ Shapes read (``offset_unit`` says whether offsets count code points, the default
   "token_start", "token_end"}]}``; character offsets are authoritative.
 
 Records without ``text`` but with string ``tokens`` take the tokens joined by single spaces as text. Blank
-lines are skipped. Written: ours, with tokens, so CoNLL -> JSONL -> CoNLL is lossless.
+lines are skipped. Fields the reader does not interpret are kept in the sentence's ``meta`` (and written back
+there), so no data is lost on the way through. Written: ours, with tokens, so CoNLL -> JSONL -> CoNLL is lossless.
 
 The ``doccano`` format is doccano's sequence-labelling JSONL, ``{"id"?, "text", "label": [[start, end, label]],
 ...meta}``, read by the same reader and written by :func:`write_doccano`; its offsets default to UTF-16 code units,
@@ -29,6 +30,8 @@ from xner.formats._spans import CharSpan, build_sentence
 from xner.offsets import from_utf16, utf16_positions
 
 _TRIPLE_KEYS = ("label", "labels", "entities")
+_RECORD_KEYS = frozenset({"text", "tokens", "spans", *_TRIPLE_KEYS, "id", "lang", "meta"})
+"""Fields the reader interprets; any other field of a record is kept in the sentence's ``meta``."""
 
 
 def read_jsonl(
@@ -83,6 +86,9 @@ def parse_record(record: Any, *, source: str, line: int, offset_unit: str = "cod
         sentence.lang = record["lang"]
     if isinstance(record.get("meta"), dict):
         sentence.meta.update(record["meta"])
+    for key, value in record.items():  # other fields (doccano's Comments, Prodigy's hashes, ...) are kept
+        if key not in _RECORD_KEYS:
+            sentence.meta.setdefault(key, value)
     return sentence
 
 
