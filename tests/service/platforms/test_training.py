@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG, make_client
+from tests.service.clients import embedded_client
+from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG
 from tests.service.platforms.test_inception import NE, inception_typesystem, make_cas, request
 
 pytest.importorskip("torch", reason="torch is not installed (pip install -e '.[ner]')")
@@ -29,7 +30,7 @@ def tiny_xlmr(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def trainer(tiny_xlmr: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     out = tmp_path_factory.mktemp("finetuned")
-    with make_client(train_base=f"hf:{tiny_xlmr}", train_dir=str(out), train_epochs=1) as c:
+    with embedded_client(train_base=f"hf:{tiny_xlmr}", train_dir=str(out), train_epochs=1) as c:
         yield c
 
 
