@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
-from gateway.routes import info, ner, projections
+from gateway.routes import info, ner, projections, viewer
+from gateway.routes.platforms import PLATFORM_ROUTERS
 from gateway.schemas import ProjectionRequest
 from xner.service.app import Readiness, create_app
 from xner.service.broker import Broker
@@ -20,12 +23,21 @@ Cross-lingual NER by annotation projection.
 
 * `POST /v1/projections` — project a labelled corpus (JSON body or multipart upload) into target languages;
   returns a job. Follow it with `GET /v1/jobs/{id}`, fetch `GET /v1/jobs/{id}/result`, cancel with `DELETE`.
+* `/ui/` — the projection viewer: a finished job sentence by sentence (reads `GET /v1/jobs/{id}/sentences` and
+  `GET /v1/jobs/{id}/summary`).
 * `POST /v1/ner/{lang}` — NER for a few sentences: a native model if one is registered for the language,
   else translate-test (translate to English, tag, align, project back).
+
+* `/labelstudio/*`, `/doccano/predict`, `/inception/{predict,train}` — annotation-platform backends (Label Studio
+  ML backend, doccano auto-labelling, INCEpTION external recommender); offsets in each tool's unit.
 
 Errors: `{"error": {"type", "message", "details"}}`; 4xx for anything the client can fix. Character offsets are
 Python code points. With `XNER_API_KEYS` set, send `Authorization: Bearer <key>`.
 """
+
+
+UI_DIR = Path(__file__).parent / "ui"
+"""The projection viewer's static files, served at ``/ui/`` (docs/viewer.md)."""
 
 
 def create_gateway(
@@ -40,11 +52,12 @@ def create_gateway(
         service="gateway",
         settings=settings,
         broker=broker,
-        routers=[projections.router, ner.router, info.router, *extra_routers],
+        routers=[projections.router, viewer.router, ner.router, info.router, *PLATFORM_ROUTERS, *extra_routers],
         queues=QUEUES,
         description=DESCRIPTION,
     )
     _document_models(app, [ProjectionRequest])
+    app.mount("/ui", StaticFiles(directory=UI_DIR, html=True), name="ui")
     return app
 
 

@@ -60,15 +60,18 @@ def build_plan(
     options: dict[str, Any],
     chunk_size: int,
     corpus_level_aligner: bool,
+    gold: list[list[dict[str, Any]]] | None = None,
 ) -> Plan:
     """Plan the jobs projecting ``sources`` (JSONL records with tokens and spans) into ``target_lang``.
 
     ``targets`` (tokenised target sentences) selects parallel mode. ``options`` carries the translator, aligner
-    and projection settings into the steps' payloads.
+    and projection settings into the steps' payloads. ``gold`` (parallel mode: the target's own token spans, per
+    sentence) rides along to the project jobs, which put it in each record's ``meta.gold``.
     """
     jobs: list[PlannedJob] = []
     source_chunks = chunked(sources, chunk_size)
     target_chunks = chunked(targets, chunk_size) if targets is not None else None
+    gold_chunks = chunked(gold, chunk_size) if gold is not None else None
     projection: dict[str, Any] = {
         key: options[key] for key in ("method", "matching", "candidates", "tagger", "translator") if key in options
     }
@@ -127,6 +130,7 @@ def build_plan(
                     "offset": 0,
                     TOLERATE: list(range(1, len(translate_keys) + 1)),
                     **projection,
+                    **({"gold": gold} if gold is not None else {}),
                 },
                 depends_on=[align_key, *translate_keys],
                 allow_failure=bool(translate_keys),
@@ -161,6 +165,7 @@ def build_plan(
                         "alignments": ref(0, "alignments"),
                         "offset": c * chunk_size,
                         **projection,
+                        **({"gold": gold_chunks[c]} if gold_chunks is not None else {}),
                     },
                     depends_on=[align_key, *upstream],
                 )

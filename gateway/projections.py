@@ -19,6 +19,7 @@ from xner.corpus import Sentence
 from xner.errors import FormatError, InputError, LimitError
 from xner.formats.jsonl import sentence_record
 from xner.languages import normalise_language
+from xner.project.trace import span_dicts
 from xner.service.backends import check_spec
 from xner.service.broker import Broker
 from xner.service.errors import TooManyRequests, UnsupportedMediaType
@@ -116,6 +117,15 @@ def _read(document: CorpusData, name: str, *, tags: bool) -> list[Sentence]:
     return formats.read_string(document.data, document.format, source=name, **options)
 
 
+def _read_target(document: CorpusData) -> list[Sentence]:
+    """The parallel target, with its labels (kept as gold for the viewer's scores) when they parse; a target
+    whose tags do not parse is read for its words only, as before gold was kept."""
+    try:
+        return _read(document, "target", tags=True)
+    except FormatError:
+        return _read(document, "target", tags=False)
+
+
 def check_limits(sentences: list[Sentence], settings: Settings, name: str, *, max_sentences: int | None = None) -> None:
     """Sentence count (413; ``max_sentences`` defaults to ``max_sentences_per_job``), tokens per sentence (422)
     and control characters in tokens (422); each message names the limit, its value and the offending sentence."""
@@ -159,9 +169,9 @@ def submit_projection(
     target_langs = list(dict.fromkeys(normalise_language(lang) for lang in body.target_langs))
     sources = _read(body.corpus, "corpus", tags=True)
     check_limits(sources, settings, "corpus")
-    targets = None
+    targets = gold = None
     if body.target is not None:
-        target_sentences = _read(body.target, "target", tags=False)
+        target_sentences = _read_target(body.target)
         check_limits(target_sentences, settings, "target")
         if len(target_sentences) != len(sources):
             raise InputError(
@@ -169,6 +179,8 @@ def submit_projection(
                 "one target sentence per source sentence"
             )
         targets = [s.tokens for s in target_sentences]
+        if any(s.spans for s in target_sentences):
+            gold = [span_dicts(s.spans) for s in target_sentences]
     options = body.options.model_dump()
     options["translator"] = check_spec("translator", options["translator"] or settings.translator, settings)
     options["aligner"] = check_spec("aligner", options["aligner"] or settings.aligner, settings)
@@ -185,6 +197,7 @@ def submit_projection(
             "targets": target_langs,
             "options": options,
             "owner": owner,
+            **({"gold": gold} if gold is not None else {}),
         }
     )
     existing = broker.load_record(corpus_jobs.RECORD_KEY.format(request_id))
@@ -221,6 +234,7 @@ def submit_projection(
             options=options,
             chunk_size=settings.chunk_size,
             corpus_level_aligner=level,
+            gold=gold,
         )
         for lang in target_langs
     ]

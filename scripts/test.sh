@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests use (installed only when missing; needs root or sudo).
-APT_PACKAGES=(redis-server apertium apertium-eng-spa)
+APT_PACKAGES=(redis-server apertium apertium-eng-spa chromium)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -16,6 +16,7 @@ from gateway.results import MEDIA_TYPES, render
 from gateway.schemas import JobAccepted, JobLinks, JobStatus, ProjectionRequest
 from xner.errors import InputError
 from xner.languages import normalise_language
+from xner.service.broker import Broker
 from xner.service.errors import Conflict, NotFound
 
 router = APIRouter(prefix="/v1", tags=["projections"])
@@ -76,7 +77,7 @@ async def create_projection(
 
 @router.get("/jobs/{job_id}", response_model=JobStatus, summary="Status, progress, queue position, failures.")
 def get_job(job_id: str, broker: BrokerDep, owner: OwnerDep, settings: SettingsDep) -> JobStatus:
-    record = _owned(broker, job_id, owner)
+    record = owned(broker, job_id, owner)
     state = corpus_jobs.status(broker, record)
     if state["status"] in ("queued", "running"):  # keep the record while its jobs wait in a long backlog
         broker.save_record(corpus_jobs.RECORD_KEY.format(job_id), record, settings.result_ttl)
@@ -98,7 +99,35 @@ def get_result(
     format: Annotated[str, Query(pattern="^(conll|jsonl|labelstudio)$")] = "jsonl",
     lang: Annotated[str | None, Query(description="Target language (needed when the job has several)")] = None,
 ) -> StreamingResponse:
-    record = _owned(broker, job_id, owner)
+    record = owned(broker, job_id, owner)
+    lang = finished_language(broker, record, lang)
+    chunks: Iterator[str] = render(corpus_jobs.output_records(broker, record, lang), format)
+    return StreamingResponse(
+        chunks,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{job_id}.{lang}.{format}"'},
+    )
+
+
+@router.delete("/jobs/{job_id}", response_model=JobStatus, summary="Cancel queued steps and stop running ones.")
+def delete_job(job_id: str, broker: BrokerDep, owner: OwnerDep, settings: SettingsDep) -> JobStatus:
+    record = owned(broker, job_id, owner)
+    corpus_jobs.cancel(broker, record, settings.result_ttl)
+    return JobStatus.model_validate(corpus_jobs.status(broker, record))
+
+
+def owned(broker: Broker, job_id: str, owner: str) -> dict[str, Any]:
+    """The record of a corpus job the caller's key submitted (404 for anyone else's)."""
+    record = corpus_jobs.load(broker, job_id)
+    if record.get("owner") not in (owner, None):
+        raise NotFound(f"no job {job_id!r} (unknown, or its results expired)")
+    return record
+
+
+def finished_language(broker: Broker, record: dict[str, Any], lang: str | None) -> str:
+    """The target language whose output is asked for (409 while the job runs; ``lang`` may be left out when the
+    job has one language)."""
+    job_id = record["id"]
     state = corpus_jobs.status(broker, record)
     if state["status"] in ("queued", "running"):
         raise Conflict(f"job {job_id} is {state['status']} ({state['progress']['done']}/{state['progress']['total']})")
@@ -110,23 +139,4 @@ def get_result(
     lang = normalise_language(lang)
     if lang not in record["languages"]:
         raise NotFound(f"lang: the job has no target language {lang!r}; it has {', '.join(languages)}")
-    chunks: Iterator[str] = render(corpus_jobs.output_records(broker, record, lang), format)
-    return StreamingResponse(
-        chunks,
-        media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="{job_id}.{lang}.{format}"'},
-    )
-
-
-@router.delete("/jobs/{job_id}", response_model=JobStatus, summary="Cancel queued steps and stop running ones.")
-def delete_job(job_id: str, broker: BrokerDep, owner: OwnerDep, settings: SettingsDep) -> JobStatus:
-    record = _owned(broker, job_id, owner)
-    corpus_jobs.cancel(broker, record, settings.result_ttl)
-    return JobStatus.model_validate(corpus_jobs.status(broker, record))
-
-
-def _owned(broker: BrokerDep, job_id: str, owner: str) -> dict[str, Any]:
-    record = corpus_jobs.load(broker, job_id)
-    if record.get("owner") not in (owner, None):
-        raise NotFound(f"no job {job_id!r} (unknown, or its results expired)")
-    return record
+    return lang

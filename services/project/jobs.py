@@ -8,6 +8,7 @@ from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.formats.jsonl import parse_record, sentence_record
 from xner.project import CandidateOptions, project_corpus
+from xner.project.trace import explain
 from xner.service import backends
 from xner.service.failures import failed_record, failure_of
 from xner.service.refs import resolve
@@ -15,9 +16,11 @@ from xner.service.refs import resolve
 
 def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
     """``{"sources": [records], "targets": [[tokens]], "alignments": [[[i, j]]], "offset", "method", "matching",
-    "candidates", "tagger"?}`` -> ``{"sentences": [records with meta.projection], "counts": {...}}``.
+    "candidates", "tagger"?, "gold"?: [[{start, end, label}]]}`` -> ``{"sentences": [records], "counts": {...}}``.
 
-    A target that is a failure placeholder (its translation failed) gives the input sentence back with status
+    Each record's ``meta`` carries ``projection`` (status, reason, scores), ``source`` (tokens and spans) and
+    ``links`` (:func:`xner.project.trace.explain`), and ``gold`` (the target's own spans) when given. A target that
+    is a failure placeholder (its translation failed) gives the input sentence back as it came, with status
     ``failed`` and the reason (:func:`xner.service.failures.failed_record`)."""
     raw_sources = resolve(payload["sources"], upstream)
     raw_targets = resolve(payload["targets"], upstream)
@@ -40,15 +43,20 @@ def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]
     if method == "candidates" and options.candidates in ("ner", "both"):
         tagger = backends.get("tagger", payload["tagger"])
     result = project_corpus(sources, targets, links, method=method, options=options, tagger=tagger)
-    projected = dict(zip(present, result.sentences, strict=True))
+    gold = payload.get("gold")
+    position = {k: j for j, k in enumerate(present)}  # corpus index -> index among the projected sentences
     records = []
     for k, raw in enumerate(raw_sources):
         reason = failure_of(raw_targets[k])
         if reason is not None:
             records.append(failed_record(raw, offset + k, reason))
             continue
-        record = sentence_record(projected[k])
+        j = position[k]
+        record = sentence_record(result.sentences[j])
         record["index"] = offset + k
+        record["meta"] = explain(record.get("meta", {}), sources[j], links[j], result.projections[j])
+        if gold is not None:
+            record["meta"]["gold"] = gold[k]
         records.append(record)
     counts = result.counts.to_dict()
     counts["failed"] = len(raw_sources) - len(present)

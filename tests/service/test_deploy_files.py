@@ -98,3 +98,20 @@ def test_procfile_starts_redis_every_api_and_every_worker():
 
 def test_compose_yaml_parses_as_plain_yaml_too():
     assert yaml.safe_load((REPO / "docker-compose.yml").read_text())["name"] == "xner"
+
+
+def test_labelstudio_backend_is_an_opt_in_profile_on_port_9090():
+    config = compose_config("docker-compose.yml")
+    assert "labelstudio" not in config["services"]  # not started by a plain `docker compose up`
+    args = [str(compose_binary()), "-f", str(REPO / "docker-compose.yml"), "--profile", "labelstudio"]
+    full = subprocess.run([*args, "config", "--format", "json"], capture_output=True, text=True, check=True)
+    services = json.loads(full.stdout)["services"]
+    backend = services["labelstudio"]
+    assert backend["command"][:4] == ["xner", "serve", "--service", "labelstudio"]
+    assert [p["target"] for p in backend["ports"]] == [9090]
+    assert "9090/health" in " ".join(backend["healthcheck"]["test"])
+    # the API computes the fine-tuned model's path; the ner workers write and load it: one shared setting
+    assert backend["environment"]["XNER_TRAIN_DIR"] == services["ner-worker"]["environment"]["XNER_TRAIN_DIR"]
+    assert any(v["target"] == "/models" for v in services["ner-worker"]["volumes"])
+    procfile = (REPO / "Procfile").read_text()
+    assert "labelstudio: exec xner serve --service labelstudio --port 9090" in procfile

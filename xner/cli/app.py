@@ -30,5 +30,5 @@ def _root(
 
 FormatOption = Annotated[
     str | None,
-    typer.Option(help="conll | jsonl | labelstudio | text (default: from the file extension)"),
+    typer.Option(help="conll | jsonl | doccano | labelstudio | text (default: from the file extension)"),
 ]

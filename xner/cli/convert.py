@@ -1,4 +1,4 @@
-"""``xner convert``: between CoNLL, JSONL, Label Studio tasks and plain text."""
+"""``xner convert``: between CoNLL, JSONL, doccano JSONL, Label Studio tasks and plain text."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def convert(
     to_scheme: Annotated[str, typer.Option(help="CoNLL output tag scheme.")] = "IOB2",
     token_col: Annotated[int, typer.Option(help="CoNLL token column index.")] = 0,
     tag_col: Annotated[int, typer.Option(help="CoNLL tag column index.")] = -1,
-    offsets: Annotated[str, typer.Option(help="JSONL offset unit: codepoint | utf16.")] = "codepoint",
+    offsets: Annotated[
+        str | None, typer.Option(help="JSONL/doccano offset unit: codepoint | utf16 (default: codepoint/utf16).")
+    ] = None,
     text_key: Annotated[str | None, typer.Option(help="Label Studio data field holding the text.")] = None,
     ls_from: Annotated[
         str, typer.Option(help="Label Studio input: take spans from annotations | predictions.")
@@ -34,14 +36,14 @@ def convert(
     read_options: dict[str, object] = {}
     if in_fmt == "conll":
         read_options = {"scheme": scheme, "token_col": token_col, "tag_col": tag_col}
-    elif in_fmt == "jsonl":
+    elif in_fmt in ("jsonl", "doccano") and offsets:
         read_options = {"offset_unit": offsets}
     elif in_fmt == "labelstudio":
         read_options = {"text_key": text_key, "result_from": ls_from}
     write_options: dict[str, object] = {}
     if out_fmt == "conll":
         write_options = {"scheme": to_scheme}
-    elif out_fmt == "jsonl":
+    elif out_fmt in ("jsonl", "doccano") and offsets:
         write_options = {"offset_unit": offsets}
     sentences = progress(formats.read(source, in_fmt, **read_options), "converting")
     count = formats.write(sentences, out, out_fmt, **write_options)

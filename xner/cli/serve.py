@@ -29,18 +29,21 @@ def serve(
     service: Annotated[
         str,
         typer.Option(
-            help="all (gateway and every service in one process) or one of: gateway translate align project ner"
+            help="all (gateway and every service in one process) or one of: gateway translate align project ner "
+            "labelstudio (the standalone Label Studio ML backend, port 9090)"
         ),
     ] = "all",
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int | None, typer.Option(help="Port (default: 8000 for all/gateway, 8001.. for services).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port (default: 8000 for all/gateway, 8001.. for services, 9090 labelstudio).")
+    ] = None,
 ) -> None:
     """Serve the REST APIs. Without XNER_REDIS_URL every step runs in this process (no Redis, no GPU needed)."""
     import uvicorn
 
     from xner.service.servers import build_app
 
-    names = ("all", "gateway", *defaults.QUEUES)
+    names = ("all", "gateway", *defaults.QUEUES, "labelstudio")
     if service not in names:
         raise UnknownNameError("service", service, names)
     uvicorn.run(build_app(service), host=host, port=port or defaults.PORTS.get(service, 8000), log_level="warning")

@@ -1,4 +1,4 @@
-"""Readers and writers by format name: ``conll``, ``jsonl``, ``labelstudio``, ``text``.
+"""Readers and writers by format name: ``conll``, ``jsonl``, ``doccano``, ``labelstudio``, ``text``.
 
 ``read(path, fmt)`` streams :class:`~xner.corpus.Sentence` objects; ``write(sentences, path, fmt)`` writes
 them (``-`` is standard output) and returns the count. Without a format name, the file extension decides
@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from xner.corpus import Sentence
 from xner.errors import UnknownNameError
 from xner.formats.conll import read_conll, write_conll
-from xner.formats.jsonl import read_jsonl, write_jsonl
+from xner.formats.jsonl import read_doccano, read_jsonl, write_doccano, write_jsonl
 from xner.formats.labelstudio import read_labelstudio, write_labelstudio
 from xner.formats.text import read_text, write_text
 
@@ -28,12 +28,14 @@ Writer = Callable[..., int]
 READERS: dict[str, Reader] = {
     "conll": read_conll,
     "jsonl": read_jsonl,
+    "doccano": read_doccano,
     "labelstudio": read_labelstudio,
     "text": read_text,
 }
 WRITERS: dict[str, Writer] = {
     "conll": write_conll,
     "jsonl": write_jsonl,
+    "doccano": write_doccano,
     "labelstudio": write_labelstudio,
     "text": write_text,
 }

@@ -8,7 +8,12 @@ Shapes read (``offset_unit`` says whether offsets count code points, the default
   "token_start", "token_end"}]}``; character offsets are authoritative.
 
 Records without ``text`` but with string ``tokens`` take the tokens joined by single spaces as text. Blank
-lines are skipped. Written: ours, with tokens, so CoNLL -> JSONL -> CoNLL is lossless.
+lines are skipped. Fields the reader does not interpret are kept in the sentence's ``meta`` (and written back
+there), so no data is lost on the way through. Written: ours, with tokens, so CoNLL -> JSONL -> CoNLL is lossless.
+
+The ``doccano`` format is doccano's sequence-labelling JSONL, ``{"id"?, "text", "label": [[start, end, label]],
+...meta}``, read by the same reader and written by :func:`write_doccano`; its offsets default to UTF-16 code units,
+the unit doccano's browser annotator counts in.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from xner.formats._spans import CharSpan, build_sentence
 from xner.offsets import from_utf16, utf16_positions
 
 _TRIPLE_KEYS = ("label", "labels", "entities")
+_RECORD_KEYS = frozenset({"text", "tokens", "spans", *_TRIPLE_KEYS, "id", "lang", "meta"})
+"""Fields the reader interprets; any other field of a record is kept in the sentence's ``meta``."""
 
 
 def read_jsonl(
@@ -79,6 +86,9 @@ def parse_record(record: Any, *, source: str, line: int, offset_unit: str = "cod
         sentence.lang = record["lang"]
     if isinstance(record.get("meta"), dict):
         sentence.meta.update(record["meta"])
+    for key, value in record.items():  # other fields (doccano's Comments, Prodigy's hashes, ...) are kept
+        if key not in _RECORD_KEYS:
+            sentence.meta.setdefault(key, value)
     return sentence
 
 
@@ -191,8 +201,35 @@ def public_meta(sentence: Sentence) -> dict[str, Any]:
 
 def write_jsonl(sentences: Iterable[Sentence], out: TextIO, *, offset_unit: str = "codepoint") -> int:
     """Write one JSON record per sentence; return the number written."""
+    return _write_lines((sentence_record(s, offset_unit=offset_unit) for s in sentences), out)
+
+
+def _write_lines(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write one JSON object per line; return the number written."""
     count = 0
-    for sentence in sentences:
-        out.write(json.dumps(sentence_record(sentence, offset_unit=offset_unit), ensure_ascii=False) + "\n")
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def read_doccano(path: str | Path, *, offset_unit: str = "utf16", **options: Any) -> Iterator[Sentence]:
+    """Stream a doccano JSONL export (offsets in UTF-16 code units unless ``offset_unit`` says otherwise)."""
+    return read_jsonl(path, offset_unit=offset_unit, **options)
+
+
+def doccano_record(sentence: Sentence, *, offset_unit: str = "utf16") -> dict[str, Any]:
+    """A sentence as a doccano import line: ``{"id"?, "text", "label": [[start, end, label]], meta...}``."""
+    ours = sentence_record(sentence, offset_unit=offset_unit)
+    record: dict[str, Any] = {"id": ours["id"]} if "id" in ours else {}
+    record["text"] = ours["text"]
+    record["label"] = [[span["start"], span["end"], span["label"]] for span in ours["spans"]]
+    for key, value in ours.get("meta", {}).items():
+        if key not in record:
+            record[key] = value
+    return record
+
+
+def write_doccano(sentences: Iterable[Sentence], out: TextIO, *, offset_unit: str = "utf16") -> int:
+    """Write doccano JSONL (one ``{"text", "label"}`` record per sentence); return the number written."""
+    return _write_lines((doccano_record(s, offset_unit=offset_unit) for s in sentences), out)

@@ -84,29 +84,36 @@ def project_heuristic(
     links = check_links(links, n_source, len(target), where=where)
     by_source = aligned_targets(links)
     projected: list[tuple[int, Span]] = []
-    lost: list[Lost] = []
+    lost: list[tuple[int, Reason]] = []
     for order, entity in enumerate(entities):
         indices = _targets_of(entity, by_source)
         if not indices:
-            lost.append(Lost(entity, Reason.UNALIGNED))
+            lost.append((order, Reason.UNALIGNED))
             continue
         if drop_punct:
             indices = [j for j in indices if not is_punct(target[j])]
             if not indices:
-                lost.append(Lost(entity, Reason.PUNCTUATION_ONLY))
+                lost.append((order, Reason.PUNCTUATION_ONLY))
                 continue
         start, end = max(runs(indices, gap), key=lambda run: run[1] - run[0])
         projected.append((order, Span(start, end, entity.label)))
     kept, collided = resolve_collisions(projected)
-    lost.extend(Lost(entities[order], reason) for order, reason in collided)
-    return Projection(spans=kept, lost=lost, n_source=len(entities))
+    return Projection(
+        spans=[span for _, span in kept],
+        lost=[Lost(entities[order], reason) for order, reason in sorted(lost + collided)],
+        n_source=len(entities),
+        origin=[order for order, _ in kept],
+    )
 
 
-def resolve_collisions(projected: Sequence[tuple[int, Span]]) -> tuple[list[Span], list[tuple[int, Reason]]]:
+def resolve_collisions(
+    projected: Sequence[tuple[int, Span]],
+) -> tuple[list[tuple[int, Span]], list[tuple[int, Reason]]]:
     """Resolve overlaps among ``(source order, target span)`` pairs (see the module doc).
 
-    Returns the kept spans sorted by start, and ``(source order, reason)`` for every projection that was
-    merged into another (:attr:`Reason.MERGED`) or removed (:attr:`Reason.COLLISION`).
+    Returns the kept ``(source order, span)`` pairs sorted by start, and ``(source order, reason)`` (sorted by
+    source order) for every projection that was merged into another (:attr:`Reason.MERGED`) or removed
+    (:attr:`Reason.COLLISION`).
     """
     items = sorted(projected)
     removed: list[tuple[int, Reason]] = []
@@ -125,14 +132,14 @@ def resolve_collisions(projected: Sequence[tuple[int, Span]]) -> tuple[list[Span
                     break
             if merged:
                 break
-    kept: list[Span] = []
+    kept: list[tuple[int, Span]] = []
     for order, span in sorted(items, key=lambda item: (-len(item[1]), item[0])):
-        if any(span.overlaps(other) for other in kept):
+        if any(span.overlaps(other) for _, other in kept):
             removed.append((order, Reason.COLLISION))
         else:
-            kept.append(span)
-    kept.sort(key=lambda s: s.start)
-    return kept, removed
+            kept.append((order, span))
+    kept.sort(key=lambda item: item[1].start)
+    return kept, sorted(removed)
 
 
 def project_heuristic_paper(

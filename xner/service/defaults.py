@@ -69,5 +69,28 @@ MAX_QUEUE_LENGTH = 10_000
 RETRY_AFTER_SECONDS = 30
 """The Retry-After hint sent with a back-pressure 429."""
 
-PORTS = {"gateway": 8000, "translate": 8001, "align": 8002, "project": 8003, "ner": 8004}
-"""Default port of each API."""
+PORTS = {"gateway": 8000, "translate": 8001, "align": 8002, "project": 8003, "ner": 8004, "labelstudio": 9090}
+"""Default port of each API (``labelstudio``: the standalone Label Studio ML backend, on Label Studio's usual 9090)."""
+
+# -- annotation platforms (Label Studio, doccano, INCEpTION) ----------------------------------------------------
+
+PLATFORM_LANG = "eng_Latn"
+"""Language of the annotation-platform endpoints when neither the request nor the project names one."""
+
+PLATFORM_TIMEOUT = 90.0
+"""Seconds a platform prediction may take (Label Studio gives its ML backend 100 s); 504 past it."""
+
+PLATFORM_MAX_SENTENCES = 256
+"""Largest platform prediction request, in sentences (lines of the task texts); 413 above it."""
+
+PLATFORM_PROJECT_TTL = 365 * 86_400
+"""Seconds a platform project's settings (language, label map, fine-tuned model) are kept."""
+
+TRAIN_BASE = "hf:FacebookAI/xlm-roberta-base"
+"""Model fine-tuned on a project's annotations (``START_TRAINING``, INCEpTION ``/train``)."""
+
+TRAIN_DIR = "xner-finetuned"
+"""Directory where fine-tuned project models are written (shared by the ner workers)."""
+
+TRAIN_EPOCHS = 10
+"""Maximum epochs of a project fine-tuning job (early stopping on a held-out tenth usually ends sooner)."""

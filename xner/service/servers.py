@@ -2,6 +2,7 @@
 
 * ``all`` (the embedded default without ``XNER_REDIS_URL``): the gateway and every service's routes in one app,
   steps run on threads of this process; the default backends load in the background and ``/ready`` says when.
+* ``labelstudio``: the standalone Label Studio ML backend (its routes at the root; embedded or against Redis).
 * one service or the gateway against Redis: the API enqueues; ``/ready`` also requires a live worker on the
   service's queue (workers register only after loading their models).
 """
@@ -52,13 +53,18 @@ def _workers_ready(broker: Broker, queue: str) -> Readiness:
 
 
 def build_app(service: str, settings: Settings | None = None, broker: Broker | None = None) -> FastAPI:
-    """The app for ``service`` (``all``, ``gateway`` or a service name)."""
+    """The app for ``service`` (``all``, ``gateway``, ``labelstudio`` or a service name)."""
     from gateway.app import create_gateway
 
     settings = settings or get_settings()
     broker = broker or make_broker(settings)
     if service == "gateway":
         return create_gateway(settings, broker)
+    if service == "labelstudio":
+        from gateway.labelstudio_app import create_labelstudio_backend
+
+        preload = _preload_in_background(list(QUEUES), settings) if settings.embedded else None
+        return create_labelstudio_backend(settings, broker, preload)
     if service == "all":
         readiness = _preload_in_background(list(QUEUES), settings) if settings.embedded else None
         routers = [_service(name).ROUTER for name in QUEUES]

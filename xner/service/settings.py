@@ -48,6 +48,15 @@ class Settings(BaseSettings):
         defaults.MAINTENANCE_INTERVAL, ge=1, description="Seconds between a worker's registry cleanups."
     )
     log_level: str = Field("INFO", description="Log level of the process.")
+    # annotation platforms (docs/platforms.md)
+    platform_lang: str = Field(defaults.PLATFORM_LANG, description="Platform language when none is named.")
+    platform_timeout: float = Field(defaults.PLATFORM_TIMEOUT, gt=0, description="Platform prediction time (s).")
+    platform_max_sentences: int = Field(defaults.PLATFORM_MAX_SENTENCES, ge=1, description="Per platform request.")
+    labelstudio_url: str | None = Field(None, description="Label Studio URL annotations are fetched from.")
+    labelstudio_api_key: str | None = Field(None, description="Label Studio access token (Authorization: Token).")
+    train_base: str = Field(defaults.TRAIN_BASE, description="Base model of project fine-tuning (hf:MODEL).")
+    train_dir: str = Field(defaults.TRAIN_DIR, description="Where fine-tuned project models are written.")
+    train_epochs: int = Field(defaults.TRAIN_EPOCHS, ge=1, description="Epochs of project fine-tuning.")
 
     @field_validator("api_keys", "allowed_backends", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ STEPS: dict[str, str] = {
     "align": "services.align.jobs:align_step",
     "project": "services.project.jobs:project_step",
     "ner": "services.ner.jobs:ner_step",
+    "train": "services.ner.jobs:train_step",
 }
 """Step name -> ``module:function``."""
 

@@ -93,7 +93,7 @@ def test_different_type_overlap_keeps_the_longer() -> None:
 
 def test_different_type_overlap_of_equal_length_keeps_the_earlier_source_entity() -> None:
     kept, removed = resolve_collisions([(0, Span(3, 5, "PER")), (1, Span(4, 6, "ORG"))])
-    assert keys(kept) == [(3, 5, "PER")]
+    assert [(order, span.key) for order, span in kept] == [(0, (3, 5, "PER"))]
     assert removed == [(1, Reason.COLLISION)]
 
 
@@ -101,7 +101,7 @@ def test_collisions_between_non_neighbours_are_resolved() -> None:
     # source order A, B, C; A and C overlap although B (between them in source order) does not touch them
     projected = [(0, Span(0, 3, "PER")), (1, Span(6, 7, "LOC")), (2, Span(2, 4, "ORG"))]
     kept, removed = resolve_collisions(projected)
-    assert keys(kept) == [(0, 3, "PER"), (6, 7, "LOC")]
+    assert [(order, span.key) for order, span in kept] == [(0, (0, 3, "PER")), (1, (6, 7, "LOC"))]
     assert removed == [(2, Reason.COLLISION)]
 
 

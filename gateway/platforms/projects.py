@@ -1,0 +1,104 @@
+"""Per-project state of the platform endpoints, kept as broker records: the project's language, label map and
+label config, and its fine-tuning job. Once a project's fine-tuning job has finished, predictions for the project
+in the language it was trained for use the fine-tuned model (``hf:<train_dir>/<tool>-<project>-<job>``) as a
+native tagger. The record keeps the model once promoted (``model_dir``, ``model_job``, ``model_lang``), so it
+stays in use after the job's own record expires and while a newer job trains."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xner.corpus import Sentence
+from xner.errors import InputError
+from xner.formats.jsonl import sentence_record
+from xner.service.broker import Broker, Status
+from xner.service.defaults import PLATFORM_PROJECT_TTL
+from xner.service.errors import TooManyRequests
+from xner.service.settings import Settings
+
+RECORD_KEY = "platform:{tool}:{project}"
+"""Broker record of one project of one tool."""
+
+MIN_TRAIN_SENTENCES = 2
+"""Fewest annotated sentences a fine-tuning job accepts (one is held out to pick the best epoch)."""
+
+DEV_EVERY = 10
+"""Every tenth annotated sentence is held out as the dev set of a fine-tuning job (at least one)."""
+
+
+def load_project(broker: Broker, tool: str, project: str) -> dict[str, Any]:
+    """The project's record (empty for a project never seen)."""
+    return broker.load_record(RECORD_KEY.format(tool=tool, project=project)) or {}
+
+
+def save_project(broker: Broker, tool: str, project: str, record: dict[str, Any]) -> None:
+    broker.save_record(RECORD_KEY.format(tool=tool, project=project), record, PLATFORM_PROJECT_TTL)
+
+
+@dataclass(frozen=True, slots=True)
+class TunedModel:
+    """A project's fine-tuned model: its tagger spec and the job that trained it."""
+
+    spec: str
+    job: str
+
+
+def promote(broker: Broker, tool: str, project: str, record: dict[str, Any]) -> None:
+    """Make the project's training job's model its model once the job has finished (updates ``record``)."""
+    job = record.get("train_job")
+    if job and job != record.get("model_job"):
+        info = broker.info(job)
+        if info is not None and info.status == Status.FINISHED:
+            record.update(model_job=job, model_dir=record["train_model_dir"], model_lang=record["train_lang"])
+            save_project(broker, tool, project, record)
+
+
+def project_tagger(
+    broker: Broker, tool: str, project: str | None, record: dict[str, Any], lang: str
+) -> TunedModel | None:
+    """The project's fine-tuned model for ``lang`` (after :func:`promote`), else ``None``."""
+    if project:
+        promote(broker, tool, project, record)
+    if record.get("model_dir") and record.get("model_lang") == lang:
+        return TunedModel(f"hf:{record['model_dir']}", str(record["model_job"]))
+    return None
+
+
+def start_training(
+    broker: Broker, settings: Settings, tool: str, project: str, sentences: list[Sentence], lang: str
+) -> str:
+    """Enqueue a fine-tuning job on the ``ner`` queue over the project's annotated sentences; return its id.
+    429 while the project's previous job is queued or running; 422 with too few annotated sentences."""
+    record = load_project(broker, tool, project)
+    previous = record.get("train_job")
+    info = broker.info(previous) if previous else None
+    if info is not None and not info.status.done:
+        raise TooManyRequests(f"project {project} is already training (job {previous})", retry_after=60)
+    annotated = [s for s in sentences if s.tokens]
+    if len(annotated) < MIN_TRAIN_SENTENCES:
+        raise InputError(
+            f"project {project} has {len(annotated)} annotated sentences; fine-tuning needs at least "
+            f"{MIN_TRAIN_SENTENCES}"
+        )
+    held_out = {k for k in range(len(annotated)) if k % DEV_EVERY == DEV_EVERY - 1} or {len(annotated) - 1}
+    job_id = uuid.uuid4().hex
+    model_dir = str(Path(settings.train_dir) / f"{tool}-{_safe(project)}-{job_id[:12]}")
+    payload = {
+        "train": [sentence_record(s) for k, s in enumerate(annotated) if k not in held_out],
+        "dev": [sentence_record(s) for k, s in enumerate(annotated) if k in held_out],
+        "base": settings.train_base,
+        "output_dir": model_dir,
+        "epochs": settings.train_epochs,
+        "lang": lang,
+    }
+    broker.enqueue("ner", "train", payload, job_id=job_id)
+    record.update(train_job=job_id, train_model_dir=model_dir, train_lang=lang)
+    save_project(broker, tool, project, record)
+    return job_id
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:64] or "project"

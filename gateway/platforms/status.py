@@ -1,0 +1,39 @@
+"""A platform project's state as the API reports it (language, label map, fine-tuning job)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.platforms.projects import load_project, promote
+from xner.service.broker import Broker, Status
+from xner.service.errors import NotFound
+
+
+def project_status(broker: Broker, tool: str, project: str) -> dict[str, Any]:
+    """``{"project", "lang", "label_map", "model": {"dir", "job", "lang"} | None, "training": {"job_id", "status",
+    "error", "result", "model_dir", "lang"} | None}``; 404 for a project xner has not seen."""
+    record = load_project(broker, tool, project)
+    if not record:
+        raise NotFound(f"no {tool} project {project!r} (call setup, predict with it, or train it first)")
+    promote(broker, tool, project, record)
+    model = record.get("model_dir")
+    training = None
+    job = record.get("train_job")
+    if job:
+        info = broker.info(job)
+        status = info.status if info is not None else None
+        training = {
+            "job_id": job,
+            "status": status.value if status is not None else "expired",
+            "error": info.error if info is not None else None,
+            "result": broker.result(job) if status == Status.FINISHED else None,
+            "model_dir": record.get("train_model_dir"),
+            "lang": record.get("train_lang"),
+        }
+    return {
+        "project": project,
+        "lang": record.get("lang"),
+        "label_map": record.get("label_map", {}),
+        "model": {"dir": model, "job": record.get("model_job"), "lang": record.get("model_lang")} if model else None,
+        "training": training,
+    }
