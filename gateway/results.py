@@ -9,13 +9,14 @@ from typing import Any
 
 from xner.corpus import Sentence
 from xner.formats.conll import write_conll
-from xner.formats.jsonl import parse_record
+from xner.formats.jsonl import doccano_record, parse_record
 from xner.formats.labelstudio import task_record
 
 MEDIA_TYPES = {
     "jsonl": "application/x-ndjson",
     "conll": "text/plain; charset=utf-8",
     "labelstudio": "application/json",
+    "doccano": "application/x-ndjson",
 }
 """Media type of each result format."""
 
@@ -28,11 +29,16 @@ def _sentence(record: dict[str, Any], index: int) -> Sentence:
 
 
 def render(records: Iterable[dict[str, Any]], fmt: str) -> Iterator[str]:
-    """Stream ``records`` (our JSONL shape with ``meta.status``) as JSONL, CoNLL (with ``# status`` comments) or
-    a Label Studio task array (status in each task's ``meta``)."""
+    """Stream ``records`` (our JSONL shape with ``meta.status``) as JSONL, CoNLL (with ``# status`` comments),
+    doccano JSONL (UTF-16 offsets, meta as top-level fields) or a Label Studio task array (status in each task's
+    ``meta``)."""
     if fmt == "jsonl":
         for record in records:
             yield json.dumps(record, ensure_ascii=False) + "\n"
+        return
+    if fmt == "doccano":  # UTF-16 offsets; meta (status, ...) as top-level fields, as doccano keeps them
+        for index, record in enumerate(records):
+            yield json.dumps(doccano_record(_sentence(record, index)), ensure_ascii=False) + "\n"
         return
     if fmt == "conll":
         buffer = io.StringIO()

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-FormatName = Literal["conll", "jsonl", "labelstudio", "text"]
+FormatName = Literal["conll", "jsonl", "labelstudio", "doccano", "text"]
+FORMAT_NAMES: tuple[str, ...] = get_args(FormatName)
+"""Formats a corpus or target document may come in."""
+
+ResultFormat = Literal["jsonl", "conll", "labelstudio", "doccano"]
+RESULT_FORMATS: tuple[str, ...] = get_args(ResultFormat)
+"""Formats a job's result can be fetched in."""
 
 EXAMPLE_CONLL = "Angela\tB-PER\nMerkel\tI-PER\nvisited\tO\nParis\tB-LOC\n.\tO\n"
 
@@ -15,7 +21,7 @@ class CorpusData(BaseModel):
     """A document in one of xner's formats, inline."""
 
     model_config = ConfigDict(extra="forbid")
-    format: FormatName = Field("conll", description="conll | jsonl | labelstudio | text")
+    format: FormatName = Field("conll", description=" | ".join(FORMAT_NAMES))
     data: str = Field(..., description="The document itself (CoNLL text, JSON Lines, a Label Studio JSON array, ...).")
 
 

@@ -13,7 +13,7 @@ from gateway import corpus_jobs
 from gateway.deps import BrokerDep, OwnerDep, SettingsDep
 from gateway.projections import parse_request, submit_projection
 from gateway.results import MEDIA_TYPES, render
-from gateway.schemas import JobAccepted, JobLinks, JobStatus, ProjectionRequest
+from gateway.schemas import FORMAT_NAMES, JobAccepted, JobLinks, JobStatus, ProjectionRequest, ResultFormat
 from xner.errors import InputError
 from xner.languages import normalise_language
 from xner.service.broker import Broker
@@ -33,9 +33,9 @@ _MULTIPART = {
                         "source_lang": {"type": "string", "example": "eng_Latn"},
                         "target_lang": {"type": "string", "example": "spa_Latn,ita_Latn"},
                         "corpus": {"type": "string", "format": "binary"},
-                        "corpus_format": {"type": "string", "enum": ["conll", "jsonl", "labelstudio", "text"]},
+                        "corpus_format": {"type": "string", "enum": list(FORMAT_NAMES)},
                         "target": {"type": "string", "format": "binary"},
-                        "target_format": {"type": "string", "enum": ["conll", "jsonl", "labelstudio", "text"]},
+                        "target_format": {"type": "string", "enum": list(FORMAT_NAMES)},
                         "options": {"type": "string", "description": "ProjectionOptions as JSON"},
                     },
                 }
@@ -96,7 +96,7 @@ def get_result(
     job_id: str,
     broker: BrokerDep,
     owner: OwnerDep,
-    format: Annotated[str, Query(pattern="^(conll|jsonl|labelstudio)$")] = "jsonl",
+    format: Annotated[ResultFormat, Query()] = "jsonl",
     lang: Annotated[str | None, Query(description="Target language (needed when the job has several)")] = None,
 ) -> StreamingResponse:
     record = owned(broker, job_id, owner)

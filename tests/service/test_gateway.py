@@ -71,6 +71,23 @@ def test_translate_mode_returns_every_sentence_in_every_format(client):
     assert "# projection.status = projected" in conll and "UN\tB-ORG" in conll
     tasks = client.get(f"/v1/jobs/{job}/result?format=labelstudio").json()
     assert len(tasks) == 3 and tasks[1]["predictions"][0]["result"][0]["value"]["labels"] == ["ORG"]
+    assert client.get(f"/v1/jobs/{job}/result?format=xml").status_code == 422
+
+
+def test_doccano_corpus_in_doccano_result_out_with_utf16_offsets(client):
+    text = "😀 Angela Merkel visited Paris ."
+    corpus = json.dumps({"text": text, "label": [[3, 16, "PER"], [25, 30, "LOC"]], "Comments": ["x"]}) + "\n"
+    job = submit(client, {"source_lang": "en", "target_lang": "es", "corpus": {"format": "doccano", "data": corpus}})
+    assert wait_done(client, job)["status"] == "finished"
+    response = client.get(f"/v1/jobs/{job}/result?format=doccano")
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    [line] = [json.loads(x) for x in response.text.splitlines()]
+    units = line["text"].encode("utf-16-le")
+    assert sorted((units[2 * a : 2 * b].decode("utf-16-le"), label) for a, b, label in line["label"]) == [
+        ("Angela Merkel", "PER"),
+        ("Paris", "LOC"),
+    ]
+    assert line["projection"]["status"] == "projected"
 
 
 def test_resubmitting_returns_the_same_job(client):
