@@ -175,11 +175,10 @@ def test_a_running_job_keeps_its_records_alive(broker):
     assert broker.load_record("corpus-unrelated") is None
 
 
+@pytest.mark.parametrize("broker", ["rq"], indirect=True)  # only RQ keeps sets of dependents
 def test_no_dependents_set_outlives_its_jobs(broker):
     """A job enqueued after one of its dependencies finished makes RQ re-create that dependency's set of
     dependents without a TTL; the worker gives it one when the job runs, so nothing stays in Redis for ever."""
-    if not hasattr(broker, "redis"):
-        pytest.skip("only the RQ broker keeps dependents sets")
     from rq.job import Job
 
     done = broker.enqueue(QUEUE, STEP + "echo", {"value": 1})
