@@ -92,7 +92,9 @@ def sentence_view(record: dict[str, Any], index: int) -> dict[str, Any]:
     """One output record as the viewer shows it (token indices everywhere; see docs/viewer.md)."""
     meta = record.get("meta") or {}
     projection = meta.get("projection") or {}
-    tokens, projected = target_spans(record, index)
+    status = record_status(record)
+    # a failed record's words are its input sentence (shown as the source, from meta.source): it has no target
+    tokens, projected = ([], []) if status == "failed" else target_spans(record, index)
     scores = projection.get("scores") or []
     origin = projection.get("origin") or []
     spans: list[dict[str, Any]] = []
@@ -121,7 +123,7 @@ def sentence_view(record: dict[str, Any], index: int) -> dict[str, Any]:
     links = meta.get("links")
     return {
         "index": int(record.get("index", index)),
-        "status": record_status(record),
+        "status": status,
         "reason": projection.get("reason"),
         "lost": list(projection.get("lost") or []),
         "target": {"tokens": tokens, "spans": spans},

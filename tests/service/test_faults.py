@@ -197,5 +197,6 @@ def test_a_failed_chunk_under_a_corpus_level_aligner_fails_only_its_sentences(ao
         statuses = [r["meta"]["projection"]["status"] for r in records]
         assert statuses == ["projected"] * 4 + ["failed"] * 2 + ["projected"] * 2
         assert "crashed" in records[5]["meta"]["projection"]["reason"]
-        assert [s["label"] for s in records[5]["spans"]] == ["PER"]  # the input sentence with its labels
+        assert records[5]["spans"] == []  # no source label poses as a projected one
+        assert [s["label"] for s in records[5]["meta"]["source"]["spans"]] == ["PER"]  # the input, with its labels
         assert sum(1 for _, chunk in attempts(started) if any(FAIL_TOKEN in s for s in chunk)) == 3  # 1 + 2 retries

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from gateway.viewer import matching_indices, parse_statuses, pick, sentence_view, summarise, target_spans
+from xner.corpus import Sentence, Span
 from xner.errors import InputError
-from xner.formats.jsonl import parse_record
+from xner.formats.jsonl import parse_record, sentence_record
+from xner.service.failures import failed_record
 
 
 def record(status: str, *, gold: list[dict[str, Any]] | None = None, **meta: Any) -> dict[str, Any]:
@@ -115,3 +117,21 @@ def test_target_spans_agree_with_the_full_parser(item):
     assert [(s.start, s.end, s.label, s.score) for s in spans] == [
         (s.start, s.end, s.label, s.score) for s in sentence.spans
     ]
+
+
+def test_a_failed_chunks_sentence_shows_as_source_only_and_never_lends_its_labels_to_the_target():
+    given = sentence_record(Sentence(["Ana", "vive", "en", "Lima"], spans=[Span(0, 1, "PER"), Span(3, 4, "LOC")]))
+    record = failed_record(given, 4, "chunk failed")
+    assert record["tokens"] == ["Ana", "vive", "en", "Lima"] and record["spans"] == []
+    assert record["meta"]["source"]["spans"] == [
+        {"start": 0, "end": 1, "label": "PER"},
+        {"start": 3, "end": 4, "label": "LOC"},
+    ]
+    view = sentence_view(record, 4)
+    assert view["status"] == "failed" and view["reason"] == "chunk failed"
+    assert view["target"] == {"tokens": [], "spans": []}
+    assert view["source"]["tokens"] == ["Ana", "vive", "en", "Lima"]
+    assert summarise([record])["per_type"] == {
+        "LOC": {"source": 1, "projected": 0, "gold": None},
+        "PER": {"source": 1, "projected": 0, "gold": None},
+    }
