@@ -218,6 +218,13 @@ def test_api_keys():
         assert c.get("/health").status_code == 200
 
 
+def test_api_keys_with_characters_beyond_ascii():
+    with make_client(api_keys=["sécret", "k1"]) as c:
+        sent = {"Authorization": "Bearer sécret".encode()}  # a client sends the key's UTF-8 bytes
+        assert c.get("/v1/models", headers=sent).status_code == 200
+        assert c.get("/v1/models", headers={"Authorization": "Bearer k1é".encode()}).status_code == 403
+
+
 def test_openapi_documents_both_bodies_and_examples(client):
     spec = client.get("/openapi.json").json()
     body = spec["paths"]["/v1/projections"]["post"]["requestBody"]["content"]

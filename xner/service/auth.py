@@ -26,10 +26,11 @@ def get_owner(request: Request, settings: Annotated[Settings, Depends(get_settin
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("missing API key: send Authorization: Bearer <key>")
-    key = key.strip()
-    if not any(hmac.compare_digest(key, valid) for valid in settings.api_keys):
+    # header values arrive decoded as Latin-1: compare the bytes sent with each key's UTF-8 bytes (any character)
+    sent = key.strip().encode("latin-1")
+    if not any(hmac.compare_digest(sent, valid.encode("utf-8")) for valid in settings.api_keys):
         raise Forbidden("invalid API key")
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+    return hashlib.sha256(sent).hexdigest()[:16]
 
 
 OwnerDep = Annotated[str, Depends(get_owner)]
