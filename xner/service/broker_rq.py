@@ -49,7 +49,13 @@ def connect(url: str) -> Redis:
     retry = RedisRetry(
         ExponentialBackoff(cap=defaults.REDIS_RETRY_BACKOFF_CAP, base=0.05), defaults.REDIS_RETRIES
     )  # retries ConnectionError and TimeoutError
-    return Redis.from_url(url, socket_timeout=REDIS_SOCKET_TIMEOUT, health_check_interval=30, retry=retry)
+    return Redis.from_url(
+        url,
+        socket_timeout=REDIS_SOCKET_TIMEOUT,
+        socket_connect_timeout=defaults.REDIS_CONNECT_TIMEOUT,
+        health_check_interval=30,
+        retry=retry,
+    )
 
 
 PING_TIMEOUT = 2.0

@@ -48,6 +48,10 @@ Redis restart instead of failing."""
 REDIS_RETRY_BACKOFF_CAP = 1.0
 """Longest wait between two of those retries (seconds); the backoff starts at 50 ms and doubles."""
 
+REDIS_CONNECT_TIMEOUT = 1.0
+"""Seconds a (re)connection to Redis may take. A Redis host that drops packets then costs each of the
+:data:`REDIS_RETRIES` retries at most this plus the backoff: about a minute in all, not one socket timeout each."""
+
 BROKER_RETRY_AFTER_SECONDS = 5
 """Retry-After of the 503 an API answers while Redis is unreachable."""
 
