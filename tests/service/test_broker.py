@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -160,6 +162,23 @@ def test_enqueueing_an_existing_job_id_changes_nothing(broker):
     assert broker.result(again)["value"] == 1
     assert broker.payload(again) == {"value": 1}
     assert broker.payload("no-such-job") is None
+
+
+def test_concurrent_identical_enqueues_run_the_job_once(broker, tmp_path: Path):
+    marker = tmp_path / "runs"
+    start = threading.Barrier(8)
+
+    def submit() -> str:
+        start.wait()
+        return broker.enqueue(QUEUE, STEP + "flaky", {"marker": str(marker), "fail_times": 0}, job_id="twin")
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda _: submit(), range(8)))
+    assert set(ids) == {"twin"}
+    assert broker.wait("twin", WAIT).status == Status.FINISHED
+    follow = broker.enqueue(QUEUE, STEP + "echo", {"value": 0})  # queued behind any duplicate of "twin"
+    assert broker.wait(follow, WAIT).status == Status.FINISHED
+    assert len(marker.read_text().splitlines()) == 1
 
 
 def test_a_running_job_keeps_its_records_alive(broker):

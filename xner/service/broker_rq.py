@@ -36,6 +36,13 @@ RUN_STEP = "xner.service.steps.run_step"
 RECORD_PREFIX = "xner:record:"
 """Redis key prefix of the gateway's records."""
 
+CLAIM_PREFIX = "xner:claim:"
+"""Redis key prefix of the claims that make enqueueing a given job id happen once."""
+
+CLAIM_WAIT_SECONDS = 2.0
+"""How long a caller that lost the claim on a job id waits for the winner's job to appear before enqueueing it
+itself (the winner died between claiming and enqueueing)."""
+
 WAIT_BLOCK_SECONDS = 0.5
 """Longest a :meth:`RQBroker.wait` blocks on the result stream before re-checking the job's state."""
 
@@ -105,8 +112,8 @@ class RQBroker:
         allow_failure: bool = False,
         meta: dict[str, Any] | None = None,
     ) -> str:
-        if job_id is not None and self.redis.exists(Job.key_for(job_id)):
-            return job_id  # enqueued before (a retried submission): leave it as it is
+        if job_id is not None and not self._claim(job_id):
+            return job_id  # enqueued before (a retried submission, or a concurrent identical one): leave it be
         retry = None
         if self.settings.retry_max > 0:
             retry = Retry(max=self.settings.retry_max, interval=list(self.settings.retry_intervals) or 0)
@@ -123,6 +130,22 @@ class RQBroker:
             description=f"xner {step}",
         )
         return str(job.id)
+
+    def _claim(self, job_id: str) -> bool:
+        """True if this caller is to enqueue ``job_id``: nobody enqueued it, and no concurrent caller is doing so
+        (an atomic ``SET NX`` claim). A claim whose job never appears (its caller died in between) is taken over
+        after :data:`CLAIM_WAIT_SECONDS`."""
+        if self.redis.exists(Job.key_for(job_id)):
+            return False
+        claim = CLAIM_PREFIX + job_id
+        if self.redis.set(claim, 1, nx=True, ex=self.settings.result_ttl):
+            return True
+        deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if self.redis.exists(Job.key_for(job_id)):
+                return False
+            time.sleep(0.05)
+        return True
 
     def _fetch(self, job_id: str) -> Job | None:
         try:
