@@ -23,7 +23,7 @@ from xner.project.trace import span_dicts
 from xner.service.backends import check_spec
 from xner.service.broker import Broker
 from xner.service.errors import TooManyRequests, UnsupportedMediaType
-from xner.service.limits import check_sentence_count
+from xner.service.limits import check_queue_lengths, check_sentence_count
 from xner.service.settings import Settings
 
 OWNER_KEY = "owner:{}"
@@ -216,13 +216,7 @@ def submit_projection(
             f"(max_concurrent_jobs_per_key) is {settings.max_concurrent_jobs_per_key}",
             retry_after=settings.retry_after,
         )
-    for queue in ("translate", "align", "project"):
-        length = broker.queue_length(queue)
-        if length > settings.max_queue_length:
-            raise TooManyRequests(
-                f"queue {queue} holds {length} jobs; the limit (max_queue_length) is {settings.max_queue_length}",
-                retry_after=settings.retry_after,
-            )
+    check_queue_lengths(broker, settings, ("translate", "align", "project"))
 
     level = is_corpus_level(options["aligner"]) if corpus_level is None else corpus_level
     plans = [

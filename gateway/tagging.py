@@ -12,6 +12,7 @@ from xner.corpus import Sentence, Span
 from xner.formats.jsonl import parse_record
 from xner.service.broker import Broker, Status
 from xner.service.errors import Timeout, error_from_result
+from xner.service.limits import check_queue_lengths
 from xner.service.refs import ref
 from xner.service.settings import Settings
 
@@ -46,14 +47,18 @@ def tag_sentences(
     """Tag ``sentences`` (FLORES-200 ``lang``) and wait up to ``timeout`` seconds (504 past it, naming
     ``timeout_setting``). ``tagger`` overrides the native tagger (a project's fine-tuned model)."""
     native = tagger or native_tagger(settings, lang)
+    check_queue_lengths(broker, settings, ("ner",) if native is not None else ("translate", "ner", "align", "project"))
     if native is not None:
-        final = broker.enqueue("ner", "ner", {"sentences": [s.tokens for s in sentences], "tagger": native})
+        chain = [broker.enqueue("ner", "ner", {"sentences": [s.tokens for s in sentences], "tagger": native})]
         key, model, via = "records", native, None
     else:
-        final = _translate_test(broker, settings, sentences, lang)
+        chain = _translate_test(broker, settings, sentences, lang)
         key, model, via = "sentences", f"{settings.translator} + {settings.tagger} + {settings.aligner}", PIVOT
+    final = chain[-1]
     info = broker.wait(final, timeout)
     if info is None or not info.status.done:
+        for job_id in chain:  # nobody will read the answer: free the workers
+            broker.cancel(job_id)
         raise Timeout(f"NER did not finish within {timeout} s ({timeout_setting}); try fewer sentences")
     if info.status != Status.FINISHED:
         raise error_from_result(broker.result(final), info.error or "NER failed")
@@ -62,9 +67,10 @@ def tag_sentences(
     return Tagged(spans=spans, model=model, via=via)
 
 
-def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence], lang: str) -> str:
+def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence], lang: str) -> list[str]:
     """translate (lang -> English) -> tag English (split by the tagger's tokenizer) -> align English <-> original
-    -> project the English spans back; four jobs chained across the four queues, as ``xner tag --via`` does."""
+    -> project the English spans back; four jobs chained across the four queues, as ``xner tag --via`` does.
+    Returns the chain's job ids, the last one's result being the answer."""
     tokens = [s.tokens for s in sentences]
     translate = broker.enqueue(
         "translate",
@@ -75,7 +81,7 @@ def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence
     align = broker.enqueue(
         "align", "align", {"src": ref(0, "tokens"), "tgt": tokens, "aligner": settings.aligner}, depends_on=[tag]
     )
-    return broker.enqueue(
+    project = broker.enqueue(
         "project",
         "project",
         {
@@ -89,3 +95,4 @@ def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence
         },
         depends_on=[tag, align],
     )
+    return [translate, tag, align, project]

@@ -269,6 +269,24 @@ def test_ner_limits_and_validation(client):
     assert client.post("/v1/ner/zz_Zzzz", json={"texts": ["a"]}).status_code == 422
 
 
+def test_ner_behind_a_long_queue_gets_429_and_a_timed_out_request_cancels_its_jobs():
+    with make_client(max_queue_length=1, sync_timeout=0.3) as c:
+        broker = c.app.state.broker
+        held = broker.enqueue("ner", "tests.service.fake_steps:sleep", {"seconds": 3.0})  # occupies the ner worker
+        deadline = time.monotonic() + 5
+        while broker.queue_length("ner") and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the worker took it
+        timed_out = c.post("/v1/ner/en", json={"texts": ["Angela Merkel visited Paris ."]})
+        assert timed_out.status_code == 504 and "sync_timeout" in timed_out.json()["error"]["message"]
+        assert broker.queue_length("ner") == 0  # the request's job was canceled, not left for the worker
+        broker.enqueue("ner", "tests.service.fake_steps:sleep", {"seconds": 0.1})
+        broker.enqueue("ner", "tests.service.fake_steps:sleep", {"seconds": 0.1})  # two queued: over the limit
+        crowded = c.post("/v1/ner/en", json={"texts": ["Paris ."]})
+        assert crowded.status_code == 429 and "max_queue_length" in crowded.json()["error"]["message"]
+        assert crowded.headers["Retry-After"]
+        assert broker.info(held) is not None
+
+
 def test_service_apis_need_a_key_and_show_only_the_callers_jobs():
     with make_client(api_keys=["k1", "k2"]) as c:
         body = {"texts": ["Kofi Annan spoke ."], "src_lang": "en", "tgt_lang": "de"}
