@@ -53,7 +53,7 @@ class SetupRequest(BaseModel):
     """What Label Studio posts to ``/setup`` when the backend is connected or the project changes."""
 
     model_config = ConfigDict(extra="allow")
-    project: str | int = Field(..., description='"<id>.<created timestamp>"')
+    project: str | int | None = Field(None, description='"<id>.<created timestamp>" (required: 422 without)')
     schema_: str | None = Field(None, alias="schema", description="The project's label config XML")
     extra_params: dict[str, Any] | str | None = Field(
         None, description='{"lang": "swh_Latn", "label_map": {"PER": "Person"}} (a dict or a JSON string)'
@@ -124,7 +124,9 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
 
     @router.post("/setup", summary="Register a project: its label config and extra_params (lang, label_map).")
     def setup(body: SetupRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep) -> dict[str, str]:
-        project = str(project_id(body.project))
+        project = project_id(body.project)
+        if project is None:
+            raise FormatError("names no Label Studio project", source="request", field="project")
         params = _extra_params(body.extra_params)
         if body.schema_:
             parse_label_config(body.schema_, field="schema")

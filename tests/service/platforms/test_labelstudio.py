@@ -93,6 +93,9 @@ def test_setup_stores_the_project_language_and_predict_uses_translate_test(clien
     [
         ({"project": "1.1", "extra_params": {"lang": "xx-nonsense"}}, None),
         ({"project": "1.1", "extra_params": {"language": "sw"}}, "extra_params"),
+        ({"project": "", "schema": LABEL_CONFIG}, "project"),
+        ({"project": None, "schema": LABEL_CONFIG}, "project"),
+        ({"schema": LABEL_CONFIG}, "project"),
         ({"project": "1.1", "extra_params": "{not json"}, "extra_params"),
         ({"project": "1.1", "schema": "<View><Text name='t'"}, "schema"),
         (
@@ -211,3 +214,10 @@ def test_annotations_are_fetched_from_the_configured_label_studio():
         fetch_tasks(settings, "42", client=failing)
     with pytest.raises(InputError, match="XNER_LABELSTUDIO_URL"):
         fetch_tasks(embedded_settings(), "42")
+
+
+def test_an_export_that_is_not_json_is_a_backend_error_naming_the_export():
+    settings = embedded_settings(labelstudio_url="http://ls.example:8080/", labelstudio_api_key="tok")
+    html = httpx.MockTransport(lambda _: httpx.Response(200, text="<html>Sign in</html>"))
+    with httpx.Client(transport=html) as http, pytest.raises(BackendError, match="export of project 42"):
+        fetch_tasks(settings, "42", client=http)
