@@ -63,6 +63,7 @@ def _predict(body: PredictRequest, settings: Settings, broker: Broker, lang: str
     typesystem = cas_io.load_typesystem_xml(body.typeSystem, "typeSystem")
     cas_io.check_layer(typesystem, meta.layer, meta.feature)
     cas = cas_io.load_cas(body.document.xmi, typesystem, "document.xmi")
+    cas_io.check_size(cas, settings.platform_max_sentences)
     record = load_project(broker, TOOL, str(meta.projectId))
     code = resolve_lang(settings, lang, cas_io.document_language(cas), record.get("lang"))
     tuned = project_tagger(broker, TOOL, str(meta.projectId), record, code)

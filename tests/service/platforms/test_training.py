@@ -118,7 +118,10 @@ def test_inception_train_then_predict_with_the_fine_tuned_model(trainer):
 
 def test_a_second_training_while_one_is_pending_is_429_and_the_last_model_stays_in_use(trainer):
     ts = inception_typesystem()
-    documents = [make_cas(ts, "John Smith works.", gold=("John Smith", "PER")), make_cas(ts, "Ann sleeps.")]
+    documents = [
+        make_cas(ts, "John Smith works.", gold=("John Smith", "PER")),
+        make_cas(ts, "Ann sleeps.", gold=("Ann", "PER")),
+    ]
     metadata = request(ts, documents[0], project=41)["metadata"]
     body = {"metadata": metadata, "documents": [{"xmi": c.to_xmi()} for c in documents], "typeSystem": ts.to_xml()}
     broker = trainer.app.state.broker  # type: ignore[attr-defined]
