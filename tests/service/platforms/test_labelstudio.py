@@ -221,3 +221,42 @@ def test_an_export_that_is_not_json_is_a_backend_error_naming_the_export():
     html = httpx.MockTransport(lambda _: httpx.Response(200, text="<html>Sign in</html>"))
     with httpx.Client(transport=html) as http, pytest.raises(BackendError, match="export of project 42"):
         fetch_tasks(settings, "42", client=http)
+
+
+def test_projects_belong_to_the_api_key_that_set_them_up(tmp_path):
+    key_a, key_b = {"Authorization": "Bearer ka"}, {"Authorization": "Bearer kb"}
+    tasks = [
+        {"id": k, "data": {"content": text}, "annotations": [{"result": []}]}
+        for k, text in enumerate(["Paris is big.", "Ann sleeps."])
+    ]
+    start = {"action": "START_TRAINING", "project": {"id": 1, "label_config": LABEL_CONFIG}, "tasks": tasks}
+    with embedded_client(api_keys="ka,kb", train_dir=str(tmp_path)) as secured:
+        setup_a = {"project": "1.1", "schema": LABEL_CONFIG, "extra_params": {"lang": "sw"}}
+        assert secured.post("/labelstudio/setup", json=setup_a, headers=key_a).status_code == 200
+        setup_b = {"project": "1.1", "schema": LABEL_CONFIG, "extra_params": {"lang": "fr"}}
+        assert secured.post("/labelstudio/setup", json=setup_b, headers=key_b).status_code == 200
+        assert secured.get("/labelstudio/projects/1", headers=key_a).json()["lang"] == "swh_Latn"  # not overwritten
+        assert secured.get("/labelstudio/projects/1", headers=key_b).json()["lang"] == "fra_Latn"
+        broker = secured.app.state.broker  # type: ignore[attr-defined]
+        HOLD.clear()
+        blocker = broker.enqueue("ner", HOLD_STEP, {})  # keeps the training job queued
+        jobs: list[str] = []
+        try:
+            trained = secured.post("/labelstudio/webhook", json=start, headers=key_b)
+            assert trained.status_code == 201, trained.text
+            job = trained.json()["result"]["job_id"]
+            jobs.append(job)
+            status_b = secured.get("/labelstudio/projects/1", headers=key_b).json()["training"]
+            assert status_b["job_id"] == job
+            assert secured.get("/labelstudio/projects/1", headers=key_a).json()["training"] is None  # B's job
+            # A's training is A's own (B's job does not make it a 429) and writes to its own directory
+            again = secured.post("/labelstudio/webhook", json=start, headers=key_a)
+            assert again.status_code == 201, again.text
+            jobs.append(again.json()["result"]["job_id"])
+            status_a = secured.get("/labelstudio/projects/1", headers=key_a).json()["training"]
+            assert status_a["job_id"] != job and status_a["model_dir"] != status_b["model_dir"]
+        finally:
+            for pending in jobs:  # the base model is not needed: the jobs never run
+                broker.cancel(pending)
+            HOLD.set()
+        broker.wait(blocker, 30)
