@@ -17,7 +17,7 @@ from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.formats.jsonl import sentence_record
 from xner.service.broker import Broker, Status
-from xner.service.defaults import PLATFORM_PROJECT_TTL
+from xner.service.defaults import PLATFORM_PROJECT_TTL, TRAIN_QUEUE
 from xner.service.errors import TooManyRequests
 from xner.service.settings import Settings
 
@@ -72,7 +72,7 @@ def project_tagger(
 def start_training(
     broker: Broker, settings: Settings, owner: str, tool: str, project: str, sentences: list[Sentence], lang: str
 ) -> str:
-    """Enqueue a fine-tuning job on the ``ner`` queue over the project's annotated sentences; return its id.
+    """Enqueue a fine-tuning job on the ``train`` queue over the project's annotated sentences; return its id.
     429 while the project's previous job is queued or running; 422 with too few annotated sentences."""
     record = load_project(broker, owner, tool, project)
     previous = record.get("train_job")
@@ -96,10 +96,22 @@ def start_training(
         "epochs": settings.train_epochs,
         "lang": lang,
     }
-    broker.enqueue("ner", "train", payload, job_id=job_id)
+    training_broker(broker, settings).enqueue(TRAIN_QUEUE, "train", payload, job_id=job_id)
     record.update(train_job=job_id, train_model_dir=model_dir, train_lang=lang)
     save_project(broker, owner, tool, project, record)
     return job_id
+
+
+def training_broker(broker: Broker, settings: Settings) -> Broker:
+    """The broker to enqueue a fine-tuning job with: with Redis, one that gives the job ``train_timeout`` and no
+    retries (a failed fine-tuning is reported, not rerun for hours); the embedded broker never retries jobs of the
+    ``train`` queue and has no timeout."""
+    from xner.service.broker_rq import RQBroker
+
+    if isinstance(broker, RQBroker):
+        train_settings = settings.model_copy(update={"job_timeout": settings.train_timeout, "retry_max": 0})
+        return RQBroker(train_settings, connection=broker.redis)
+    return broker
 
 
 def _safe(name: str) -> str:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+from typing import Any
 
 import httpx
 import pytest
 
+from gateway.platforms.labelstudio import annotated_sentences
 from gateway.platforms.labelstudio_api import fetch_tasks
 from tests.service.clients import embedded_client, embedded_settings
 from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG, TRICKY_TEXT, utf16_slice
 from xner.errors import BackendError, InputError
+from xner.service.defaults import TRAIN_QUEUE
 
 sdk = pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is not installed (pip install -e '.[dev]')")
 from label_studio_sdk.label_interface import LabelInterface  # noqa: E402
@@ -239,7 +243,7 @@ def test_projects_belong_to_the_api_key_that_set_them_up(tmp_path):
         assert secured.get("/labelstudio/projects/1", headers=key_b).json()["lang"] == "fra_Latn"
         broker = secured.app.state.broker  # type: ignore[attr-defined]
         HOLD.clear()
-        blocker = broker.enqueue("ner", HOLD_STEP, {})  # keeps the training job queued
+        blocker = broker.enqueue(TRAIN_QUEUE, HOLD_STEP, {})  # keeps the training jobs queued
         jobs: list[str] = []
         try:
             trained = secured.post("/labelstudio/webhook", json=start, headers=key_b)
@@ -260,3 +264,61 @@ def test_projects_belong_to_the_api_key_that_set_them_up(tmp_path):
                 broker.cancel(pending)
             HOLD.set()
         broker.wait(blocker, 30)
+
+
+TRAINABLE = [
+    {"id": k, "data": {"content": text}, "annotations": [{"result": []}]}
+    for k, text in enumerate(["Paris is big.", "Ann sleeps."])
+]
+
+
+def test_a_prediction_is_answered_while_a_fine_tuning_job_runs(monkeypatch, tmp_path):
+    import services.ner.jobs
+
+    started = threading.Event()
+
+    def held_training(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
+        started.set()
+        HOLD.wait(60)
+        return {"output_dir": payload["output_dir"]}
+
+    monkeypatch.setattr(services.ner.jobs, "train_step", held_training)  # a fine-tuning that runs until released
+    start = {"action": "START_TRAINING", "project": {"id": 61, "label_config": LABEL_CONFIG}, "tasks": TRAINABLE}
+    HOLD.clear()
+    with embedded_client(platform_timeout=10, train_dir=str(tmp_path)) as c:
+        broker = c.app.state.broker  # type: ignore[attr-defined]
+        job = None
+        try:
+            trained = c.post("/labelstudio/webhook", json=start)
+            assert trained.status_code == 201, trained.text
+            job = trained.json()["result"]["job_id"]
+            assert started.wait(30)
+            response = c.post("/labelstudio/predict", json=predict_body(["Angela Merkel visited Paris."], "62.1"))
+            assert response.status_code == 200, response.text  # the ner queue is free while the training runs
+            assert regions(response.json()) == [[("Angela Merkel", "Person"), ("Paris", "Location")]]
+            info = broker.info(job)
+            assert info.queue == TRAIN_QUEUE and info.status.value == "running"
+        finally:
+            HOLD.set()
+            if job is not None:
+                broker.wait(job, 30)
+
+
+def test_on_redis_a_fine_tuning_job_has_its_own_queue_and_timeout_and_no_retries(redis_url, tmp_path):
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from gateway.platforms.labelstudio import parse_label_config
+    from gateway.platforms.projects import start_training
+    from xner.service.broker_rq import RQBroker
+
+    settings = embedded_settings(
+        redis_url=redis_url, retry_max=3, job_timeout=60, train_timeout=7200, train_dir=str(tmp_path)
+    )
+    broker = RQBroker(settings)
+    sentences = annotated_sentences(TRAINABLE, parse_label_config(LABEL_CONFIG), source="test")
+    job_id = start_training(broker, settings, "anonymous", "labelstudio", "5", sentences, "eng_Latn")
+    job = Job.fetch(job_id, connection=broker.redis, serializer=JSONSerializer)
+    assert job.origin == "train"
+    assert job.timeout == 7200
+    assert not job.retries_left
