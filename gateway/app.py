@@ -15,7 +15,7 @@ from gateway.routes.platforms import PLATFORM_ROUTERS
 from gateway.schemas import ProjectionRequest
 from xner.service.app import Readiness, create_app
 from xner.service.broker import Broker
-from xner.service.defaults import QUEUES
+from xner.service.defaults import QUEUES, TRAIN_QUEUE
 from xner.service.settings import Settings
 
 DESCRIPTION = """
@@ -53,7 +53,7 @@ def create_gateway(
         settings=settings,
         broker=broker,
         routers=[projections.router, viewer.router, ner.router, info.router, *PLATFORM_ROUTERS, *extra_routers],
-        queues=QUEUES,
+        queues=(*QUEUES, TRAIN_QUEUE),
         description=DESCRIPTION,
     )
     _document_models(app, [ProjectionRequest])

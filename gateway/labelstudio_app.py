@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from gateway.routes.labelstudio import labelstudio_router
 from xner.service.app import Readiness, create_app
 from xner.service.broker import Broker
-from xner.service.defaults import QUEUES
+from xner.service.defaults import QUEUES, TRAIN_QUEUE
 from xner.service.settings import Settings
 
 DESCRIPTION = """
@@ -25,7 +25,7 @@ def create_labelstudio_backend(settings: Settings, broker: Broker, readiness: Re
         settings=settings,
         broker=broker,
         readiness=readiness,
-        queues=QUEUES,
+        queues=(*QUEUES, TRAIN_QUEUE),
         description=DESCRIPTION,
     )
     # Label Studio's /health answer ({"status": "UP", "model_class"}) replaces the generic one.

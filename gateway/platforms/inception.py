@@ -11,6 +11,7 @@ label in the requested feature and, where the type system has them, ``<feature>_
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
@@ -19,6 +20,7 @@ from gateway.platforms.labels import LabelMapper
 from gateway.platforms.segment import Entity, Piece, pieces_of, segment
 from xner.corpus import Sentence, Span
 from xner.errors import FormatError
+from xner.service.errors import PayloadTooLarge
 from xner.text import tokenize
 
 SENTENCE = "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Sentence"
@@ -57,18 +59,32 @@ def document_language(cas: Cas) -> str | None:
     return None if not language or language == UNSPECIFIED_LANGUAGE else str(language)
 
 
+def check_size(cas: Cas, max_sentences: int) -> None:
+    """413 naming ``platform_max_sentences`` when the CAS has more ``Sentence`` annotations than that, before any
+    splitting or token matching (a CAS without sentences is checked once split, by the prediction)."""
+    count = len(_select(cas, SENTENCE))
+    if count > max_sentences:
+        raise PayloadTooLarge(
+            f"the document has {count} sentences; the limit (platform_max_sentences) is {max_sentences}: "
+            "send shorter documents"
+        )
+
+
 def pieces(cas: Cas, document: int, max_tokens: int) -> list[Piece]:
     """The sentences of a CAS with their tokens' code-point offsets (the CAS's own sentences and tokens where it
-    has them; a CAS with neither is split like any platform text)."""
+    has them; a CAS with neither is split like any platform text). A sentence's tokens are found by bisection
+    over the tokens sorted by offset."""
     text = cas.sofa_string or ""
     sentences = _select(cas, SENTENCE)
-    tokens = [(t.begin, t.end) for t in _select(cas, TOKEN) if t.end > t.begin]
+    tokens = sorted((t.begin, t.end) for t in _select(cas, TOKEN) if t.end > t.begin)
     if not sentences and not tokens:
         return [Piece(document, piece.sentence) for piece in segment([text], max_tokens)]
+    token_starts = [start for start, _ in tokens]
     found: list[Piece] = []
     for begin, end in [(s.begin, s.end) for s in sentences] or [(0, len(text))]:
         if tokens:
-            offsets = [(start, stop) for start, stop in tokens if begin <= start and stop <= end]
+            within = tokens[bisect_left(token_starts, begin) : bisect_right(token_starts, end)]
+            offsets = [(start, stop) for start, stop in within if stop <= end]
         else:
             offsets = [(begin + start, begin + stop) for start, stop in tokenize(text[begin:end])]
         found.extend(pieces_of(document, text, offsets, max_tokens))
@@ -102,25 +118,34 @@ def add_predictions(cas: Cas, layer: str, feature: str, found: list[Entity], map
 
 
 def gold_sentences(cas: Cas, layer: str, feature: str, max_tokens: int) -> list[Sentence]:
-    """The CAS's sentences with the human annotations of the layer (not suggestions) as token spans; an
-    annotation that does not cover whole tokens of one sentence is left out."""
-    gold = [
-        a
-        for a in cas.select(layer)
-        if not getattr(a, PREDICTED, False) and isinstance(getattr(a, feature, None), str) and getattr(a, feature)
-    ]
+    """The CAS's annotated sentences: those with at least one human annotation of the layer (not a suggestion),
+    as token spans; an annotation that does not cover whole tokens of one sentence is left out. A sentence without
+    annotations is not training data (it would teach the model that its entities are none)."""
+    gold = sorted(
+        (
+            a
+            for a in cas.select(layer)
+            if not getattr(a, PREDICTED, False) and isinstance(getattr(a, feature, None), str) and getattr(a, feature)
+        ),
+        key=lambda a: (a.begin, a.end),
+    )
+    gold_starts = [a.begin for a in gold]
     sentences = []
     for piece in pieces(cas, 0, max_tokens):
         offsets = piece.sentence.offsets
         assert offsets is not None
+        if not offsets:
+            continue
         starts = {start: k for k, (start, _) in enumerate(offsets)}
         ends = {end: k for k, (_, end) in enumerate(offsets)}
+        candidates = gold[bisect_left(gold_starts, offsets[0][0]) : bisect_right(gold_starts, offsets[-1][0])]
         spans = [
             Span(starts[a.begin], ends[a.end] + 1, str(getattr(a, feature)))
-            for a in gold
+            for a in candidates
             if a.begin in starts and a.end in ends and ends[a.end] >= starts[a.begin]
         ]
-        sentences.append(Sentence(tokens=piece.sentence.tokens, spans=_non_overlapping(spans)))
+        if spans:
+            sentences.append(Sentence(tokens=piece.sentence.tokens, spans=_non_overlapping(spans)))
     return sentences
 
 

@@ -36,7 +36,13 @@ def fetch_tasks(settings: Settings, project: str, client: httpx.Client | None = 
         raise BackendError(
             f"Label Studio answered {response.status_code} to the export of project {project}: {response.text[:200]}"
         )
-    tasks = response.json()
+    try:
+        tasks = response.json()
+    except ValueError:
+        raise BackendError(
+            f"Label Studio's export of project {project} is not JSON (check XNER_LABELSTUDIO_URL): "
+            f"{response.text[:200]}"
+        ) from None
     if not isinstance(tasks, list):
         raise BackendError(f"Label Studio's export of project {project} is not a list of tasks")
     return tasks

@@ -1,6 +1,8 @@
 """Per-project state of the platform endpoints, kept as broker records: the project's language, label map and
-label config, and its fine-tuning job. Once a project's fine-tuning job has finished, predictions for the project
-in the language it was trained for use the fine-tuned model (``hf:<train_dir>/<tool>-<project>-<job>``) as a
+label config, and its fine-tuning job. A record belongs to the API key that wrote it (the owner id of
+:func:`gateway.platforms.auth.basic_or_bearer_owner`, ``anonymous`` when the API is open): project 1 of one key is
+not project 1 of another. Once a project's fine-tuning job has finished, predictions for the project
+in the language it was trained for use the fine-tuned model (``hf:<train_dir>/<tool>-<owner>-<project>-<job>``) as a
 native tagger. The record keeps the model once promoted (``model_dir``, ``model_job``, ``model_lang``), so it
 stays in use after the job's own record expires and while a newer job trains."""
 
@@ -15,12 +17,12 @@ from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.formats.jsonl import sentence_record
 from xner.service.broker import Broker, Status
-from xner.service.defaults import PLATFORM_PROJECT_TTL
+from xner.service.defaults import PLATFORM_PROJECT_TTL, TRAIN_QUEUE
 from xner.service.errors import TooManyRequests
 from xner.service.settings import Settings
 
-RECORD_KEY = "platform:{tool}:{project}"
-"""Broker record of one project of one tool."""
+RECORD_KEY = "platform:{owner}:{tool}:{project}"
+"""Broker record of one project of one tool, of one owner (API key)."""
 
 MIN_TRAIN_SENTENCES = 2
 """Fewest annotated sentences a fine-tuning job accepts (one is held out to pick the best epoch)."""
@@ -29,13 +31,13 @@ DEV_EVERY = 10
 """Every tenth annotated sentence is held out as the dev set of a fine-tuning job (at least one)."""
 
 
-def load_project(broker: Broker, tool: str, project: str) -> dict[str, Any]:
-    """The project's record (empty for a project never seen)."""
-    return broker.load_record(RECORD_KEY.format(tool=tool, project=project)) or {}
+def load_project(broker: Broker, owner: str, tool: str, project: str) -> dict[str, Any]:
+    """The owner's project's record (empty for a project the owner never used)."""
+    return broker.load_record(RECORD_KEY.format(owner=owner, tool=tool, project=project)) or {}
 
 
-def save_project(broker: Broker, tool: str, project: str, record: dict[str, Any]) -> None:
-    broker.save_record(RECORD_KEY.format(tool=tool, project=project), record, PLATFORM_PROJECT_TTL)
+def save_project(broker: Broker, owner: str, tool: str, project: str, record: dict[str, Any]) -> None:
+    broker.save_record(RECORD_KEY.format(owner=owner, tool=tool, project=project), record, PLATFORM_PROJECT_TTL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,33 +48,33 @@ class TunedModel:
     job: str
 
 
-def promote(broker: Broker, tool: str, project: str, record: dict[str, Any]) -> None:
+def promote(broker: Broker, owner: str, tool: str, project: str, record: dict[str, Any]) -> None:
     """Make the project's training job's model its model once the job has finished (updates ``record``)."""
     job = record.get("train_job")
     if job and job != record.get("model_job"):
         info = broker.info(job)
         if info is not None and info.status == Status.FINISHED:
             record.update(model_job=job, model_dir=record["train_model_dir"], model_lang=record["train_lang"])
-            save_project(broker, tool, project, record)
+            save_project(broker, owner, tool, project, record)
 
 
 def project_tagger(
-    broker: Broker, tool: str, project: str | None, record: dict[str, Any], lang: str
+    broker: Broker, owner: str, tool: str, project: str | None, record: dict[str, Any], lang: str
 ) -> TunedModel | None:
     """The project's fine-tuned model for ``lang`` (after :func:`promote`), else ``None``."""
     if project:
-        promote(broker, tool, project, record)
+        promote(broker, owner, tool, project, record)
     if record.get("model_dir") and record.get("model_lang") == lang:
         return TunedModel(f"hf:{record['model_dir']}", str(record["model_job"]))
     return None
 
 
 def start_training(
-    broker: Broker, settings: Settings, tool: str, project: str, sentences: list[Sentence], lang: str
+    broker: Broker, settings: Settings, owner: str, tool: str, project: str, sentences: list[Sentence], lang: str
 ) -> str:
-    """Enqueue a fine-tuning job on the ``ner`` queue over the project's annotated sentences; return its id.
+    """Enqueue a fine-tuning job on the ``train`` queue over the project's annotated sentences; return its id.
     429 while the project's previous job is queued or running; 422 with too few annotated sentences."""
-    record = load_project(broker, tool, project)
+    record = load_project(broker, owner, tool, project)
     previous = record.get("train_job")
     info = broker.info(previous) if previous else None
     if info is not None and not info.status.done:
@@ -85,7 +87,7 @@ def start_training(
         )
     held_out = {k for k in range(len(annotated)) if k % DEV_EVERY == DEV_EVERY - 1} or {len(annotated) - 1}
     job_id = uuid.uuid4().hex
-    model_dir = str(Path(settings.train_dir) / f"{tool}-{_safe(project)}-{job_id[:12]}")
+    model_dir = str(Path(settings.train_dir) / f"{tool}-{_safe(owner)}-{_safe(project)}-{job_id[:12]}")
     payload = {
         "train": [sentence_record(s) for k, s in enumerate(annotated) if k not in held_out],
         "dev": [sentence_record(s) for k, s in enumerate(annotated) if k in held_out],
@@ -94,10 +96,22 @@ def start_training(
         "epochs": settings.train_epochs,
         "lang": lang,
     }
-    broker.enqueue("ner", "train", payload, job_id=job_id)
+    training_broker(broker, settings).enqueue(TRAIN_QUEUE, "train", payload, job_id=job_id)
     record.update(train_job=job_id, train_model_dir=model_dir, train_lang=lang)
-    save_project(broker, tool, project, record)
+    save_project(broker, owner, tool, project, record)
     return job_id
+
+
+def training_broker(broker: Broker, settings: Settings) -> Broker:
+    """The broker to enqueue a fine-tuning job with: with Redis, one that gives the job ``train_timeout`` and no
+    retries (a failed fine-tuning is reported, not rerun for hours); the embedded broker never retries jobs of the
+    ``train`` queue and has no timeout."""
+    from xner.service.broker_rq import RQBroker
+
+    if isinstance(broker, RQBroker):
+        train_settings = settings.model_copy(update={"job_timeout": settings.train_timeout, "retry_max": 0})
+        return RQBroker(train_settings, connection=broker.redis)
+    return broker
 
 
 def _safe(name: str) -> str:

@@ -61,6 +61,9 @@ def cut(text: str, offsets: list[tuple[int, int]], max_tokens: int) -> list[list
         if text[start:end] in SENTENCE_END:
             last_end = len(current)
         if len(current) > max_tokens:
+            if last_end > max_tokens:  # the token over the limit ends a sentence: cut at an earlier end
+                ends = [k + 1 for k, (s, e) in enumerate(current[:max_tokens]) if text[s:e] in SENTENCE_END]
+                last_end = ends[-1] if ends else -1
             cut = last_end if last_end > 0 else max_tokens
             chunks.append(current[:cut])
             current = current[cut:]

@@ -9,13 +9,15 @@ from xner.service.broker import Broker, Status
 from xner.service.errors import NotFound
 
 
-def project_status(broker: Broker, tool: str, project: str) -> dict[str, Any]:
+def project_status(broker: Broker, owner: str, tool: str, project: str) -> dict[str, Any]:
     """``{"project", "lang", "label_map", "model": {"dir", "job", "lang"} | None, "training": {"job_id", "status",
-    "error", "result", "model_dir", "lang"} | None}``; 404 for a project xner has not seen."""
-    record = load_project(broker, tool, project)
+    "error", "result", "model_dir", "lang"} | None}``; 404 for a project the owner has not used."""
+    record = load_project(broker, owner, tool, project)
     if not record:
-        raise NotFound(f"no {tool} project {project!r} (call setup, predict with it, or train it first)")
-    promote(broker, tool, project, record)
+        raise NotFound(
+            f"no {tool} project {project!r} for this API key (call setup, predict with it, or train it first)"
+        )
+    promote(broker, owner, tool, project, record)
     model = record.get("model_dir")
     training = None
     job = record.get("train_job")

@@ -58,14 +58,15 @@ class PredictResponse(BaseModel):
     document: str = Field(..., description="The CAS XMI with the suggestions added")
 
 
-def _predict(body: PredictRequest, settings: Settings, broker: Broker, lang: str | None) -> PredictResponse:
+def _predict(body: PredictRequest, settings: Settings, broker: Broker, owner: str, lang: str | None) -> PredictResponse:
     meta = body.metadata
     typesystem = cas_io.load_typesystem_xml(body.typeSystem, "typeSystem")
     cas_io.check_layer(typesystem, meta.layer, meta.feature)
     cas = cas_io.load_cas(body.document.xmi, typesystem, "document.xmi")
-    record = load_project(broker, TOOL, str(meta.projectId))
+    cas_io.check_size(cas, settings.platform_max_sentences)
+    record = load_project(broker, owner, TOOL, str(meta.projectId))
     code = resolve_lang(settings, lang, cas_io.document_language(cas), record.get("lang"))
-    tuned = project_tagger(broker, TOOL, str(meta.projectId), record, code)
+    tuned = project_tagger(broker, owner, TOOL, str(meta.projectId), record, code)
     pieces = cas_io.pieces(cas, 0, settings.max_tokens_per_sentence)
     found = predict_pieces(broker, settings, pieces, 1, code, tagger=tuned.spec if tuned else None).entities[0]
     mapper = LabelMapper(record.get("labels"))
@@ -74,7 +75,7 @@ def _predict(body: PredictRequest, settings: Settings, broker: Broker, lang: str
     return PredictResponse(document=str(cas.to_xmi()))
 
 
-def _train(body: TrainRequest, settings: Settings, broker: Broker, lang: str | None) -> Response:
+def _train(body: TrainRequest, settings: Settings, broker: Broker, owner: str, lang: str | None) -> Response:
     meta = body.metadata
     typesystem = cas_io.load_typesystem_xml(body.typeSystem, "typeSystem")
     cas_io.check_layer(typesystem, meta.layer, meta.feature)
@@ -85,11 +86,11 @@ def _train(body: TrainRequest, settings: Settings, broker: Broker, lang: str | N
         languages.append(cas_io.document_language(cas))
         sentences += cas_io.gold_sentences(cas, meta.layer, meta.feature, settings.max_tokens_per_sentence)
     project = str(meta.projectId)
-    record = load_project(broker, TOOL, project)
+    record = load_project(broker, owner, TOOL, project)
     code = resolve_lang(settings, lang, *languages, record.get("lang"))
-    start_training(broker, settings, TOOL, project, sentences, code)
+    start_training(broker, settings, owner, TOOL, project, sentences, code)
     labels = sorted({span.label for sentence in sentences for span in sentence.spans})
-    save_project(broker, TOOL, project, {**load_project(broker, TOOL, project), "labels": labels})
+    save_project(broker, owner, TOOL, project, {**load_project(broker, owner, TOOL, project), "labels": labels})
     return Response(status_code=204)
 
 
@@ -107,19 +108,19 @@ _TRAIN: dict[str, Any] = {
 @router.post("/predict", **_PREDICT)
 @router.post("/{lang}/predict", **_PREDICT)
 def predict(
-    body: PredictRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep, lang: str | None = None
+    body: PredictRequest, settings: SettingsDep, broker: BrokerDep, owner: PlatformOwnerDep, lang: str | None = None
 ) -> PredictResponse:
-    return _predict(body, settings, broker, lang)
+    return _predict(body, settings, broker, owner, lang)
 
 
 @router.post("/train", **_TRAIN)
 @router.post("/{lang}/train", **_TRAIN)
 def train(
-    body: TrainRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep, lang: str | None = None
+    body: TrainRequest, settings: SettingsDep, broker: BrokerDep, owner: PlatformOwnerDep, lang: str | None = None
 ) -> Response:
-    return _train(body, settings, broker, lang)
+    return _train(body, settings, broker, owner, lang)
 
 
 @router.get("/projects/{project}", summary="A project's language, labels and fine-tuning job.")
-def project(project: str, broker: BrokerDep, _: PlatformOwnerDep) -> dict[str, Any]:
-    return project_status(broker, TOOL, project)
+def project(project: str, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, Any]:
+    return project_status(broker, owner, TOOL, project)

@@ -53,7 +53,7 @@ class SetupRequest(BaseModel):
     """What Label Studio posts to ``/setup`` when the backend is connected or the project changes."""
 
     model_config = ConfigDict(extra="allow")
-    project: str | int = Field(..., description='"<id>.<created timestamp>"')
+    project: str | int | None = Field(None, description='"<id>.<created timestamp>" (required: 422 without)')
     schema_: str | None = Field(None, alias="schema", description="The project's label config XML")
     extra_params: dict[str, Any] | str | None = Field(
         None, description='{"lang": "swh_Latn", "label_map": {"PER": "Person"}} (a dict or a JSON string)'
@@ -106,15 +106,15 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         body: PredictRequest,
         settings: SettingsDep,
         broker: BrokerDep,
-        _: PlatformOwnerDep,
+        owner: PlatformOwnerDep,
         lang: str | None = LangQuery,
     ) -> dict[str, Any]:
         project = project_id(body.project)
-        record = load_project(broker, TOOL, project) if project else {}
+        record = load_project(broker, owner, TOOL, project) if project else {}
         config = _config(body.label_config or record.get("schema"))
         texts = task_texts(body.tasks, config)
         code = resolve_lang(settings, lang, record.get("lang"))
-        tuned = project_tagger(broker, TOOL, project, record, code)
+        tuned = project_tagger(broker, owner, TOOL, project, record, code)
         found = predict_texts(broker, settings, texts, code, tagger=tuned.spec if tuned else None)
         mapper = LabelMapper(config.labels, record.get("label_map"))
         version = model_version(settings, code, tuned)
@@ -123,18 +123,22 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         return {"results": results}
 
     @router.post("/setup", summary="Register a project: its label config and extra_params (lang, label_map).")
-    def setup(body: SetupRequest, settings: SettingsDep, broker: BrokerDep, _: PlatformOwnerDep) -> dict[str, str]:
-        project = str(project_id(body.project))
+    def setup(body: SetupRequest, settings: SettingsDep, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, str]:
+        project = project_id(body.project)
+        if project is None:
+            raise FormatError("names no Label Studio project", source="request", field="project")
         params = _extra_params(body.extra_params)
         if body.schema_:
             parse_label_config(body.schema_, field="schema")
-        record = load_project(broker, TOOL, project)
+        record = load_project(broker, owner, TOOL, project)
         lang = resolve_lang(settings, params.get("lang"), record.get("lang"))
         record.update({"lang": lang, "label_map": params.get("label_map", {})})
         if body.schema_:
             record["schema"] = body.schema_
-        save_project(broker, TOOL, project, record)
-        return {"model_version": model_version(settings, lang, project_tagger(broker, TOOL, project, record, lang))}
+        save_project(broker, owner, TOOL, project, record)
+        return {
+            "model_version": model_version(settings, lang, project_tagger(broker, owner, TOOL, project, record, lang))
+        }
 
     @router.get("/health", summary="Liveness for Label Studio (never touches a model).")
     def health() -> dict[str, str]:
@@ -153,7 +157,7 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         body: dict[str, Any],
         settings: SettingsDep,
         broker: BrokerDep,
-        _: PlatformOwnerDep,
+        owner: PlatformOwnerDep,
         lang: str | None = LangQuery,
     ) -> Any:
         action = body.get("action")
@@ -167,7 +171,7 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         if not isinstance(project_info, dict) or project_info.get("id") is None:
             raise FormatError("START_TRAINING needs project.id", source="request", field="project.id")
         project = str(project_info["id"])
-        record = load_project(broker, TOOL, project)
+        record = load_project(broker, owner, TOOL, project)
         config = _config(project_info.get("label_config") or record.get("schema"), field="project.label_config")
         tasks = body.get("tasks")
         if tasks is None:
@@ -176,12 +180,12 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
             raise FormatError("must be a list of Label Studio tasks", source="request", field="tasks")
         sentences = annotated_sentences(tasks, config, source="webhook")
         code = resolve_lang(settings, lang, record.get("lang"))
-        job = start_training(broker, settings, TOOL, project, sentences, code)
+        job = start_training(broker, settings, owner, TOOL, project, sentences, code)
         return {"status": "ok", "result": {"job_id": job, "project": project, "sentences": len(sentences)}}
 
     @router.get("/projects/{project}", summary="A project's language, label map and fine-tuning job.")
-    def project(project: str, broker: BrokerDep, _: PlatformOwnerDep) -> dict[str, Any]:
-        return project_status(broker, TOOL, project)
+    def project(project: str, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, Any]:
+        return project_status(broker, owner, TOOL, project)
 
     if metrics:
 

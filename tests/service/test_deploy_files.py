@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-GPU_WORKERS = ("translate-worker", "align-worker", "ner-worker")
+GPU_WORKERS = ("translate-worker", "align-worker", "ner-worker", "train-worker")
 
 
 def compose_binary() -> Path:
@@ -40,7 +40,11 @@ def test_compose_file_is_valid_and_complete():
     config = compose_config("docker-compose.yml")
     services = config["services"]
     parts = [f"{s}-{kind}" for s in ("translate", "align", "project", "ner") for kind in ("api", "worker")]
-    assert set(services) == {"redis", "gateway", *parts}
+    assert set(services) == {"redis", "gateway", *parts, "train-worker"}
+    # fine-tuning jobs have their own queue and workers, in the ner image (torch), seeing the models volume
+    assert services["train-worker"]["command"] == ["xner", "worker", "train"]
+    assert services["train-worker"]["image"] == services["ner-worker"]["image"]
+    assert any(v["target"] == "/models" for v in services["train-worker"]["volumes"])
     assert "--appendonly" in services["redis"]["command"] and "yes" in services["redis"]["command"]
     assert any(v["target"] == "/data" for v in services["redis"]["volumes"])
     for name in GPU_WORKERS:
@@ -72,7 +76,7 @@ def test_one_dockerfile_built_per_service_with_its_extras():
         if name == "redis":
             continue
         args = service["build"]["args"]
-        assert args["SERVICE"] == name.split("-")[0]
+        assert args["SERVICE"] == ("ner" if name == "train-worker" else name.split("-")[0])
         if args["SERVICE"] != "gateway":
             assert "serve" in args["EXTRAS"]
     assert services["gateway"]["build"]["args"]["EXTRAS"] == "serve"  # the gateway never imports a model library
@@ -91,6 +95,7 @@ def test_procfile_starts_redis_every_api_and_every_worker():
             f"xner serve --service {service} --port {8001 + ['translate', 'align', 'project', 'ner'].index(service)}"
         )
         assert entries[f"{service}_worker"] == f"exec xner worker {service}"
+    assert entries["train_worker"] == "exec xner worker train"
     if shutil.which("honcho"):
         check = subprocess.run(["honcho", "check"], cwd=REPO, capture_output=True, text=True, check=False)
         assert check.returncode == 0, check.stderr
@@ -112,6 +117,7 @@ def test_labelstudio_backend_is_an_opt_in_profile_on_port_9090():
     assert "9090/health" in " ".join(backend["healthcheck"]["test"])
     # the API computes the fine-tuned model's path; the ner workers write and load it: one shared setting
     assert backend["environment"]["XNER_TRAIN_DIR"] == services["ner-worker"]["environment"]["XNER_TRAIN_DIR"]
+    assert backend["environment"]["XNER_TRAIN_DIR"] == services["train-worker"]["environment"]["XNER_TRAIN_DIR"]
     assert any(v["target"] == "/models" for v in services["ner-worker"]["volumes"])
     procfile = (REPO / "Procfile").read_text()
     assert "labelstudio: exec xner serve --service labelstudio --port 9090" in procfile

@@ -13,7 +13,10 @@ from xner.service import defaults
 
 @app.command()
 def worker(
-    service: Annotated[str, typer.Argument(help="translate | align | project | ner (the queue to work on).")],
+    service: Annotated[
+        str,
+        typer.Argument(help="translate | align | project | ner | train (the queue to work on; train: fine-tuning)."),
+    ],
     burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
     preload: Annotated[bool, typer.Option(help="Load the service's default models before the first job.")] = True,
 ) -> None:

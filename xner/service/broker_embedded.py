@@ -1,7 +1,8 @@
 """The embedded broker: no Redis; steps run on one worker thread per queue inside this process.
 
 It keeps the RQ broker's semantics: jobs wait for their dependencies; a job whose dependency failed or was
-canceled fails with that reason; exceptions are retried ``retry_max`` times (with the configured intervals, capped
+canceled fails with that reason; exceptions are retried ``retry_max`` times (fine-tuning jobs, on the ``train``
+queue, never) (with the configured intervals, capped
 at :data:`MAX_EMBEDDED_RETRY_WAIT`); a running job cannot be interrupted, so cancelling it marks it canceled and
 its result is discarded.
 """
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xner.service import steps
+from xner.service import defaults, steps
 from xner.service.broker import JobInfo, Status, kept_records, step_error
 from xner.service.errors import error_body
 from xner.service.settings import Settings
@@ -264,7 +265,8 @@ class EmbeddedBroker:
             except Exception as exc:  # retried, then kept as the failure reason
                 reason = f"{type(exc).__name__}: {exc}"
                 log.warning("job %s (%s) attempt %d failed: %s", job.id, job.step, job.attempts, reason)
-                if job.attempts <= self.settings.retry_max and job.status == Status.RUNNING:
+                retry_max = 0 if job.queue == defaults.TRAIN_QUEUE else self.settings.retry_max  # as the RQ broker
+                if job.attempts <= retry_max and job.status == Status.RUNNING:
                     intervals = self.settings.retry_intervals or [0]
                     time.sleep(min(intervals[min(job.attempts - 1, len(intervals) - 1)], MAX_EMBEDDED_RETRY_WAIT))
                     continue

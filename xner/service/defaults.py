@@ -98,3 +98,10 @@ TRAIN_DIR = "xner-finetuned"
 
 TRAIN_EPOCHS = 10
 """Maximum epochs of a project fine-tuning job (early stopping on a held-out tenth usually ends sooner)."""
+
+TRAIN_QUEUE = "train"
+"""Queue of project fine-tuning jobs: long jobs get their own workers (``xner worker train``), so they never hold up
+the ``ner`` queue that serves predictions."""
+
+TRAIN_TIMEOUT = 6 * 3600
+"""Seconds a project fine-tuning job may run before its worker stops it (fine-tuning jobs are not retried)."""

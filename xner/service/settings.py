@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     train_base: str = Field(defaults.TRAIN_BASE, description="Base model of project fine-tuning (hf:MODEL).")
     train_dir: str = Field(defaults.TRAIN_DIR, description="Where fine-tuned project models are written.")
     train_epochs: int = Field(defaults.TRAIN_EPOCHS, ge=1, description="Epochs of project fine-tuning.")
+    train_timeout: int = Field(defaults.TRAIN_TIMEOUT, ge=1, description="Seconds a fine-tuning job may run.")
 
     @field_validator("api_keys", "allowed_backends", mode="before")
     @classmethod

@@ -146,3 +146,46 @@ def test_bad_requests_are_422_naming_the_field(client):
     no_ts = request(ts, cas)
     no_ts["typeSystem"] = "not xml"
     assert client.post("/inception/predict", json=no_ts).status_code == 422
+
+
+def train_body(ts: cassis.TypeSystem, documents: list[cassis.Cas], project: int) -> dict:
+    return {
+        "metadata": request(ts, documents[0], project=project)["metadata"],
+        "documents": [{"xmi": c.to_xmi(), "documentId": k} for k, c in enumerate(documents)],
+        "typeSystem": ts.to_xml(),
+    }
+
+
+def test_only_sentences_with_a_gold_span_are_training_data():
+    from gateway.platforms.inception import gold_sentences
+
+    ts = inception_typesystem()
+    cas = make_cas(ts, "Ann sleeps.\nJohn Smith works in Madrid.\nNothing here.", gold=("Madrid", "LOC"))
+    sentences = gold_sentences(cas, NE, "value", max_tokens=512)
+    assert [(s.tokens, [(sp.start, sp.end, sp.label) for sp in s.spans]) for s in sentences] == [
+        (["John", "Smith", "works", "in", "Madrid", "."], [(4, 5, "LOC")])
+    ]
+
+
+def test_train_counts_only_annotated_sentences(client):
+    ts = inception_typesystem()
+    documents = [make_cas(ts, "John Smith works.", gold=("John Smith", "PER")), make_cas(ts, "Ann sleeps.\nBo ran.")]
+    response = client.post("/inception/train", json=train_body(ts, documents, project=51))
+    assert response.status_code == 422, response.text
+    assert "1 annotated sentences" in response.json()["error"]["message"]
+
+
+def test_an_oversized_cas_is_a_413_before_it_is_split(monkeypatch):
+    from gateway.platforms import inception as cas_io
+    from tests.service.clients import embedded_client
+
+    def never(*args: object, **kwargs: object) -> list[object]:
+        raise AssertionError("the CAS was split before its size was checked")
+
+    monkeypatch.setattr(cas_io, "pieces", never)
+    ts = inception_typesystem()
+    cas = make_cas(ts, "One.\nTwo.\nThree.")
+    with embedded_client(platform_max_sentences=2) as small:
+        response = small.post("/inception/predict", json=request(ts, cas))
+    assert response.status_code == 413, response.text
+    assert "platform_max_sentences" in response.json()["error"]["message"]

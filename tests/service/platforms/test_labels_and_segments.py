@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 from gateway.platforms.labels import LabelMapper
-from gateway.platforms.segment import entities, segment
+from gateway.platforms.segment import SENTENCE_END, cut, entities, segment
 from xner.corpus import Span
 
 
@@ -40,3 +42,25 @@ def test_segments_follow_lines_and_long_lines_are_cut_after_sentence_ends():
 def test_a_long_line_without_sentence_ends_is_cut_at_the_limit():
     pieces = segment(["a b c d e f g"], max_tokens=3)
     assert [len(p.sentence.tokens) for p in pieces] == [3, 3, 1]
+
+
+def test_no_piece_exceeds_the_limit_and_no_token_is_lost():
+    rng = random.Random(20251125)
+    words = ["a", "bb", ".", "!", "?", "c"]
+    for _ in range(2000):
+        max_tokens = rng.randint(1, 6)
+        tokens = [rng.choice(words) for _ in range(rng.randint(0, 30))]
+        text = " ".join(tokens)
+        offsets, position = [], 0
+        for token in tokens:
+            offsets.append((position, position + len(token)))
+            position += len(token) + 1
+        chunks = cut(text, offsets, max_tokens)
+        assert all(1 <= len(chunk) <= max_tokens for chunk in chunks), (tokens, max_tokens)
+        assert [pair for chunk in chunks for pair in chunk] == offsets
+
+
+def test_a_sentence_end_just_past_the_limit_does_not_stretch_the_piece():
+    pieces = segment(["a b c d ."], max_tokens=4)
+    assert [p.sentence.tokens for p in pieces] == [["a", "b", "c", "d"], ["."]]
+    assert "." in SENTENCE_END

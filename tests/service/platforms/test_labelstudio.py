@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+from typing import Any
 
 import httpx
 import pytest
 
+from gateway.platforms.labelstudio import annotated_sentences
 from gateway.platforms.labelstudio_api import fetch_tasks
 from tests.service.clients import embedded_client, embedded_settings
 from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG, TRICKY_TEXT, utf16_slice
 from xner.errors import BackendError, InputError
+from xner.service.defaults import TRAIN_QUEUE
 
 sdk = pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is not installed (pip install -e '.[dev]')")
 from label_studio_sdk.label_interface import LabelInterface  # noqa: E402
@@ -93,6 +97,9 @@ def test_setup_stores_the_project_language_and_predict_uses_translate_test(clien
     [
         ({"project": "1.1", "extra_params": {"lang": "xx-nonsense"}}, None),
         ({"project": "1.1", "extra_params": {"language": "sw"}}, "extra_params"),
+        ({"project": "", "schema": LABEL_CONFIG}, "project"),
+        ({"project": None, "schema": LABEL_CONFIG}, "project"),
+        ({"schema": LABEL_CONFIG}, "project"),
         ({"project": "1.1", "extra_params": "{not json"}, "extra_params"),
         ({"project": "1.1", "schema": "<View><Text name='t'"}, "schema"),
         (
@@ -211,3 +218,107 @@ def test_annotations_are_fetched_from_the_configured_label_studio():
         fetch_tasks(settings, "42", client=failing)
     with pytest.raises(InputError, match="XNER_LABELSTUDIO_URL"):
         fetch_tasks(embedded_settings(), "42")
+
+
+def test_an_export_that_is_not_json_is_a_backend_error_naming_the_export():
+    settings = embedded_settings(labelstudio_url="http://ls.example:8080/", labelstudio_api_key="tok")
+    html = httpx.MockTransport(lambda _: httpx.Response(200, text="<html>Sign in</html>"))
+    with httpx.Client(transport=html) as http, pytest.raises(BackendError, match="export of project 42"):
+        fetch_tasks(settings, "42", client=http)
+
+
+def test_projects_belong_to_the_api_key_that_set_them_up(tmp_path):
+    key_a, key_b = {"Authorization": "Bearer ka"}, {"Authorization": "Bearer kb"}
+    tasks = [
+        {"id": k, "data": {"content": text}, "annotations": [{"result": []}]}
+        for k, text in enumerate(["Paris is big.", "Ann sleeps."])
+    ]
+    start = {"action": "START_TRAINING", "project": {"id": 1, "label_config": LABEL_CONFIG}, "tasks": tasks}
+    with embedded_client(api_keys="ka,kb", train_dir=str(tmp_path)) as secured:
+        setup_a = {"project": "1.1", "schema": LABEL_CONFIG, "extra_params": {"lang": "sw"}}
+        assert secured.post("/labelstudio/setup", json=setup_a, headers=key_a).status_code == 200
+        setup_b = {"project": "1.1", "schema": LABEL_CONFIG, "extra_params": {"lang": "fr"}}
+        assert secured.post("/labelstudio/setup", json=setup_b, headers=key_b).status_code == 200
+        assert secured.get("/labelstudio/projects/1", headers=key_a).json()["lang"] == "swh_Latn"  # not overwritten
+        assert secured.get("/labelstudio/projects/1", headers=key_b).json()["lang"] == "fra_Latn"
+        broker = secured.app.state.broker  # type: ignore[attr-defined]
+        HOLD.clear()
+        blocker = broker.enqueue(TRAIN_QUEUE, HOLD_STEP, {})  # keeps the training jobs queued
+        jobs: list[str] = []
+        try:
+            trained = secured.post("/labelstudio/webhook", json=start, headers=key_b)
+            assert trained.status_code == 201, trained.text
+            job = trained.json()["result"]["job_id"]
+            jobs.append(job)
+            status_b = secured.get("/labelstudio/projects/1", headers=key_b).json()["training"]
+            assert status_b["job_id"] == job
+            assert secured.get("/labelstudio/projects/1", headers=key_a).json()["training"] is None  # B's job
+            # A's training is A's own (B's job does not make it a 429) and writes to its own directory
+            again = secured.post("/labelstudio/webhook", json=start, headers=key_a)
+            assert again.status_code == 201, again.text
+            jobs.append(again.json()["result"]["job_id"])
+            status_a = secured.get("/labelstudio/projects/1", headers=key_a).json()["training"]
+            assert status_a["job_id"] != job and status_a["model_dir"] != status_b["model_dir"]
+        finally:
+            for pending in jobs:  # the base model is not needed: the jobs never run
+                broker.cancel(pending)
+            HOLD.set()
+        broker.wait(blocker, 30)
+
+
+TRAINABLE = [
+    {"id": k, "data": {"content": text}, "annotations": [{"result": []}]}
+    for k, text in enumerate(["Paris is big.", "Ann sleeps."])
+]
+
+
+def test_a_prediction_is_answered_while_a_fine_tuning_job_runs(monkeypatch, tmp_path):
+    import services.ner.jobs
+
+    started = threading.Event()
+
+    def held_training(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
+        started.set()
+        HOLD.wait(60)
+        return {"output_dir": payload["output_dir"]}
+
+    monkeypatch.setattr(services.ner.jobs, "train_step", held_training)  # a fine-tuning that runs until released
+    start = {"action": "START_TRAINING", "project": {"id": 61, "label_config": LABEL_CONFIG}, "tasks": TRAINABLE}
+    HOLD.clear()
+    with embedded_client(platform_timeout=10, train_dir=str(tmp_path)) as c:
+        broker = c.app.state.broker  # type: ignore[attr-defined]
+        job = None
+        try:
+            trained = c.post("/labelstudio/webhook", json=start)
+            assert trained.status_code == 201, trained.text
+            job = trained.json()["result"]["job_id"]
+            assert started.wait(30)
+            response = c.post("/labelstudio/predict", json=predict_body(["Angela Merkel visited Paris."], "62.1"))
+            assert response.status_code == 200, response.text  # the ner queue is free while the training runs
+            assert regions(response.json()) == [[("Angela Merkel", "Person"), ("Paris", "Location")]]
+            info = broker.info(job)
+            assert info.queue == TRAIN_QUEUE and info.status.value == "running"
+        finally:
+            HOLD.set()
+            if job is not None:
+                broker.wait(job, 30)
+
+
+def test_on_redis_a_fine_tuning_job_has_its_own_queue_and_timeout_and_no_retries(redis_url, tmp_path):
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from gateway.platforms.labelstudio import parse_label_config
+    from gateway.platforms.projects import start_training
+    from xner.service.broker_rq import RQBroker
+
+    settings = embedded_settings(
+        redis_url=redis_url, retry_max=3, job_timeout=60, train_timeout=7200, train_dir=str(tmp_path)
+    )
+    broker = RQBroker(settings)
+    sentences = annotated_sentences(TRAINABLE, parse_label_config(LABEL_CONFIG), source="test")
+    job_id = start_training(broker, settings, "anonymous", "labelstudio", "5", sentences, "eng_Latn")
+    job = Job.fetch(job_id, connection=broker.redis, serializer=JSONSerializer)
+    assert job.origin == "train"
+    assert job.timeout == 7200
+    assert not job.retries_left

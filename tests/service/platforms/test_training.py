@@ -1,5 +1,5 @@
 """Fine-tuning on a project's annotations (Label Studio START_TRAINING, INCEpTION /train) with a tiny random
-XLM-R built offline, through the ner queue; predictions then use the fine-tuned model."""
+XLM-R built offline, through the train queue; predictions then use the fine-tuned model."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from tests.service.clients import embedded_client
 from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG
 from tests.service.platforms.test_inception import NE, inception_typesystem, make_cas, request
+from xner.service.defaults import TRAIN_QUEUE
 
 pytest.importorskip("torch", reason="torch is not installed (pip install -e '.[ner]')")
 sdk = pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is not installed (pip install -e '.[dev]')")
@@ -118,14 +119,17 @@ def test_inception_train_then_predict_with_the_fine_tuned_model(trainer):
 
 def test_a_second_training_while_one_is_pending_is_429_and_the_last_model_stays_in_use(trainer):
     ts = inception_typesystem()
-    documents = [make_cas(ts, "John Smith works.", gold=("John Smith", "PER")), make_cas(ts, "Ann sleeps.")]
+    documents = [
+        make_cas(ts, "John Smith works.", gold=("John Smith", "PER")),
+        make_cas(ts, "Ann sleeps.", gold=("Ann", "PER")),
+    ]
     metadata = request(ts, documents[0], project=41)["metadata"]
     body = {"metadata": metadata, "documents": [{"xmi": c.to_xmi()} for c in documents], "typeSystem": ts.to_xml()}
     broker = trainer.app.state.broker  # type: ignore[attr-defined]
 
     def train_while_held() -> None:
         HOLD.clear()
-        blocker = broker.enqueue("ner", HOLD_STEP, {})  # keeps the training job queued
+        blocker = broker.enqueue(TRAIN_QUEUE, HOLD_STEP, {})  # keeps the training job queued
         try:
             assert trainer.post("/inception/train", json=body).status_code == 204
             busy = trainer.post("/inception/train", json=body)
