@@ -96,22 +96,10 @@ def start_training(
         "epochs": settings.train_epochs,
         "lang": lang,
     }
-    training_broker(broker, settings).enqueue(TRAIN_QUEUE, "train", payload, job_id=job_id)
+    broker.enqueue(TRAIN_QUEUE, "train", payload, job_id=job_id)  # the brokers give it no retries (RQ: train_timeout)
     record.update(train_job=job_id, train_model_dir=model_dir, train_lang=lang)
     save_project(broker, owner, tool, project, record)
     return job_id
-
-
-def training_broker(broker: Broker, settings: Settings) -> Broker:
-    """The broker to enqueue a fine-tuning job with: with Redis, one that gives the job ``train_timeout`` and no
-    retries (a failed fine-tuning is reported, not rerun for hours); the embedded broker never retries jobs of the
-    ``train`` queue and has no timeout."""
-    from xner.service.broker_rq import RQBroker
-
-    if isinstance(broker, RQBroker):
-        train_settings = settings.model_copy(update={"job_timeout": settings.train_timeout, "retry_max": 0})
-        return RQBroker(train_settings, connection=broker.redis)
-    return broker
 
 
 def _safe(name: str) -> str:

@@ -1,10 +1,9 @@
 """The embedded broker: no Redis; steps run on one worker thread per queue inside this process.
 
 It keeps the RQ broker's semantics: jobs wait for their dependencies; a job whose dependency failed or was
-canceled fails with that reason; exceptions are retried ``retry_max`` times (fine-tuning jobs, on the ``train``
-queue, never) (with the configured intervals, capped
-at :data:`MAX_EMBEDDED_RETRY_WAIT`); a running job cannot be interrupted, so cancelling it marks it canceled and
-its result is discarded.
+canceled fails with that reason; exceptions are retried ``retry_max`` times (with the configured intervals, capped
+at :data:`MAX_EMBEDDED_RETRY_WAIT`; fine-tuning jobs, on the ``train`` queue, never); a running job cannot be
+interrupted, so cancelling it marks it canceled and its result is discarded.
 """
 
 from __future__ import annotations

@@ -115,7 +115,8 @@ class RQBroker:
         if job_id is not None and not self._claim(job_id):
             return job_id  # enqueued before (a retried submission, or a concurrent identical one): leave it be
         retry = None
-        if self.settings.retry_max > 0:
+        fine_tuning = queue == defaults.TRAIN_QUEUE  # hours long: its own timeout; reported, not rerun, on failure
+        if self.settings.retry_max > 0 and not fine_tuning:
             retry = Retry(max=self.settings.retry_max, interval=list(self.settings.retry_intervals) or 0)
         job = self.queue(queue).enqueue_call(
             RUN_STEP,
@@ -123,7 +124,7 @@ class RQBroker:
             job_id=job_id,
             depends_on=Dependency(jobs=list(depends_on), allow_failure=allow_failure) if depends_on else None,
             meta=dict(meta or {}),
-            timeout=self.settings.job_timeout,
+            timeout=self.settings.train_timeout if fine_tuning else self.settings.job_timeout,
             result_ttl=self.settings.result_ttl,
             failure_ttl=self.settings.failure_ttl,
             retry=retry,
