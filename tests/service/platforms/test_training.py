@@ -91,19 +91,22 @@ def test_start_training_fine_tunes_and_predictions_use_the_new_model(trainer):
     assert "finetuned" not in other.json()["results"][0]["model_version"]  # other projects keep the default
 
 
+def train_body(ts: Any, documents: list[Any], *, project: int) -> dict[str, Any]:
+    """An INCEpTION ``/train`` request for ``documents`` (CASes with gold) of ``project``."""
+    return {
+        "metadata": request(ts, documents[0], project=project)["metadata"],
+        "documents": [{"xmi": c.to_xmi(), "documentId": k} for k, c in enumerate(documents)],
+        "typeSystem": ts.to_xml(),
+    }
+
+
 def test_inception_train_then_predict_with_the_fine_tuned_model(trainer):
     ts = inception_typesystem()
     documents = [
         make_cas(ts, "John Smith works at Google in Madrid.", gold=("John Smith", "PER")),
         make_cas(ts, "Angela Merkel met Emmanuel Macron in Paris.", gold=("Paris", "LOC")),
     ]
-    metadata = request(ts, documents[0], project=31)["metadata"]
-    body = {
-        "metadata": metadata,
-        "documents": [{"xmi": c.to_xmi(), "documentId": k} for k, c in enumerate(documents)],
-        "typeSystem": ts.to_xml(),
-    }
-    response = trainer.post("/inception/train", json=body)
+    response = trainer.post("/inception/train", json=train_body(ts, documents, project=31))
     assert response.status_code == 204, response.text
     training = wait_trained(trainer, "/inception/projects/31")
     assert training["status"] == "finished", training
@@ -123,8 +126,7 @@ def test_a_second_training_while_one_is_pending_is_429_and_the_last_model_stays_
         make_cas(ts, "John Smith works.", gold=("John Smith", "PER")),
         make_cas(ts, "Ann sleeps.", gold=("Ann", "PER")),
     ]
-    metadata = request(ts, documents[0], project=41)["metadata"]
-    body = {"metadata": metadata, "documents": [{"xmi": c.to_xmi()} for c in documents], "typeSystem": ts.to_xml()}
+    body = train_body(ts, documents, project=41)
     broker = trainer.app.state.broker  # type: ignore[attr-defined]
 
     def train_while_held() -> None:
