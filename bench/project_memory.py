@@ -2,10 +2,10 @@
 
     python -m bench.project_memory [--jobs 36000] [--every 4000] [--sentences 8]
 
-Runs the project service's step in this process on the corpus jobs ``bench.load`` submits (8 sentences, one new word
-per sentence, translate mode with the identity translator, so targets are the sources and the links diagonal) and
-prints the process's resident memory every ``--every`` jobs. The memo caches of projection are bounded, so the curve
-must flatten once they are full.
+Runs the project service's step in this process on the corpus jobs ``bench.load`` submits (8 sentences, one new
+word per sentence, translate mode with the identity translator, so targets are the sources and the links diagonal)
+and prints the process's resident memory every ``--every`` jobs, and its ratio to the memory before the first job.
+The memo caches of projection are bounded, so the curve must flatten once they are full.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=8)
     args = parser.parse_args()
     started = time.perf_counter()
-    print(f"{'jobs':>8}{'RSS MiB':>10}{'seconds':>10}")
-    print(f"{0:>8}{resident_mib():>10.1f}{0:>10.0f}")
+    baseline = resident_mib()  # the process before its first job
+    print(f"{'jobs':>8}{'RSS MiB':>10}{'vs start':>10}{'seconds':>10}")
+    print(f"{0:>8}{baseline:>10.1f}{1:>9.2f}x{0:>10.0f}")
     for job in range(1, args.jobs + 1):
         sentences = read_string(corpus(0, job, args.sentences), "conll")
         tokens = [s.tokens for s in sentences]
@@ -46,7 +47,8 @@ def main() -> None:
         }
         project_step(payload, [])
         if job % args.every == 0:
-            print(f"{job:>8}{resident_mib():>10.1f}{time.perf_counter() - started:>10.0f}", flush=True)
+            rss = resident_mib()
+            print(f"{job:>8}{rss:>10.1f}{rss / baseline:>9.2f}x{time.perf_counter() - started:>10.0f}", flush=True)
 
 
 if __name__ == "__main__":

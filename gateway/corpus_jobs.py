@@ -8,15 +8,13 @@ or was canceled: then a new attempt runs under a new id).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from gateway.plans import Plan
-from xner.service.broker import KEEP_META, Broker, JobInfo, Status
+from xner.hashing import content_hash
+from xner.service.broker import KEEP_META, Broker, Status
 from xner.service.errors import NotFound
 from xner.service.failures import failed_record
 
@@ -25,22 +23,13 @@ RECORD_KEY = "corpus:{}"
 
 
 def content_id(payload: Any) -> str:
-    """A stable id for a request: sha256 of its canonical JSON (32 hex digits)."""
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+    """A stable id for a request: the first 32 hex digits of its :func:`~xner.hashing.content_hash`."""
+    return content_hash(payload)[:32]
 
 
 def job_id_for(corpus_id: str, key: str) -> str:
     """RQ job ids allow letters, digits, ``_`` and ``-`` only."""
     return f"{corpus_id}-{key.replace('.', '-')}"
-
-
-@dataclass(slots=True)
-class ChunkFailure:
-    language: str
-    job_id: str
-    step: str
-    reason: str
 
 
 def submit(broker: Broker, corpus_id: str, plans: list[Plan], *, sentences: int, owner: str | None, ttl: int) -> None:
@@ -50,7 +39,7 @@ def submit(broker: Broker, corpus_id: str, plans: list[Plan], *, sentences: int,
         ids = {job.key: job_id_for(corpus_id, job.key) for job in plan.jobs}
         for job in plan.jobs:
             broker.enqueue(
-                job.queue,
+                job.step,  # each service's queue is named after its step
                 job.step,
                 job.payload,
                 job_id=ids[job.key],
@@ -86,25 +75,21 @@ def load(broker: Broker, corpus_id: str) -> dict[str, Any]:
     return record
 
 
-def _infos(broker: Broker, record: dict[str, Any]) -> list[tuple[str, str, JobInfo | None]]:
-    return [
-        (language, job["step"], broker.info(job["id"]))
-        for language, plan in record["languages"].items()
-        for job in plan["jobs"]
-    ]
-
-
 def status(broker: Broker, record: dict[str, Any]) -> dict[str, Any]:
     """The job API's view: status, progress {done, total}, queue position, per-chunk failures with reasons."""
-    infos = _infos(broker, record)
+    states = {
+        job["id"]: (language, job["step"], broker.info(job["id"]))  # one look at each job
+        for language, plan in record["languages"].items()
+        for job in plan["jobs"]
+    }
+    infos = list(states.values())
     done = sum(1 for _, _, info in infos if info is None or info.status.done)
-    failures = [
-        ChunkFailure(language, info.id, step, info.error or "failed")
+    errors = [
+        {"language": language, "job_id": info.id, "step": step, "reason": info.error or "failed"}
         for language, step, info in infos
         if info is not None and info.status == Status.FAILED
     ]
-    outputs = [job_id for plan in record["languages"].values() for job_id in plan["outputs"]]
-    output_states = [broker.info(job_id) for job_id in outputs]
+    output_states = [states[job_id][2] for plan in record["languages"].values() for job_id in plan["outputs"]]
     if record.get("canceled"):
         overall = "canceled"
     elif all(info is not None and info.status.done for info in output_states):
@@ -123,7 +108,7 @@ def status(broker: Broker, record: dict[str, Any]) -> dict[str, Any]:
         "queue_position": min(positions) if positions else None,
         "sentences": record["sentences"],
         "languages": list(record["languages"]),
-        "errors": [{"language": f.language, "job_id": f.job_id, "step": f.step, "reason": f.reason} for f in failures],
+        "errors": errors,
     }
 
 

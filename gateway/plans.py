@@ -27,10 +27,10 @@ from xner.service.steps import TOLERATE
 
 @dataclass(slots=True)
 class PlannedJob:
-    """One job of a plan: its queue, step, payload and the plan indices of the jobs it depends on."""
+    """One job of a plan: its step (which is also its queue: each service runs its own step), payload, and the
+    plan keys of the jobs it depends on."""
 
     key: str
-    queue: str
     step: str
     payload: dict[str, Any]
     depends_on: list[str] = field(default_factory=list)
@@ -86,7 +86,7 @@ def build_plan(
                 "tgt_lang": target_lang,
                 "translator": options["translator"],
             }
-            jobs.append(PlannedJob(key, "translate", "translate", payload))
+            jobs.append(PlannedJob(key, "translate", payload))
             translate_keys.append(key)
 
     outputs: list[str] = []
@@ -100,7 +100,6 @@ def build_plan(
         jobs.append(
             PlannedJob(
                 align_key,
-                "align",
                 "align",
                 {
                     "src": [record["tokens"] for record in sources],
@@ -121,7 +120,6 @@ def build_plan(
         jobs.append(
             PlannedJob(
                 project_key,
-                "project",
                 "project",
                 {
                     "sources": sources,
@@ -149,7 +147,6 @@ def build_plan(
                 PlannedJob(
                     align_key,
                     "align",
-                    "align",
                     {"src": [record["tokens"] for record in chunk], "tgt": tgt, "aligner": options["aligner"]},
                     depends_on=upstream,
                 )
@@ -157,7 +154,6 @@ def build_plan(
             jobs.append(
                 PlannedJob(
                     project_key,
-                    "project",
                     "project",
                     {
                         "sources": chunk,

@@ -18,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 from xner.corpus import Sentence
 from xner.errors import MismatchError
 from xner.project import CandidateOptions, ProjectionResult, project_corpus
-from xner.project.links import Link
+from xner.project.links import align_links
 from xner.project.protocols import SpanTagger
 from xner.text import tokenize
 
@@ -135,14 +135,6 @@ def translate_sentences(
     for k, text in zip(todo, translated, strict=True):
         out[k] = text
     return out, [tokenizer(text) for text in out]
-
-
-def align_links(aligner: Any, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[list[Link]]:
-    """Align sentence pairs; return ``(i, j)`` links per pair."""
-    alignments = aligner.align([list(s) for s in src], [list(t) for t in tgt])
-    if len(alignments) != len(src):
-        raise MismatchError(f"the aligner returned {len(alignments)} alignments for {len(src)} sentence pairs")
-    return [[(int(i), int(j)) for i, j in alignment] for alignment in alignments]
 
 
 def translate_train(

@@ -30,6 +30,15 @@ class LabelMapper:
         self.labels = list(project_labels) if project_labels is not None else None
         self.label_map = dict(label_map or {})
         self.dropped: dict[str, int] = {}
+        self._by_upper = {name.upper(): name for name in self.labels or ()}
+        self._by_synonym = {
+            spelling: name
+            for name in reversed(self.labels or ())
+            for group in SYNONYMS
+            if name.upper() in group
+            for spelling in group
+        }
+        """Each synonym spelling -> the first project label of its group."""
 
     def __call__(self, label: str) -> str | None:
         """The project's label for ``label``, or ``None`` to drop the entity."""
@@ -39,14 +48,9 @@ class LabelMapper:
             return label
         if self.label_map.get(label) in self.labels:
             return self.label_map[label]
-        by_upper = {name.upper(): name for name in self.labels}
-        if label.upper() in by_upper:
-            return by_upper[label.upper()]
-        for group in SYNONYMS:
-            if label.upper() in group:
-                for name in self.labels:
-                    if name.upper() in group:
-                        return name
+        mapped = self._by_upper.get(label.upper()) or self._by_synonym.get(label.upper())
+        if mapped is not None:
+            return mapped
         self.dropped[label] = self.dropped.get(label, 0) + 1
         return None
 

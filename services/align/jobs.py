@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xner.pipeline import align_links
+from xner.project.links import align_links
 from xner.service import backends
 from xner.service.failures import failure_of
 from xner.service.refs import resolve

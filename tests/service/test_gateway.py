@@ -18,8 +18,8 @@ from xner import formats
 from xner.evaluate import evaluate
 from xner.formats.conll import write_conll
 from xner.formats.jsonl import parse_record
-from xner.pipeline import align_links
 from xner.project import project_corpus
+from xner.project.links import align_links
 from xner.service import backends
 
 CONLL = (
@@ -276,6 +276,7 @@ def test_ner_behind_a_long_queue_gets_429_and_a_timed_out_request_cancels_its_jo
         deadline = time.monotonic() + 5
         while broker.queue_length("ner") and time.monotonic() < deadline:
             time.sleep(0.01)  # until the worker took it
+        assert broker.queue_length("ner") == 0, "the worker never took the holding job"
         timed_out = c.post("/v1/ner/en", json={"texts": ["Angela Merkel visited Paris ."]})
         assert timed_out.status_code == 504 and "sync_timeout" in timed_out.json()["error"]["message"]
         assert broker.queue_length("ner") == 0  # the request's job was canceled, not left for the worker

@@ -10,12 +10,11 @@ corpus-level aligner's links depend on every sentence it sees.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
 from xner.align.base import Aligner, Alignment, Batch
+from xner.hashing import content_hash
 from xner.translate.cache import TranslationCache
 
 CACHE_DIR_ENV = "XNER_CACHE_DIR"
@@ -41,8 +40,7 @@ class CachedAligner:
         return getattr(self.inner, name)
 
     def key(self, src: Batch, tgt: Batch) -> str:
-        payload = json.dumps([self.fingerprint, src, tgt], ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(payload.encode("utf-8", errors="surrogatepass")).hexdigest()
+        return content_hash([self.fingerprint, src, tgt])
 
     def align(self, src: Batch, tgt: Batch) -> list[Alignment]:
         key = self.key([list(s) for s in src], [list(t) for t in tgt])

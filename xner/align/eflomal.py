@@ -77,11 +77,25 @@ class EflomalAligner:
 
     def align(self, src: Batch, tgt: Batch) -> list[Alignment]:
         """Align ``src[k]`` with ``tgt[k]`` for every ``k``."""
+        return self._align(src, tgt, learn=False)[0]
+
+    def learn_priors(self, src: Batch, tgt: Batch) -> Priors:
+        """Priors learnt from aligning a (larger) parallel corpus, to help later small batches.
+
+        Pass them back as ``priors=`` or save them (:meth:`Priors.write`) for the spec ``eflomal:FILE``.
+        """
+        return self._align(src, tgt, learn=True)[1]
+
+    def align_and_learn(self, src: Batch, tgt: Batch) -> tuple[list[Alignment], Priors]:
+        """:meth:`align` and :meth:`learn_priors` from one set of eflomal runs."""
+        return self._align(src, tgt, learn=True)
+
+    def _align(self, src: Batch, tgt: Batch, *, learn: bool) -> tuple[list[Alignment], Priors]:
         check_batch(src, tgt)
         result = [Alignment() for _ in src]
         keep = [k for k, (s, t) in enumerate(zip(src, tgt, strict=True)) if s and t]
         if not keep:
-            return result
+            return result, Priors()
         batch_src = [list(src[k]) for k in keep]
         batch_tgt = [list(tgt[k]) for k in keep]
         need_ortho = self.ortho_priors or self.ortho_links
@@ -93,26 +107,7 @@ class EflomalAligner:
             if self.ortho_links:
                 links = apply_orthographic(links, ortho[index])
             result[k] = Alignment.from_matrix(links)
-        return result
-
-    def learn_priors(self, src: Batch, tgt: Batch) -> Priors:
-        """Priors learnt from aligning a (larger) parallel corpus, to help later small batches.
-
-        Pass them back as ``priors=`` or save them (:meth:`Priors.write`) for the spec ``eflomal:FILE``.
-        """
-        check_batch(src, tgt)
-        keep = [k for k, (s, t) in enumerate(zip(src, tgt, strict=True)) if s and t]
-        batch_src = [list(src[k]) for k in keep]
-        batch_tgt = [list(tgt[k]) for k in keep]
-        if not keep:
-            return Priors()
-        ortho = None
-        if self.ortho_priors:
-            ortho = [orthographic_links(s, t) for s, t in zip(batch_src, batch_tgt, strict=True)]
-        runs = self.runs_for(batch_src, batch_tgt, ortho)
-        forward = [_vote([run[0][k] for run in runs]) for k in range(len(keep))]
-        reverse = [_vote([run[1][k] for run in runs]) for k in range(len(keep))]
-        return Priors.from_alignments(batch_src, batch_tgt, forward, reverse)
+        return result, (Priors.from_alignments(batch_src, batch_tgt, *_votes(runs)) if learn else Priors())
 
     def runs_for(
         self,
@@ -131,9 +126,7 @@ class EflomalAligner:
             priors = priors.merged(lexical_priors(pairs, defaults.EFLOMAL_PRIOR_WEIGHT))
         runs = run_eflomal(src, tgt, settings=self.settings, runs=self.runs, priors=priors or None)
         if self.self_priors:
-            forward = [_vote([run[0][k] for run in runs]) for k in range(len(src))]
-            reverse = [_vote([run[1][k] for run in runs]) for k in range(len(src))]
-            learned = Priors.from_alignments(src, tgt, forward, reverse).scaled(defaults.EFLOMAL_PRIOR_WEIGHT)
+            learned = Priors.from_alignments(src, tgt, *_votes(runs)).scaled(defaults.EFLOMAL_PRIOR_WEIGHT)
             runs = run_eflomal(src, tgt, settings=self.settings, runs=self.runs, priors=priors.merged(learned))
         return runs
 
@@ -153,3 +146,11 @@ def _vote(alignments: Sequence[Alignment]) -> Alignment:
         for link in alignment:
             counts[link] = counts.get(link, 0) + 1
     return Alignment.from_links(link for link, count in counts.items() if 2 * count > len(alignments))
+
+
+def _votes(runs: Runs) -> tuple[list[Alignment], list[Alignment]]:
+    """Per pair, the forward and the reverse links most runs agree on."""
+    n = len(runs[0][0]) if runs else 0
+    forward = [_vote([run[0][k] for run in runs]) for k in range(n)]
+    reverse = [_vote([run[1][k] for run in runs]) for k in range(n)]
+    return forward, reverse

@@ -70,11 +70,13 @@ def align_command(
     tgt = read_tokens(target, target_format)
     backend = load_aligner(aligner, method=method, symmetrise=symmetrise)
     if save_priors is not None:
-        learn = getattr(backend, "learn_priors", None)
-        if learn is None:
+        align_and_learn = getattr(backend, "align_and_learn", None)
+        if align_and_learn is None:
             raise InputError(f"--save-priors needs the eflomal aligner, not {aligner!r}")
-        learn(src, tgt).write(save_priors)
-    alignments = backend.align(src, tgt)
+        alignments, priors = align_and_learn(src, tgt)  # one set of eflomal runs for both
+        priors.write(save_priors)
+    else:
+        alignments = backend.align(src, tgt)
     lines = "".join(a.to_pharaoh() + "\n" for a in alignments)
     if str(out) == "-":
         typer.echo(lines, nl=False)

@@ -37,7 +37,7 @@ def _tagger(spec: str) -> SpanTagger:
 def _align(spec: str, src: list[list[str]], tgt: list[list[str]]) -> list[list[Link]]:
     """Align with the backend ``spec`` names (imported only when no --alignments are given)."""
     from xner.align import load_aligner
-    from xner.pipeline import align_links
+    from xner.project.links import align_links
 
     return align_links(load_aligner(spec), src, tgt)
 

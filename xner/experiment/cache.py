@@ -7,7 +7,6 @@ temporary file, then renamed), so a crash loses at most the step in progress and
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -16,14 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from xner.experiment import defaults
+from xner.hashing import content_hash
 
 T = TypeVar("T")
-
-
-def content_hash(value: Any) -> str:
-    """A stable SHA-256 hex digest of a JSON-serialisable value."""
-    payload = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class StepCache:

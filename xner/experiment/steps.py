@@ -12,12 +12,13 @@ from typing import Any
 
 from xner.corpus import Sentence, Span
 from xner.experiment.backends import Backends
-from xner.experiment.cache import StepCache, content_hash
+from xner.experiment.cache import StepCache
 from xner.experiment.config import MethodConfig
+from xner.hashing import content_hash
 from xner.languages import normalise_language
-from xner.pipeline import align_links, translate_sentences
+from xner.pipeline import translate_sentences
 from xner.project import CandidateOptions, project_corpus
-from xner.project.links import Link
+from xner.project.links import Link, align_links
 
 Tokens = list[list[str]]
 SpanLists = list[list[Span]]

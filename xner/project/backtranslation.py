@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xner.align.base import Aligner
 from xner.corpus import Sentence
 from xner.errors import MismatchError
 from xner.project.candidate_projection import CandidateOptions
+from xner.project.links import align_links
 from xner.project.markers import Tokenizer, project_markers, simple_tokenize
 from xner.project.parallel import project_corpus, with_projection
-from xner.project.protocols import TextTranslator, WordAligner
+from xner.project.protocols import TextTranslator
 from xner.project.status import Projection, ProjectionResult, Status
 
 
@@ -28,7 +30,7 @@ def project_backtranslated(
     labelled: Sequence[Sentence],
     targets: Sequence[Sentence],
     translator: TextTranslator,
-    aligner: WordAligner,
+    aligner: Aligner,
     *,
     labelled_lang: str,
     target_lang: str,
@@ -45,13 +47,11 @@ def project_backtranslated(
         raise MismatchError(f"{len(labelled)} labelled sentences but {len(targets)} targets")
     back = project_markers(labelled, translator, labelled_lang, target_lang, tokenize=tokenize)
     usable = [k for k, p in enumerate(back.projections) if p.status is not Status.DROPPED or p.n_source == 0]
-    links = aligner([back.sentences[k].tokens for k in usable], [targets[k].tokens for k in usable])
-    if len(links) != len(usable):
-        raise MismatchError(f"the aligner returned {len(links)} alignments for {len(usable)} sentence pairs")
+    links = align_links(aligner, [back.sentences[k].tokens for k in usable], [targets[k].tokens for k in usable])
     projected = project_corpus(
         [back.sentences[k] for k in usable],
         [targets[k] for k in usable],
-        [list(x) for x in links],
+        links,
         method=method,
         options=options,
     )

@@ -14,7 +14,7 @@ sort or one comparison covers every sentence at once. Build the tables once, whe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from itertools import chain
@@ -60,9 +60,13 @@ def slices(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
     return np.cumsum(owner, out=owner), np.cumsum(index, out=index)
 
 
-def sentence_name(names: Sequence[str] | None, index: int) -> str:
-    """How error messages name sentence ``index``: ``names[index]``, else ``sentence index+1``."""
-    return names[index] if names is not None else f"sentence {index + 1}"
+SentenceName = Callable[[int], str]
+"""How error messages name sentence ``k`` (called only when there is an error to report)."""
+
+
+def sentence_name(name: SentenceName | None, index: int) -> str:
+    """``name(index)``, else ``sentence index+1``."""
+    return name(index) if name is not None else f"sentence {index + 1}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +137,12 @@ class EntityTable:
         """Entity ``index`` (corpus-wide) as a :class:`Span`."""
         return Span(int(self.start[index]), int(self.end[index]), self.labels[int(self.label[index])])
 
-    def check(self, source_lengths: IntArray, names: Sequence[str] | None = None) -> None:
+    def check(self, source_lengths: IntArray, name: SentenceName | None = None) -> None:
         """Raise :class:`InputError` naming the first sentence whose entity is outside its source sentence."""
         bad = (self.start < 0) | (self.end <= self.start) | (self.end > source_lengths[self.sentence])
         if np.any(bad):
             k = int(self.sentence[int(np.argmax(bad))])
-            raise InputError(f"{sentence_name(names, k)}: an entity is empty or past the end of the source sentence")
+            raise InputError(f"{sentence_name(name, k)}: an entity is empty or past the end of the source sentence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +164,7 @@ class LinkTable:
         alignments: Sequence[Links],
         source_offsets: IntArray,
         target_offsets: IntArray,
-        names: Sequence[str] | None = None,
+        name: SentenceName | None = None,
     ) -> LinkTable:
         """Check every ``(i, j)`` link against its sentence pair's lengths (:class:`InputError` naming the
         sentence and link otherwise), shift it to corpus-wide positions and sort by source position."""
@@ -177,7 +181,7 @@ class LinkTable:
             at = int(np.argmax(bad))
             k = int(sentence[at])
             raise InputError(
-                f"{sentence_name(names, k)}: alignment link {int(i[at])}-{int(j[at])} is out of range "
+                f"{sentence_name(name, k)}: alignment link {int(i[at])}-{int(j[at])} is out of range "
                 f"(source has {int(src_len[k])} words, target has {int(tgt_len[k])})"
             )
         source = i + source_offsets[sentence]

@@ -32,6 +32,7 @@ from xner.project.columnar import (
     LinkTable,
     Outcome,
     ProjectedTable,
+    SentenceName,
     TokenTable,
     offsets_of,
     slices,
@@ -141,10 +142,10 @@ def project_heuristic_corpus(
     *,
     gap: int = defaults.GAP,
     drop_punct: bool = defaults.DROP_PUNCT,
-    names: Sequence[str] | None = None,
+    name: SentenceName | None = None,
 ) -> list[Projection]:
     """:func:`project_heuristic_table` from plain lists, one :class:`Projection` per sentence (spans sorted by
-    start, losses in source order). ``names[k]`` names sentence ``k`` in error messages."""
+    start, losses in source order). ``name(k)`` names sentence ``k`` in error messages."""
     n = len(entities)
     if not (len(source_lengths) == len(targets) == len(alignments) == n):
         raise MismatchError(
@@ -153,9 +154,9 @@ def project_heuristic_corpus(
         )
     source_offsets = offsets_of(source_lengths)
     entity_table = EntityTable.from_spans(entities)
-    entity_table.check(np.diff(source_offsets), names)
+    entity_table.check(np.diff(source_offsets), name)
     target_table = TokenTable.from_sentences(targets)
-    link_table = LinkTable.from_links(alignments, source_offsets, target_table.offsets, names)
+    link_table = LinkTable.from_links(alignments, source_offsets, target_table.offsets, name)
     table = project_heuristic_table(
         entity_table, source_offsets, target_table, link_table, gap=gap, drop_punct=drop_punct
     )

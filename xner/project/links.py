@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from xner.align.base import Alignment
+from xner.align.base import Aligner, Alignment
 from xner.errors import InputError, MismatchError
 
 Link = tuple[int, int]
@@ -56,3 +56,11 @@ def check_counts(n_sources: int, n_targets: int, n_alignments: int | None = None
         raise MismatchError(f"{n_sources} source sentences but {n_targets} target sentences")
     if n_alignments is not None and n_alignments != n_sources:
         raise MismatchError(f"{n_sources} sentence pairs but {n_alignments} alignment lines")
+
+
+def align_links(aligner: Aligner, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[list[Link]]:
+    """Align sentence pairs with any :class:`~xner.align.base.Aligner`; return ``(i, j)`` links per pair."""
+    alignments = aligner.align([list(s) for s in src], [list(t) for t in tgt])
+    if len(alignments) != len(src):
+        raise MismatchError(f"the aligner returned {len(alignments)} alignments for {len(src)} sentence pairs")
+    return [[(int(i), int(j)) for i, j in alignment] for alignment in alignments]

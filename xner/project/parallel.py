@@ -123,7 +123,7 @@ def project_corpus(
             [t.tokens for t in targets],
             alignments,
             gap=gap,
-            names=[describe(k, s, t) for k, (s, t) in enumerate(zip(sources, targets, strict=True))],
+            name=lambda k: describe(k, sources[k], targets[k]),
         )
         out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
         return ProjectionResult(sentences=out, projections=projections)

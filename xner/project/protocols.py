@@ -28,11 +28,3 @@ class TextTranslator(Protocol):
     """Translates strings (marker mode and back-translation)."""
 
     def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]: ...
-
-
-class WordAligner(Protocol):
-    """Aligns tokenised sentence pairs; returns ``(src_i, tgt_j)`` links per pair."""
-
-    def __call__(
-        self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]
-    ) -> Sequence[Sequence[tuple[int, int]]]: ...

@@ -101,9 +101,3 @@ def preload(service: str, settings: Settings) -> None:
     """Load the default backends of ``service``."""
     for kind, spec in defaults_for(service, settings):
         get(kind, spec)
-
-
-def loaded(service: str, settings: Settings) -> bool:
-    """Whether every default backend of ``service`` is loaded in this process."""
-    with _lock:
-        return all(key in _cache for key in defaults_for(service, settings))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from xner.service.defaults import TRAIN_QUEUE
 from xner.service.settings import Settings
 
 
@@ -119,6 +120,22 @@ KEEP_META = "xner_keep"
 """Job meta naming broker records to keep alive while the job runs: ``{"keys": [record keys], "ttl": seconds}``.
 Whoever runs the job refreshes their TTL when it starts, with every heartbeat and when it ends, so a corpus
 record lives as long as work on it goes on (and ``ttl`` after), whether or not anyone polls it."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobPolicy:
+    """How long a job of a queue may run and how often it is retried."""
+
+    timeout: int
+    retries: int
+
+
+def job_policy(queue: str, settings: Settings) -> JobPolicy:
+    """Both brokers' rule: fine-tuning jobs (the ``train`` queue, hours long) get ``train_timeout`` and no retries
+    (a failed fine-tuning is reported, not rerun); every other job ``job_timeout`` and ``retry_max`` retries."""
+    if queue == TRAIN_QUEUE:
+        return JobPolicy(timeout=settings.train_timeout, retries=0)
+    return JobPolicy(timeout=settings.job_timeout, retries=settings.retry_max)
 
 
 def kept_records(meta: dict[str, Any]) -> tuple[list[str], int]:

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xner.service import defaults, steps
-from xner.service.broker import JobInfo, Status, kept_records, step_error
+from xner.service import steps
+from xner.service.broker import JobInfo, Status, job_policy, kept_records, step_error
 from xner.service.errors import error_body
 from xner.service.settings import Settings
 
@@ -30,6 +30,10 @@ PURGE_INTERVAL = 60.0
 
 MAX_EMBEDDED_RETRY_WAIT = 2.0
 """Longest wait before an embedded retry (seconds): the embedded queue serves a single user, not a fleet."""
+
+
+_RQ_STATE = {Status.RUNNING: "started"}
+"""Where this broker's state names differ from RQ's registries (see :meth:`EmbeddedBroker.job_counts`)."""
 
 
 @dataclass(slots=True)
@@ -142,11 +146,18 @@ class EmbeddedBroker:
             return len(self._ready.get(queue, ()))
 
     def job_counts(self, queue: str) -> dict[str, int]:
+        """The RQ broker's keys: a queued job still waiting for its dependencies is ``deferred``, a running one
+        ``started``."""
         with self._lock:
-            counts = {status.value: 0 for status in Status}
+            counts = dict.fromkeys(("queued", "deferred", "started", "finished", "failed", "canceled"), 0)
             for job in self._jobs.values():
                 if job.queue == queue:
-                    counts[job.status.value] += 1
+                    counts[_RQ_STATE.get(job.status, job.status.value)] += 1
+            ready = sum(
+                1 for j in self._ready.get(queue, ()) if j in self._jobs and self._jobs[j].status == Status.QUEUED
+            )
+            counts["deferred"] = counts["queued"] - ready
+            counts["queued"] = ready
             return counts
 
     def ping(self) -> bool:
@@ -264,8 +275,7 @@ class EmbeddedBroker:
             except Exception as exc:  # retried, then kept as the failure reason
                 reason = f"{type(exc).__name__}: {exc}"
                 log.warning("job %s (%s) attempt %d failed: %s", job.id, job.step, job.attempts, reason)
-                retry_max = 0 if job.queue == defaults.TRAIN_QUEUE else self.settings.retry_max  # as the RQ broker
-                if job.attempts <= retry_max and job.status == Status.RUNNING:
+                if job.attempts <= job_policy(job.queue, self.settings).retries and job.status == Status.RUNNING:
                     intervals = self.settings.retry_intervals or [0]
                     time.sleep(min(intervals[min(job.attempts - 1, len(intervals) - 1)], MAX_EMBEDDED_RETRY_WAIT))
                     continue

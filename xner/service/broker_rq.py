@@ -25,7 +25,7 @@ from rq.results import Result
 from rq.serializers import JSONSerializer
 
 from xner.service import defaults
-from xner.service.broker import JobInfo, Status
+from xner.service.broker import JobInfo, Status, job_policy
 from xner.service.errors import error_body
 from xner.service.settings import Settings
 from xner.service.steps import ERROR_META
@@ -115,16 +115,16 @@ class RQBroker:
         if job_id is not None and not self._claim(job_id):
             return job_id  # enqueued before (a retried submission, or a concurrent identical one): leave it be
         retry = None
-        fine_tuning = queue == defaults.TRAIN_QUEUE  # hours long: its own timeout; reported, not rerun, on failure
-        if self.settings.retry_max > 0 and not fine_tuning:
-            retry = Retry(max=self.settings.retry_max, interval=list(self.settings.retry_intervals) or 0)
+        policy = job_policy(queue, self.settings)
+        if policy.retries > 0:
+            retry = Retry(max=policy.retries, interval=list(self.settings.retry_intervals) or 0)
         job = self.queue(queue).enqueue_call(
             RUN_STEP,
             args=(step, {**payload, "upstream": list(depends_on)}),
             job_id=job_id,
             depends_on=Dependency(jobs=list(depends_on), allow_failure=allow_failure) if depends_on else None,
             meta=dict(meta or {}),
-            timeout=self.settings.train_timeout if fine_tuning else self.settings.job_timeout,
+            timeout=policy.timeout,
             result_ttl=self.settings.result_ttl,
             failure_ttl=self.settings.failure_ttl,
             retry=retry,
@@ -158,7 +158,7 @@ class RQBroker:
         job = self._fetch(job_id)
         if job is None:
             return None
-        rq_status = job.get_status(refresh=True)
+        rq_status = job.get_status(refresh=False)  # Job.fetch has just read it
         status = _STATUS.get(rq_status, Status.QUEUED)
         error: str | None = None
         position: int | None = None

@@ -35,14 +35,20 @@ class PayloadTooLarge(LimitError):
     type_name = "payload_too_large"
 
 
-class TooManyRequests(LimitError):
-    """Rate or back-pressure limit reached; ``retry_after`` says when to come back (seconds)."""
+class RetryLater(XnerError):
+    """An error that says when to come back: ``retry_after`` seconds (sent as ``Retry-After``; ``None``: no hint)."""
 
-    type_name = "too_many_requests"
+    retry_after: int | None = None
 
     def __init__(self, message: str, *, retry_after: int | None = None, details: Any = None) -> None:
         super().__init__(message, details=details)
         self.retry_after = retry_after
+
+
+class TooManyRequests(LimitError, RetryLater):
+    """Rate or back-pressure limit reached; ``retry_after`` says when to come back (seconds)."""
+
+    type_name = "too_many_requests"
 
 
 class UnsupportedMediaType(InputError):
@@ -87,14 +93,10 @@ class NotReady(BackendError):
     type_name = "not_ready"
 
 
-class QueueUnavailable(NotReady):
+class QueueUnavailable(NotReady, RetryLater):
     """The queue store (Redis) cannot be reached; ``retry_after`` says when to come back (seconds)."""
 
     type_name = "queue_unavailable"
-
-    def __init__(self, message: str, *, retry_after: int | None = None, details: Any = None) -> None:
-        super().__init__(message, details=details)
-        self.retry_after = retry_after
 
 
 STATUS: dict[type[XnerError], int] = {
@@ -134,7 +136,7 @@ def body_of(error: XnerError) -> dict[str, Any]:
 
 def headers_of(error: XnerError) -> dict[str, str]:
     """Extra response headers for an error (Retry-After on 429 and on a queue outage, WWW-Authenticate on 401)."""
-    if isinstance(error, TooManyRequests | QueueUnavailable) and error.retry_after is not None:
+    if isinstance(error, RetryLater) and error.retry_after is not None:
         return {"Retry-After": str(error.retry_after)}
     if isinstance(error, Unauthorized):
         return {"WWW-Authenticate": "Bearer"}
@@ -146,7 +148,7 @@ def error_from_result(result: Any, fallback: str) -> XnerError:
     answers with the status of the original error; anything else is a :class:`BackendError` with ``fallback``."""
     if isinstance(result, dict) and isinstance(result.get("error"), dict):
         error = result["error"]
-        by_type = {cls.type_name: cls for cls in _all_error_classes()}
+        by_type = {cls.type_name: cls for cls in _all_error_classes() if "type_name" in vars(cls)}
         cls = by_type.get(str(error.get("type")), InputError)
         message = str(error.get("message") or fallback)
         instance = cls.__new__(cls)

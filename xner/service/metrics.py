@@ -53,9 +53,6 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.job_outcomes = Counter(
-            "xner_job_outcomes", "Corpus jobs by final status.", ["service", "status"], registry=self.registry
-        )
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests.labels(self.service, route, method, str(status)).inc()

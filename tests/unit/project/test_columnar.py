@@ -95,7 +95,7 @@ def test_links_are_sorted_by_source_and_indexed_per_source_word() -> None:
 def test_bad_links_and_entities_name_the_sentence() -> None:
     offsets = offsets_of([2, 2])
     with pytest.raises(InputError, match=r"line 9: alignment link 1-5 is out of range \(source has 2 words, "):
-        LinkTable.from_links([[], [(1, 5)]], offsets, offsets, names=["line 1", "line 9"])
+        LinkTable.from_links([[], [(1, 5)]], offsets, offsets, name=["line 1", "line 9"].__getitem__)
     with pytest.raises(InputError, match=r"sentence 2: an entity is empty or past the end"):
         EntityTable.from_spans([[], [Span(1, 3, "PER")]]).check(np.diff(offsets))
 

@@ -9,8 +9,8 @@ import pytest
 from xner import formats
 from xner.align import load_aligner
 from xner.evaluate import evaluate
-from xner.pipeline import align_links
 from xner.project import CandidateOptions, project_corpus
+from xner.project.links import align_links
 
 
 @pytest.mark.slow

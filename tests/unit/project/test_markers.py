@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from xner.align.base import Alignment
 from xner.corpus import Sentence, Span
 from xner.project.backtranslation import project_backtranslated
 from xner.project.markers import (
@@ -108,12 +109,14 @@ def test_project_markers_reports_unresolvable_sentences() -> None:
     assert result.counts.dropped == 1
 
 
-def identity_aligner(src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[list[tuple[int, int]]]:
-    """Links words with equal lower-cased spelling (a same-language aligner stand-in)."""
-    return [
-        [(i, j) for i, a in enumerate(s) for j, b in enumerate(t) if a.lower() == b.lower()]
-        for s, t in zip(src, tgt, strict=True)
-    ]
+class SpellingAligner:
+    """Links words with equal lower-cased spelling (a same-language aligner stand-in with the Aligner interface)."""
+
+    def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[Alignment]:
+        return [
+            Alignment.from_links((i, j) for i, a in enumerate(s) for j, b in enumerate(t) if a.lower() == b.lower())
+            for s, t in zip(src, tgt, strict=True)
+        ]
 
 
 def test_back_translation_projects_through_the_same_language_alignment() -> None:
@@ -131,7 +134,7 @@ def test_back_translation_projects_through_the_same_language_alignment() -> None
         }
     )
     result = project_backtranslated(
-        labelled, targets, translator, identity_aligner, labelled_lang="eng_Latn", target_lang="ita_Latn"
+        labelled, targets, translator, SpellingAligner(), labelled_lang="eng_Latn", target_lang="ita_Latn"
     )
     assert [s.key for s in result.sentences[0].spans] == [(2, 3, "PER"), (5, 6, "LOC")]
     assert result.sentences[0].tokens == targets[0].tokens
