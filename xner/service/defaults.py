@@ -65,7 +65,35 @@ MAX_TOKENS_PER_SENTENCE = 512
 """Longest sentence accepted, in tokens (422 above it)."""
 
 MAX_CONCURRENT_JOBS_PER_KEY = 8
-"""Corpus jobs one API key may have queued or running at once (429 above it)."""
+"""Work one API key may have queued or running at once: corpus jobs, service-API jobs, fine-tuning jobs and
+synchronous NER / platform requests each count once (429 with Retry-After above it)."""
+
+MAX_TOKEN_CHARS = 1000
+"""Longest token (word) accepted, in characters (422 above it); a whitespace-free text counts as one token."""
+
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of arrays and objects accepted in any JSON input: a body, a multipart field, a corpus's
+JSON Lines or Label Studio data (422 above it)."""
+
+MAX_NUMBER_DIGITS = 100
+"""Longest run of digits accepted in a JSON number (422 above it; Python refuses integers over 4,300 digits)."""
+
+HEADER_TIMEOUT = 10.0
+"""Seconds a client may take to send a request's headers (the connection is closed past it)."""
+
+BODY_TIMEOUT = 60.0
+"""Seconds a client may take to send a request's body, from its first byte (408 past it)."""
+
+MAX_CONNECTIONS = 1000
+"""Connections (and requests in progress) one API process serves at once; above it new requests get 503."""
+
+EMBEDDED_MAX_JOBS = 10_000
+"""Jobs the embedded broker keeps in memory; beyond it the oldest finished, failed or canceled jobs are forgotten
+first (a queued or running job never is)."""
+
+ADMISSION_TTL = 120
+"""Seconds a queue-capacity reservation lives: long enough for a request to enqueue the jobs it was admitted
+for; a caller that dies holds no capacity past it."""
 
 MAX_QUEUE_LENGTH = 10_000
 """Back-pressure: when a queue holds more jobs than this, new corpus jobs get 429 with Retry-After."""

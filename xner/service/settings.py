@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         default_factory=dict, description='Native taggers per language, JSON: {"spa_Latn": "spacy:es_core_news_sm"}.'
     )
     allowed_backends: CommaList = Field(
-        default_factory=list, description="Specs clients may choose besides the defaults; empty = any spec."
+        default_factory=list, description="Specs clients may choose besides the defaults; empty = only the defaults."
     )
     api_keys: CommaList = Field(default_factory=list, description="Comma-separated API keys; empty = open.")
     chunk_size: int = Field(defaults.CHUNK_SIZE, ge=1, description="Sentences per chunk of a corpus job.")
@@ -40,7 +40,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(defaults.MAX_BODY_BYTES, ge=1, description="Largest request body (bytes).")
     max_sentences_per_job: int = Field(defaults.MAX_SENTENCES_PER_JOB, ge=1, description="Largest corpus.")
     max_tokens_per_sentence: int = Field(defaults.MAX_TOKENS_PER_SENTENCE, ge=1, description="Longest sentence.")
-    max_concurrent_jobs_per_key: int = Field(defaults.MAX_CONCURRENT_JOBS_PER_KEY, ge=1, description="Per key.")
+    max_concurrent_jobs_per_key: int = Field(
+        defaults.MAX_CONCURRENT_JOBS_PER_KEY, ge=1, description="Jobs and sync requests in flight per API key."
+    )
+    max_token_chars: int = Field(defaults.MAX_TOKEN_CHARS, ge=1, description="Longest token (characters).")
+    max_json_depth: int = Field(defaults.MAX_JSON_DEPTH, ge=2, description="Deepest JSON nesting accepted.")
+    max_number_digits: int = Field(defaults.MAX_NUMBER_DIGITS, ge=1, description="Longest JSON number (digits).")
+    header_timeout: float = Field(defaults.HEADER_TIMEOUT, gt=0, description="Seconds to send request headers.")
+    body_timeout: float = Field(defaults.BODY_TIMEOUT, gt=0, description="Seconds to send a request body.")
+    max_connections: int = Field(defaults.MAX_CONNECTIONS, ge=1, description="Connections served at once (503 past).")
+    metrics_public: bool = Field(False, description="Serve /metrics without an API key (keys configured).")
+    embedded_max_jobs: int = Field(defaults.EMBEDDED_MAX_JOBS, ge=1, description="Jobs the embedded broker keeps.")
     max_queue_length: int = Field(defaults.MAX_QUEUE_LENGTH, ge=1, description="Back-pressure threshold.")
     retry_after: int = Field(defaults.RETRY_AFTER_SECONDS, ge=1, description="Retry-After of a 429 (s).")
     heartbeat_interval: float = Field(defaults.HEARTBEAT_INTERVAL, gt=0, description="Worker heartbeat (s).")
