@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from fastapi import Request
@@ -13,26 +12,28 @@ from starlette.exceptions import HTTPException
 from gateway import corpus_jobs
 from gateway.plans import build_plan
 from gateway.schemas import CorpusData, ProjectionRequest
-from xner import formats
+from xner import formats, jsonlimits
 from xner.align.registry import is_corpus_level
 from xner.corpus import Sentence
-from xner.errors import FormatError, InputError, LimitError
+from xner.errors import FormatError, InputError
 from xner.formats.jsonl import sentence_record
 from xner.languages import normalise_language
 from xner.project.trace import span_dicts
 from xner.service.backends import check_spec
 from xner.service.broker import Broker
-from xner.service.errors import TooManyRequests, UnsupportedMediaType
-from xner.service.limits import check_queue_lengths, check_sentence_count
+from xner.service.errors import PayloadTooLarge, UnsupportedMediaType
+from xner.service.limits import (
+    CONTROL_CHARACTERS,
+    admit,
+    check_sentence_count,
+    check_token_lists,
+    job_active,
+    job_counts,
+)
 from xner.service.settings import Settings
 
-OWNER_KEY = "owner:{}"
-"""Broker record key listing the corpus jobs of one API key."""
-
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-"""Characters a document may not hold: C0/C1 controls other than tab, newline and carriage return, and the
-Unicode line and paragraph separators (invisible, and line-based readers would break lines at some of them)."""
+CORPUS_WORK = "corpus:"
+"""Prefix of an admitted corpus job (the member is ``corpus:<job id>``; see :func:`xner.service.limits.admit`)."""
 
 JSON_TYPES = ("application/json", "application/x-www-form-urlencoded")
 """Content types read as a JSON body (besides a missing one); form-urlencoded is what curl -d sends by default."""
@@ -86,7 +87,11 @@ async def _from_multipart(request: Request) -> ProjectionRequest:
         target_lang = [part.strip() for part in target_lang[0].split(",") if part.strip()]
     options_field = form.get("options")
     try:
-        options = json.loads(str(options_field)) if options_field else {}
+        settings: Settings = request.app.state.settings
+        bounds = {"max_depth": settings.max_json_depth, "max_digits": settings.max_number_digits}
+        options = jsonlimits.loads(str(options_field), **bounds) if options_field else {}
+    except jsonlimits.JsonLimitError as exc:
+        raise FormatError(str(exc), source="options") from None
     except json.JSONDecodeError as exc:
         raise FormatError(f"options is not valid JSON ({exc.msg})", source="options") from None
     return ProjectionRequest.model_validate(
@@ -109,56 +114,40 @@ def check_characters(text: str, name: str) -> None:
         raise FormatError(f"control character U+{ord(match.group()):04X} at column {column}", source=name, line=line)
 
 
-def _read(document: CorpusData, name: str, *, tags: bool) -> list[Sentence]:
+def _read(document: CorpusData, name: str, settings: Settings, *, tags: bool) -> list[Sentence]:
+    """The document's sentences, read no further than one past ``max_sentences_per_job`` (413 then: a corpus over
+    the limit is refused before the rest of it is tokenised)."""
     check_characters(document.data, name)
     options: dict[str, Any] = {}
     if document.format == "conll" and not tags:
         options["with_tags"] = False
-    return formats.read_string(document.data, document.format, source=name, **options)
+    limit = settings.max_sentences_per_job
+    sentences = formats.read_string(document.data, document.format, source=name, limit=limit + 1, **options)
+    if len(sentences) > limit:
+        raise PayloadTooLarge(f"{name} has more than {limit} sentences; the limit (max_sentences_per_job) is {limit}")
+    return sentences
 
 
-def _read_target(document: CorpusData) -> list[Sentence]:
+def _read_target(document: CorpusData, settings: Settings) -> list[Sentence]:
     """The parallel target, with its labels (kept as gold for the viewer's scores) when they parse; a target
     whose tags do not parse is read for its words only, as before gold was kept."""
     try:
-        return _read(document, "target", tags=True)
+        return _read(document, "target", settings, tags=True)
     except FormatError:
-        return _read(document, "target", tags=False)
+        return _read(document, "target", settings, tags=False)
 
 
 def check_limits(sentences: list[Sentence], settings: Settings, name: str, *, max_sentences: int | None = None) -> None:
-    """Sentence count (413; ``max_sentences`` defaults to ``max_sentences_per_job``), tokens per sentence (422)
-    and control characters in tokens (422); each message names the limit, its value and the offending sentence."""
+    """Sentence count (413; ``max_sentences`` defaults to ``max_sentences_per_job``), then tokens per sentence,
+    characters per token and control characters (422); each message names the limit, its value and the offending
+    sentence."""
     limit, setting = (
         (settings.max_sentences_per_job, "max_sentences_per_job")
         if max_sentences is None
         else (max_sentences, "sync_max_sentences")
     )
     check_sentence_count(len(sentences), limit, setting, name)
-    for index, sentence in enumerate(sentences):
-        line = sentence.meta.get("line")
-        where = f"sentence {index + 1}" + (f" (line {line})" if line else "")
-        for position, token in enumerate(sentence.tokens):
-            found = CONTROL_CHARACTERS.search(token)
-            if found is not None:
-                raise FormatError(
-                    f"{where}, token {position + 1}: control character U+{ord(found.group()):04X}", source=name
-                )
-        if len(sentence.tokens) > settings.max_tokens_per_sentence:
-            raise LimitError(
-                f"{name}: {where} has {len(sentence.tokens)} tokens; the limit (max_tokens_per_sentence) is "
-                f"{settings.max_tokens_per_sentence}"
-            )
-
-
-def _active_jobs(broker: Broker, owner: str) -> list[str]:
-    record = broker.load_record(OWNER_KEY.format(owner)) or {"jobs": []}
-    active = []
-    for job_id in record["jobs"]:
-        job = broker.load_record(corpus_jobs.RECORD_KEY.format(job_id))
-        if job is not None and corpus_jobs.status(broker, job)["status"] in ("queued", "running"):
-            active.append(job_id)
-    return active
+    check_token_lists([s.tokens for s in sentences], settings, name, lines=[s.meta.get("line") for s in sentences])
 
 
 def submit_projection(
@@ -167,11 +156,11 @@ def submit_projection(
     """Validate and submit; return ``(job_id, created)`` (``created`` is False for a re-submission)."""
     source_lang = normalise_language(body.source_lang)
     target_langs = list(dict.fromkeys(normalise_language(lang) for lang in body.target_langs))
-    sources = _read(body.corpus, "corpus", tags=True)
+    sources = _read(body.corpus, "corpus", settings, tags=True)
     check_limits(sources, settings, "corpus")
     targets = gold = None
     if body.target is not None:
-        target_sentences = _read_target(body.target)
+        target_sentences = _read_target(body.target, settings)
         check_limits(target_sentences, settings, "target")
         if len(target_sentences) != len(sources):
             raise InputError(
@@ -209,15 +198,6 @@ def submit_projection(
         existing = broker.load_record(corpus_jobs.RECORD_KEY.format(f"{request_id}-{attempt}"))
     job_id = request_id if attempt == 0 else f"{request_id}-{attempt}"
 
-    active = _active_jobs(broker, owner)
-    if len(active) >= settings.max_concurrent_jobs_per_key:
-        raise TooManyRequests(
-            f"{len(active)} corpus jobs are queued or running for this key; the limit "
-            f"(max_concurrent_jobs_per_key) is {settings.max_concurrent_jobs_per_key}",
-            retry_after=settings.retry_after,
-        )
-    check_queue_lengths(broker, settings, ("translate", "align", "project"))
-
     level = is_corpus_level(options["aligner"]) if corpus_level is None else corpus_level
     plans = [
         build_plan(
@@ -232,6 +212,22 @@ def submit_projection(
         )
         for lang in target_langs
     ]
-    corpus_jobs.submit(broker, job_id, plans, sentences=len(records), owner=owner, ttl=settings.result_ttl)
-    broker.save_record(OWNER_KEY.format(owner), {"jobs": [*active, job_id]}, settings.result_ttl)
+    work = CORPUS_WORK + job_id
+    fan_out = job_counts([job.step for plan in plans for job in plan.jobs])
+    admitted = admit(broker, settings, owner, work, fan_out, active=lambda member: _active(broker, member))
+    try:
+        corpus_jobs.submit(broker, job_id, plans, sentences=len(records), owner=owner, ttl=settings.result_ttl)
+    except BaseException:
+        broker.admission.release(owner, work)
+        raise
+    finally:
+        broker.admission.settle(admitted)
     return job_id, True
+
+
+def _active(broker: Broker, member: str) -> bool:
+    """Whether admitted work of a key is still queued or running (a corpus job by its record, else its job)."""
+    if not member.startswith(CORPUS_WORK):
+        return job_active(broker, member)
+    record = broker.load_record(corpus_jobs.RECORD_KEY.format(member.removeprefix(CORPUS_WORK)))
+    return record is not None and corpus_jobs.status(broker, record)["status"] in ("queued", "running")

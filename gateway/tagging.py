@@ -12,12 +12,15 @@ from xner.corpus import Sentence, Span
 from xner.formats.jsonl import parse_record
 from xner.service.broker import Broker, Status
 from xner.service.errors import Timeout, error_from_result
-from xner.service.limits import check_queue_lengths
+from xner.service.limits import admitted_while, job_counts
 from xner.service.refs import ref
 from xner.service.settings import Settings
 
 PIVOT = "eng_Latn"
 """The language translate-test goes through."""
+
+TRANSLATE_TEST_QUEUES = ("translate", "ner", "align", "project")
+"""The queue of each job of a translate-test chain, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,26 +43,31 @@ def tag_sentences(
     sentences: list[Sentence],
     lang: str,
     *,
+    owner: str,
     timeout: float,
     timeout_setting: str = "sync_timeout",
     tagger: str | None = None,
 ) -> Tagged:
     """Tag ``sentences`` (FLORES-200 ``lang``) and wait up to ``timeout`` seconds (504 past it, naming
-    ``timeout_setting``). ``tagger`` overrides the native tagger (a project's fine-tuned model)."""
+    ``timeout_setting``). ``tagger`` overrides the native tagger (a project's fine-tuned model). The request's jobs
+    are admitted for ``owner`` while it waits (:func:`xner.service.limits.admitted_while`: 429 when the key's
+    quota or a queue is full)."""
     native = tagger or native_tagger(settings, lang)
-    check_queue_lengths(broker, settings, ("ner",) if native is not None else ("translate", "ner", "align", "project"))
-    if native is not None:
-        chain = [broker.enqueue("ner", "ner", {"sentences": [s.tokens for s in sentences], "tagger": native})]
-        key, model, via = "records", native, None
-    else:
-        chain = _translate_test(broker, settings, sentences, lang)
-        key, model, via = "sentences", f"{settings.translator} + {settings.tagger} + {settings.aligner}", PIVOT
-    final = chain[-1]
-    info = broker.wait(final, timeout)
-    if info is None or not info.status.done:
-        for job_id in chain:  # nobody will read the answer: free the workers
-            broker.cancel(job_id)
-        raise Timeout(f"NER did not finish within {timeout} s ({timeout_setting}); try fewer sentences")
+    queues = ("ner",) if native is not None else TRANSLATE_TEST_QUEUES
+    with admitted_while(broker, settings, owner, job_counts(queues)) as admitted:
+        if native is not None:
+            chain = [broker.enqueue("ner", "ner", {"sentences": [s.tokens for s in sentences], "tagger": native})]
+            key, model, via = "records", native, None
+        else:
+            chain = _translate_test(broker, settings, sentences, lang)
+            key, model, via = "sentences", f"{settings.translator} + {settings.tagger} + {settings.aligner}", PIVOT
+        broker.admission.settle(admitted)
+        final = chain[-1]
+        info = broker.wait(final, timeout)
+        if info is None or not info.status.done:
+            for job_id in chain:  # nobody will read the answer: free the workers
+                broker.cancel(job_id)
+            raise Timeout(f"NER did not finish within {timeout} s ({timeout_setting}); try fewer sentences")
     if info.status != Status.FINISHED:
         raise error_from_result(broker.result(final), info.error or "NER failed")
     records = broker.result(final)[key]

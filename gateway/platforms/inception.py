@@ -28,6 +28,10 @@ TOKEN = "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Token"
 PREDICTED = "inception_internal_predicted"
 """The feature INCEpTION marks suggestions with."""
 
+ANNOTATION = "uima.tcas.Annotation"
+STRING = "uima.cas.String"
+"""The types a suggestion layer and its label feature must be (or derive from)."""
+
 UNSPECIFIED_LANGUAGE = "x-unspecified"
 """UIMA's document language when none is set."""
 
@@ -47,11 +51,23 @@ def load_cas(xmi: str, typesystem: TypeSystem, field: str) -> Cas:
 
 
 def check_layer(typesystem: TypeSystem, layer: str, feature: str) -> None:
-    """422 naming the metadata field when the layer or its feature is not in the type system."""
+    """422 naming the metadata field when the layer is not an annotation type of the type system, or ``feature`` is
+    not one of its string features (the label is written there: ``begin``, ``end``, ``sofa`` or a score is not a
+    place for it)."""
     if not typesystem.contains_type(layer):
         raise FormatError(f"type {layer!r} is not in the type system", source="request", field="metadata.layer")
-    if typesystem.get_type(layer).get_feature(feature) is None:
+    layer_type = typesystem.get_type(layer)
+    if not typesystem.get_type(ANNOTATION).subsumes(layer_type):
+        raise FormatError(f"{layer} is not an annotation type", source="request", field="metadata.layer")
+    found = layer_type.get_feature(feature)
+    if found is None:
         raise FormatError(f"{layer} has no feature {feature!r}", source="request", field="metadata.feature")
+    if not typesystem.get_type(STRING).subsumes(found.rangeType):
+        raise FormatError(
+            f"{layer}:{feature} holds {found.rangeType.name}, not a label (uima.cas.String)",
+            source="request",
+            field="metadata.feature",
+        )
 
 
 def document_language(cas: Cas) -> str | None:

@@ -8,11 +8,13 @@ label config whose ``toName`` is a ``<Text>`` (or ``<HyperText>``-free plain tex
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from typing import Any
 
 from gateway.platforms.labels import LabelMapper
+from gateway.platforms.projects import parse_project_id
 from gateway.platforms.segment import Entity
 from xner.corpus import Sentence
 from xner.errors import FormatError
@@ -21,6 +23,9 @@ from xner.offsets import utf16_positions
 
 MODEL_CLASS = "XnerNER"
 """What ``/health`` reports as ``model_class``."""
+
+_VERSIONED = re.compile(r"([0-9]+)\.[0-9]{1,20}")
+"""Label Studio's ``"<id>.<created timestamp>"`` project string of ``/predict`` and ``/setup``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,17 @@ class LabelConfig:
     to_name: str
     value_key: str
     labels: list[str]
+
+
+def labelstudio_project(value: object, field: str = "project") -> int | None:
+    """The integer project id of Label Studio's ``"<id>.<timestamp>"`` (or of a bare id, a number or digits);
+    ``None`` when absent (``null`` or ``""``). Anything else is a 422 naming ``field``
+    (:func:`gateway.platforms.projects.parse_project_id`)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and (match := _VERSIONED.fullmatch(value)):
+        value = match.group(1)
+    return parse_project_id(value, field)
 
 
 def parse_label_config(xml: str, field: str = "label_config") -> LabelConfig:

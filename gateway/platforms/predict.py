@@ -32,15 +32,22 @@ def resolve_lang(settings: Settings, *candidates: str | None) -> str:
 
 
 def predict_texts(
-    broker: Broker, settings: Settings, texts: list[str], lang: str, *, tagger: str | None = None
+    broker: Broker, settings: Settings, texts: list[str], lang: str, *, owner: str, tagger: str | None = None
 ) -> Prediction:
     """Tag whole documents, split into lines and sentences (:mod:`gateway.platforms.segment`)."""
     pieces = segment(texts, settings.max_tokens_per_sentence)
-    return predict_pieces(broker, settings, pieces, len(texts), lang, tagger=tagger)
+    return predict_pieces(broker, settings, pieces, len(texts), lang, owner=owner, tagger=tagger)
 
 
 def predict_pieces(
-    broker: Broker, settings: Settings, pieces: list[Piece], documents: int, lang: str, *, tagger: str | None = None
+    broker: Broker,
+    settings: Settings,
+    pieces: list[Piece],
+    documents: int,
+    lang: str,
+    *,
+    owner: str,
+    tagger: str | None = None,
 ) -> Prediction:
     """Tag the sentences of ``documents`` documents within ``platform_timeout`` (504 past it); more than
     ``platform_max_sentences`` sentences is a 413."""
@@ -56,6 +63,7 @@ def predict_pieces(
         settings,
         [p.sentence for p in pieces],
         lang,
+        owner=owner,
         timeout=settings.platform_timeout,
         timeout_setting="platform_timeout",
         tagger=tagger,

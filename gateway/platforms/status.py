@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from gateway.platforms.projects import load_project, promote
+from fastapi import Depends, Path
+
+from gateway.platforms.projects import load_project, parse_project_id, promote
 from xner.service.broker import Broker, Status
 from xner.service.errors import NotFound
 
 
-def project_status(broker: Broker, owner: str, tool: str, project: str) -> dict[str, Any]:
+def project_path(
+    project: Annotated[str, Path(description="The platform's integer project id", examples=["12"])],
+) -> int:
+    """The ``{project}`` path segment as a project id; anything but an integer id is a 422 naming ``project``."""
+    return parse_project_id(project, "project")
+
+
+ProjectPathDep = Annotated[int, Depends(project_path)]
+"""``GET .../projects/{project}``'s project id, parsed (the path segment stays a string until then, so that a
+malformed one is the parser's 422 rather than a generic validation error)."""
+
+
+def project_status(broker: Broker, owner: str, tool: str, project: int) -> dict[str, Any]:
     """``{"project", "lang", "label_map", "model": {"dir", "job", "lang"} | None, "training": {"job_id", "status",
     "error", "result", "model_dir", "lang"} | None}``; 404 for a project the owner has not used."""
     record = load_project(broker, owner, tool, project)
     if not record:
-        raise NotFound(
-            f"no {tool} project {project!r} for this API key (call setup, predict with it, or train it first)"
-        )
+        raise NotFound(f"no {tool} project {project} for this API key (call setup, predict with it, or train it first)")
     promote(broker, owner, tool, project, record)
     model = record.get("model_dir")
     training = None

@@ -38,13 +38,13 @@ def predict(
     body: DoccanoRequest,
     settings: SettingsDep,
     broker: BrokerDep,
-    _: PlatformOwnerDep,
+    owner: PlatformOwnerDep,
     lang: str | None = Query(None, description="Language of the text (default: XNER_PLATFORM_LANG)"),
     offset_unit: str = Query("utf16", description="utf16 (doccano, browsers) or codepoint"),
     labels: str | None = Query(None, description="Comma-separated project labels: map onto them, drop the rest"),
 ) -> list[DoccanoSpan]:
     positions = offset_table(body.text, offset_unit)
-    found = predict_texts(broker, settings, [body.text], resolve_lang(settings, lang)).entities[0]
+    found = predict_texts(broker, settings, [body.text], resolve_lang(settings, lang), owner=owner).entities[0]
     mapper = LabelMapper([name.strip() for name in labels.split(",") if name.strip()] if labels else None)
     spans = []
     for entity in found:

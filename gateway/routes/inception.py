@@ -14,8 +14,8 @@ from gateway.platforms import inception as cas_io
 from gateway.platforms.auth import PlatformOwnerDep
 from gateway.platforms.labels import LabelMapper
 from gateway.platforms.predict import predict_pieces, resolve_lang
-from gateway.platforms.projects import load_project, project_tagger, save_project, start_training
-from gateway.platforms.status import project_status
+from gateway.platforms.projects import load_project, parse_project_id, project_tagger, save_project, start_training
+from gateway.platforms.status import ProjectPathDep, project_status
 from xner.service.broker import Broker
 from xner.service.settings import Settings
 
@@ -28,7 +28,11 @@ class Metadata(BaseModel):
     model_config = ConfigDict(extra="allow")
     layer: str = Field(..., examples=["de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"])
     feature: str = Field(..., examples=["value"])
-    projectId: int | str
+    projectId: Any = Field(
+        ...,
+        description="INCEpTION's project id, a long (digits in a string are read too; anything else: 422)",
+        json_schema_extra={"anyOf": [{"type": "integer"}, {"type": "string"}]},
+    )
     anchoringMode: str | None = None
     crossSentence: bool | None = None
 
@@ -58,25 +62,33 @@ class PredictResponse(BaseModel):
     document: str = Field(..., description="The CAS XMI with the suggestions added")
 
 
+def _project(meta: Metadata) -> int:
+    """``metadata.projectId`` as a project id; a 422 naming it when it is not an integer id."""
+    return parse_project_id(meta.projectId, "metadata.projectId")
+
+
 def _predict(body: PredictRequest, settings: Settings, broker: Broker, owner: str, lang: str | None) -> PredictResponse:
     meta = body.metadata
+    project = _project(meta)
     typesystem = cas_io.load_typesystem_xml(body.typeSystem, "typeSystem")
     cas_io.check_layer(typesystem, meta.layer, meta.feature)
     cas = cas_io.load_cas(body.document.xmi, typesystem, "document.xmi")
     cas_io.check_size(cas, settings.platform_max_sentences)
-    record = load_project(broker, owner, TOOL, str(meta.projectId))
+    record = load_project(broker, owner, TOOL, project)
     code = resolve_lang(settings, lang, cas_io.document_language(cas), record.get("lang"))
-    tuned = project_tagger(broker, owner, TOOL, str(meta.projectId), record, code)
+    tuned = project_tagger(broker, owner, TOOL, project, record, code)
     pieces = cas_io.pieces(cas, 0, settings.max_tokens_per_sentence)
-    found = predict_pieces(broker, settings, pieces, 1, code, tagger=tuned.spec if tuned else None).entities[0]
+    tuned_spec = tuned.spec if tuned else None
+    found = predict_pieces(broker, settings, pieces, 1, code, owner=owner, tagger=tuned_spec).entities[0]
     mapper = LabelMapper(record.get("labels"))
     cas_io.add_predictions(cas, meta.layer, meta.feature, found, mapper)
-    mapper.log_dropped(f"inception project {meta.projectId}")
+    mapper.log_dropped(f"inception project {project}")
     return PredictResponse(document=str(cas.to_xmi()))
 
 
 def _train(body: TrainRequest, settings: Settings, broker: Broker, owner: str, lang: str | None) -> Response:
     meta = body.metadata
+    project = _project(meta)
     typesystem = cas_io.load_typesystem_xml(body.typeSystem, "typeSystem")
     cas_io.check_layer(typesystem, meta.layer, meta.feature)
     sentences = []
@@ -85,7 +97,6 @@ def _train(body: TrainRequest, settings: Settings, broker: Broker, owner: str, l
         cas = cas_io.load_cas(document.xmi, typesystem, f"documents[{index}].xmi")
         languages.append(cas_io.document_language(cas))
         sentences += cas_io.gold_sentences(cas, meta.layer, meta.feature, settings.max_tokens_per_sentence)
-    project = str(meta.projectId)
     record = load_project(broker, owner, TOOL, project)
     code = resolve_lang(settings, lang, *languages, record.get("lang"))
     start_training(broker, settings, owner, TOOL, project, sentences, code)
@@ -122,5 +133,5 @@ def train(
 
 
 @router.get("/projects/{project}", summary="A project's language, labels and fine-tuning job.")
-def project(project: str, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, Any]:
+def project(project: ProjectPathDep, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, Any]:
     return project_status(broker, owner, TOOL, project)

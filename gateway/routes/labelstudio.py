@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,22 +21,37 @@ from gateway.platforms.labelstudio import (
     MODEL_CLASS,
     LabelConfig,
     annotated_sentences,
+    labelstudio_project,
     parse_label_config,
     prediction,
     task_texts,
 )
 from gateway.platforms.labelstudio_api import fetch_tasks
 from gateway.platforms.predict import predict_texts, resolve_lang
-from gateway.platforms.projects import TunedModel, load_project, project_tagger, save_project, start_training
-from gateway.platforms.status import project_status
+from gateway.platforms.projects import (
+    TunedModel,
+    load_project,
+    parse_project_id,
+    project_tagger,
+    save_project,
+    start_training,
+)
+from gateway.platforms.status import ProjectPathDep, project_status
 from gateway.tagging import native_tagger
 from xner import __version__
 from xner.errors import FormatError
+from xner.service.auth import metrics_access
 from xner.service.settings import Settings
 
 TOOL = "labelstudio"
 
 LangQuery = Query(None, description="Language of the texts (FLORES-200 or ISO 639); default: the project's")
+
+PROJECT_DOC = '"<id>.<created timestamp>" or the integer id (anything else: 422)'
+"""How ``project`` of ``/predict`` and ``/setup`` is described (it is parsed by :func:`labelstudio_project`)."""
+
+PROJECT_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}]}
+"""Its JSON schema. The field itself takes any JSON value, so that the parser, not pydantic, answers a wrong one."""
 
 
 class PredictRequest(BaseModel):
@@ -45,7 +60,7 @@ class PredictRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     tasks: list[dict[str, Any]] = Field(..., description="Label Studio tasks ({id, data: {...}})")
     label_config: str | None = Field(None, description="The project's label config XML (else the one from /setup)")
-    project: str | int | None = Field(None, description='"<id>.<created timestamp>"')
+    project: Any = Field(None, description=PROJECT_DOC, json_schema_extra=PROJECT_SCHEMA)
     params: dict[str, Any] | None = None
 
 
@@ -53,18 +68,11 @@ class SetupRequest(BaseModel):
     """What Label Studio posts to ``/setup`` when the backend is connected or the project changes."""
 
     model_config = ConfigDict(extra="allow")
-    project: str | int | None = Field(None, description='"<id>.<created timestamp>" (required: 422 without)')
+    project: Any = Field(None, description=f"{PROJECT_DOC} (required: 422 without)", json_schema_extra=PROJECT_SCHEMA)
     schema_: str | None = Field(None, alias="schema", description="The project's label config XML")
     extra_params: dict[str, Any] | str | None = Field(
         None, description='{"lang": "swh_Latn", "label_map": {"PER": "Person"}} (a dict or a JSON string)'
     )
-
-
-def project_id(value: str | int | None) -> str | None:
-    """The project id of Label Studio's ``"<id>.<timestamp>"``."""
-    if value is None or value == "":
-        return None
-    return str(value).split(".", 1)[0]
 
 
 def model_version(settings: Settings, lang: str, tuned: TunedModel | None) -> str:
@@ -109,13 +117,13 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         owner: PlatformOwnerDep,
         lang: str | None = LangQuery,
     ) -> dict[str, Any]:
-        project = project_id(body.project)
-        record = load_project(broker, owner, TOOL, project) if project else {}
+        project = labelstudio_project(body.project)
+        record = load_project(broker, owner, TOOL, project) if project is not None else {}
         config = _config(body.label_config or record.get("schema"))
         texts = task_texts(body.tasks, config)
         code = resolve_lang(settings, lang, record.get("lang"))
         tuned = project_tagger(broker, owner, TOOL, project, record, code)
-        found = predict_texts(broker, settings, texts, code, tagger=tuned.spec if tuned else None)
+        found = predict_texts(broker, settings, texts, code, owner=owner, tagger=tuned.spec if tuned else None)
         mapper = LabelMapper(config.labels, record.get("label_map"))
         version = model_version(settings, code, tuned)
         results = [prediction(t, e, config, mapper, version) for t, e in zip(texts, found.entities, strict=True)]
@@ -124,7 +132,7 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
 
     @router.post("/setup", summary="Register a project: its label config and extra_params (lang, label_map).")
     def setup(body: SetupRequest, settings: SettingsDep, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, str]:
-        project = project_id(body.project)
+        project = labelstudio_project(body.project)
         if project is None:
             raise FormatError("names no Label Studio project", source="request", field="project")
         params = _extra_params(body.extra_params)
@@ -170,7 +178,7 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         project_info = body.get("project")
         if not isinstance(project_info, dict) or project_info.get("id") is None:
             raise FormatError("START_TRAINING needs project.id", source="request", field="project.id")
-        project = str(project_info["id"])
+        project = parse_project_id(project_info["id"], "project.id")  # before any record, directory or URL
         record = load_project(broker, owner, TOOL, project)
         config = _config(project_info.get("label_config") or record.get("schema"), field="project.label_config")
         tasks = body.get("tasks")
@@ -184,19 +192,23 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         return {"status": "ok", "result": {"job_id": job, "project": project, "sentences": len(sentences)}}
 
     @router.get("/projects/{project}", summary="A project's language, label map and fine-tuning job.")
-    def project(project: str, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, Any]:
+    def project(project: ProjectPathDep, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, Any]:
         return project_status(broker, owner, TOOL, project)
 
     if metrics:
 
-        @router.get("/metrics", summary="Prometheus metrics of this process.")
+        @router.get("/metrics", summary="Prometheus metrics of this process.", dependencies=[Depends(metrics_access)])
         def metrics_endpoint(request: Request) -> Response:
             return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return router
 
 
-def _config(xml: str | None, field: str = "label_config") -> LabelConfig:
+def _config(xml: object, field: str = "label_config") -> LabelConfig:
+    """The label config of a request (or of the project's ``/setup``); a 422 naming ``field`` when there is none or
+    it is not a string of XML (the webhook's ``project.label_config`` comes from an untyped body)."""
     if not xml:
         raise FormatError("no label config: send label_config, or call /setup with the schema first", field=field)
+    if not isinstance(xml, str):
+        raise FormatError("must be the label config XML (a string)", source="request", field=field)
     return parse_label_config(xml, field=field)

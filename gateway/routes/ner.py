@@ -23,10 +23,10 @@ router = APIRouter(prefix="/v1", tags=["ner"])
     summary="Tag a few sentences in any language (native model, else translate-test via English).",
     responses={413: {"description": "Too many sentences for a synchronous call"}, 504: {"description": "Timed out"}},
 )
-def ner(lang: str, body: NerRequest, settings: SettingsDep, broker: BrokerDep, _: OwnerDep) -> NerResponse:
+def ner(lang: str, body: NerRequest, settings: SettingsDep, broker: BrokerDep, owner: OwnerDep) -> NerResponse:
     code = normalise_language(lang)
     sentences = _sentences(body, settings)
-    tagged = tag_sentences(broker, settings, sentences, code, timeout=settings.sync_timeout)
+    tagged = tag_sentences(broker, settings, sentences, code, owner=owner, timeout=settings.sync_timeout)
     return NerResponse(
         lang=code,
         via=tagged.via,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from xner.service.app import Readiness, create_app
 from xner.service.backends import check_spec
 from xner.service.broker import Broker
+from xner.service.limits import check_token_lists
 from xner.service.routes import service_router
 from xner.service.settings import Settings
 
@@ -31,6 +32,8 @@ class AlignRequest(BaseModel):
 
 
 def to_payload(body: AlignRequest, settings: Settings) -> tuple[dict[str, Any], int]:
+    check_token_lists(body.src, settings, "src")
+    check_token_lists(body.tgt, settings, "tgt")
     return {
         "src": body.src,
         "tgt": body.tgt,

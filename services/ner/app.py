@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from xner.service.app import Readiness, create_app
 from xner.service.backends import check_spec
 from xner.service.broker import Broker
+from xner.service.limits import check_token_lists
 from xner.service.routes import service_router
 from xner.service.settings import Settings
 
@@ -23,6 +24,7 @@ class NerServiceRequest(BaseModel):
 
 
 def to_payload(body: NerServiceRequest, settings: Settings) -> tuple[dict[str, Any], int]:
+    check_token_lists(body.sentences, settings, "sentences")
     return {"sentences": body.sentences, "tagger": check_spec("tagger", body.tagger or settings.tagger, settings)}, len(
         body.sentences
     )

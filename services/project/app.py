@@ -7,8 +7,10 @@ from typing import Any, Literal
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
+from xner.formats.jsonl import parse_record
 from xner.service.app import Readiness, create_app
 from xner.service.broker import Broker
+from xner.service.limits import check_token_lists
 from xner.service.routes import service_router
 from xner.service.settings import Settings
 
@@ -41,6 +43,9 @@ class ProjectRequest(BaseModel):
 
 
 def to_payload(body: ProjectRequest, settings: Settings) -> tuple[dict[str, Any], int]:
+    sources = [parse_record(record, source="sources", line=k + 1) for k, record in enumerate(body.sources)]
+    check_token_lists([s.tokens for s in sources], settings, "sources")
+    check_token_lists(body.targets, settings, "targets")
     payload = body.model_dump()
     payload["alignments"] = [[list(pair) for pair in pairs] for pairs in body.alignments]
     payload["tagger"] = settings.tagger

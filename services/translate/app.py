@@ -11,6 +11,7 @@ from xner.languages import normalise_language
 from xner.service.app import Readiness, create_app
 from xner.service.backends import check_spec
 from xner.service.broker import Broker
+from xner.service.limits import check_texts, check_token_lists
 from xner.service.routes import service_router
 from xner.service.settings import Settings
 
@@ -42,8 +43,10 @@ def to_payload(body: TranslateRequest, settings: Settings) -> tuple[dict[str, An
         "translator": check_spec("translator", body.translator or settings.translator, settings),
     }
     if body.texts is not None:
+        check_texts(body.texts, settings, "texts")
         payload["texts"] = body.texts
     else:
+        check_token_lists(body.sentences or [], settings, "sentences")
         payload["sentences"] = body.sentences
     return payload, len(body.texts or body.sentences or [])
 

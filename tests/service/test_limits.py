@@ -55,7 +55,7 @@ def test_size_limits_name_the_setting_and_value():
         assert big.status_code == 413 and "the limit (max_body_bytes) is 4000 bytes" in message(big)
         many = c.post("/v1/projections", json=body("a\nb\nc\n", "text"))
         assert many.status_code == 413
-        assert "corpus has 3 sentences; the limit (max_sentences_per_job) is 2" in message(many)
+        assert "corpus has more than 2 sentences; the limit (max_sentences_per_job) is 2" in message(many)
         long = c.post("/v1/projections", json=body("a\nb c d e\n", "text"))
         assert long.status_code == 422
         assert "corpus: sentence 2 (line 2) has 4 tokens; the limit (max_tokens_per_sentence) is 3" in message(long)
@@ -72,7 +72,7 @@ def test_concurrent_jobs_per_key_get_429_with_retry_after():
         assert first.status_code == 202
         second = c.post("/v1/projections", json=body("Other\tO\n"), headers=k1)
         assert second.status_code == 429 and second.headers["Retry-After"] == "7"
-        assert "1 corpus jobs are queued or running for this key; the limit (max_concurrent_jobs_per_key) is 1" in (
+        assert "1 jobs or requests are queued or running for this key; the limit (max_concurrent_jobs_per_key) is 1" in (
             message(second)
         )
         assert c.post("/v1/projections", json=body("Other\tO\n"), headers=k2).status_code == 202  # per key
@@ -82,11 +82,21 @@ def test_concurrent_jobs_per_key_get_429_with_retry_after():
 
 
 def test_long_queues_push_back_with_429_and_retry_after():
-    with gateway(max_queue_length=1, retry_after=11) as c:
+    with gateway(max_queue_length=2, retry_after=11) as c:
         assert c.post("/v1/projections", json=body()).status_code == 202  # two translate chunks now wait
         pushed = c.post("/v1/projections", json=body("Other\tO\n"))
         assert pushed.status_code == 429 and pushed.headers["Retry-After"] == "11"
-        assert "queue translate holds 2 jobs; the limit (max_queue_length) is 1" in message(pushed)
+        assert "queue translate holds 2 jobs and the request adds 1; the limit (max_queue_length) is 2" in message(
+            pushed
+        )
+
+
+def test_a_request_fanning_out_past_a_queue_limit_is_413_before_any_job():
+    with gateway(max_queue_length=5) as c:  # 3 sentences in chunks of 2, to 3 languages: 6 translate jobs
+        response = c.post("/v1/projections", json=body(target_lang=["es", "it", "de"]))
+        assert response.status_code == 413
+        assert "the request adds 6 jobs to queue translate; the limit (max_queue_length) is 5" in message(response)
+        assert c.app.state.broker.queue_length("translate") == 0
 
 
 def test_an_unreachable_queue_store_is_503_with_retry_after():
@@ -108,8 +118,15 @@ def test_keys_guard_every_route_that_does_work_and_leave_operations_open():
         for route in ("/v1/jobs/x", "/v1/jobs/x/result", "/v1/languages", "/v1/models"):
             assert c.get(route).status_code == 401, route
         assert c.post("/v1/ner/en", json={"texts": ["a"]}).status_code == 401
-        for route in ("/health", "/ready", "/metrics", "/openapi.json"):
+        for route in ("/health", "/ready", "/openapi.json"):
             assert c.get(route).status_code == 200, route
+        assert c.get("/metrics").status_code == 401  # queue sizes and routes are the operator's business
+        assert c.get("/metrics", headers={"Authorization": "Bearer k1"}).status_code == 200
+
+
+def test_metrics_can_be_made_public_by_the_operator():
+    with gateway(api_keys=["k1"], metrics_public=True) as c:
+        assert c.get("/metrics").status_code == 200
 
 
 def test_service_apis_limit_sentences_per_job_too():

@@ -42,11 +42,13 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the REST APIs. Without XNER_REDIS_URL every step runs in this process (no Redis, no GPU needed)."""
-    import uvicorn
-
+    from xner.service.http_server import serve as run_server
     from xner.service.servers import build_app
+    from xner.service.settings import get_settings
 
     names = ("all", "gateway", *defaults.QUEUES, "labelstudio")
     if service not in names:
         raise UnknownNameError("service", service, names)
-    uvicorn.run(build_app(service), host=host, port=port or defaults.PORTS.get(service, 8000), log_level="warning")
+    settings = get_settings()
+    app_ = build_app(service, settings)
+    run_server(app_, settings, host=host, port=port or defaults.PORTS.get(service, 8000))

@@ -8,6 +8,7 @@ them (``-`` is standard output) and returns the count. Without a format name, th
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 import tempfile
@@ -85,8 +86,11 @@ def write(sentences: Iterable[Sentence], path: str | Path, fmt: str | None = Non
         return writer(sentences, out, **options)
 
 
-def read_string(data: str, fmt: str, *, source: str = "<data>", **options: Any) -> list[Sentence]:
-    """Parse an in-memory document (an upload or a JSON field) with the reader of ``fmt``.
+def read_string(
+    data: str, fmt: str, *, source: str = "<data>", limit: int | None = None, **options: Any
+) -> list[Sentence]:
+    """Parse an in-memory document (an upload or a JSON field) with the reader of ``fmt``; with ``limit``, stop
+    after that many sentences (the rest of the document is never tokenised).
 
     Errors name ``source`` instead of a temporary path.
     """
@@ -94,7 +98,7 @@ def read_string(data: str, fmt: str, *, source: str = "<data>", **options: Any) 
     with tempfile.TemporaryDirectory(prefix="xner-") as directory:
         path = Path(directory) / "data"
         path.write_bytes(data.encode("utf-8", errors="surrogatepass"))
-        return list(reader(path, source=source, **options))
+        return list(itertools.islice(reader(path, source=source, **options), limit))
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from xner import jsonlimits
 from xner.errors import FormatError
 
 #: Bytes read from the file at a time while streaming a JSON array.
@@ -110,8 +111,13 @@ class _Buffer:
                 if self._fill(size):
                     continue
                 self.fail(f"invalid JSON: {exc.msg}", line=self.line + self.text.count("\n", self.pos, exc.pos))
+            except (RecursionError, ValueError):  # nested too deep, or a number too long to parse
+                self.fail(jsonlimits.problem(self.text[self.pos :]) or "JSON beyond the parser's limits")
             if end == len(self.text) and self._fill(size):
                 continue  # a bare number may continue in the next block
+            bounds = jsonlimits.problem(self.text[self.pos : end])
+            if bounds is not None:
+                self.fail(bounds)
             self.line += self.text.count("\n", self.pos, end)
             self.pos = end
             return item

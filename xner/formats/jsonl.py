@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO, TypeGuard
 
+from xner import jsonlimits
 from xner.corpus import Sentence, join_tokens
 from xner.errors import FormatError
 from xner.formats._lines import check_not_empty, numbered_lines
@@ -48,7 +49,9 @@ def read_jsonl(
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = jsonlimits.loads(line)
+        except jsonlimits.JsonLimitError as exc:
+            raise FormatError(str(exc), source=name, line=number) from None
         except json.JSONDecodeError as exc:
             raise FormatError(f"invalid JSON: {exc.msg} at column {exc.colno}", source=name, line=number) from None
         sentence = parse_record(record, source=name, line=number, offset_unit=offset_unit)

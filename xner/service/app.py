@@ -1,40 +1,42 @@
 """The app factory every service and the gateway use: error mapping, request ids, limits, health, metrics.
 
-``/health`` is liveness and never touches a model or Redis; ``/ready`` is 503 until the broker answers and the
-service's own readiness check (models loaded) passes; ``/metrics`` is Prometheus text.
+``/health`` is liveness: it runs on the event loop and never touches a model or Redis, so it answers while every
+worker thread waits on a Redis outage. ``/ready`` is 503 with Retry-After until the broker answers and the
+service's own readiness check (models loaded) passes, within :data:`PROBE_TIMEOUT`. ``/metrics`` is Prometheus
+text, behind the API key unless ``XNER_METRICS_PUBLIC=true``; it never hangs on Redis (the broker's probes do not
+retry). The middleware (:mod:`xner.service.middleware`) adds request ids, body limits and crash handling.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
-import time
-import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xner import __version__
 from xner.errors import FormatError, XnerError
+from xner.service.auth import metrics_access
 from xner.service.broker import Broker
 from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS
-from xner.service.errors import PayloadTooLarge, QueueUnavailable, body_of, error_body, headers_of, status_of
-from xner.service.logs import configure_logging, request_id
+from xner.service.errors import QueueUnavailable, body_of, error_body, headers_of, status_of
+from xner.service.logs import configure_logging
 from xner.service.metrics import Metrics
+from xner.service.middleware import RequestContextMiddleware
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.http")
 
 Readiness = Callable[[], dict[str, bool]]
-
-REQUEST_ID_HEADER = "X-Request-ID"
 
 
 def create_app(
@@ -53,41 +55,81 @@ def create_app(
         title=f"xner {service}", version=__version__, description=description, dependencies=[Depends(unicode_strings)]
     )
     metrics = Metrics(service)
-    metrics.watch_queues(queues, broker.queue_length, broker.job_counts)
+    probe = broker.probe()
+    metrics.watch_queues(queues, probe.queue_length, probe.job_counts)
     app.state.settings = settings
     app.state.broker = broker
     app.state.metrics = metrics
     app.state.service = service
 
     _add_error_handlers(app, broker.outage_errors)
-    app.add_middleware(RequestContextMiddleware, service=service, metrics=metrics, max_body=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, service=service, metrics=metrics, settings=settings)
 
     @app.get("/health", tags=["operations"], summary="Liveness: the process answers (never touches a model).")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:  # async: served on the event loop even when every thread waits on Redis
         return {"status": "ok", "service": service}
 
     @app.get(
         "/ready",
         tags=["operations"],
-        summary="Readiness: 200 when the broker answers and the models are loaded, else 503.",
+        summary="Readiness: 200 when the broker answers and the models are loaded, else 503 with Retry-After.",
         responses={503: {"description": "Not ready"}},
     )
-    def ready() -> JSONResponse:
-        checks = {"broker": broker.ping()}
-        if readiness is not None:
-            checks.update(readiness())
-        if all(checks.values()):
+    async def ready() -> JSONResponse:
+        checks = await _bounded(lambda: _readiness_checks(broker, readiness), PROBE_TIMEOUT)
+        if checks is not None and all(checks.values()):
             return JSONResponse({"status": "ready", "checks": checks})
+        checks = checks if checks is not None else {"broker": False}
         failing = ", ".join(name for name, ok in checks.items() if not ok)
-        return JSONResponse(error_body("not_ready", f"not ready: {failing}", checks), status_code=503)
+        return JSONResponse(
+            error_body("not_ready", f"not ready: {failing}", checks),
+            status_code=503,
+            headers={"Retry-After": str(BROKER_RETRY_AFTER_SECONDS)},
+        )
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics.")
-    def metrics_endpoint() -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics.", dependencies=[Depends(metrics_access)])
+    async def metrics_endpoint() -> Response:
+        text = await _bounded(lambda: generate_latest(metrics.registry), PROBE_TIMEOUT * 2)
+        if text is None:
+            raise QueueUnavailable("metrics could not be collected in time", retry_after=BROKER_RETRY_AFTER_SECONDS)
+        return Response(text, media_type=CONTENT_TYPE_LATEST)
 
     for router in routers:
         app.include_router(router)
     return app
+
+
+PROBE_TIMEOUT = 3.0
+"""Seconds ``/ready`` waits for its checks (and ``/metrics`` for twice that) before answering 503."""
+
+T = TypeVar("T")
+
+
+async def _bounded(call: Callable[[], T], timeout: float) -> T | None:
+    """Run a blocking call on a worker thread; ``None`` when it has not answered within ``timeout`` seconds (the
+    thread finishes on its own: the broker's probes have short socket timeouts and no retries)."""
+    try:
+        return await asyncio.wait_for(run_in_threadpool(call), timeout)
+    except TimeoutError:
+        return None
+
+
+def _readiness_checks(broker: Broker, readiness: Readiness | None) -> dict[str, bool]:
+    checks = {"broker": broker.ping()}
+    if checks["broker"] and readiness is not None:
+        checks.update(readiness())
+    return checks
+
+
+def _problem(error: Any) -> dict[str, Any]:
+    """One validation problem as ``{"field", "message"}``; malformed JSON names the character and what was
+    expected there instead of pydantic's bare "JSON decode error"."""
+    location = [part for part in error.get("loc", ()) if part != "body"]
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "malformed")
+        where = f" at character {location[-1]}" if location else ""
+        return {"field": "", "message": f"the body is not valid JSON: {reason}{where}"}
+    return {"field": ".".join(str(part) for part in location), "message": error.get("msg")}
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
@@ -142,10 +184,7 @@ def _add_error_handlers(app: FastAPI, outage_errors: tuple[type[Exception], ...]
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": ".".join(str(part) for part in err.get("loc", ()) if part != "body"), "message": err.get("msg")}
-            for err in exc.errors()
-        ]
+        problems = [_problem(err) for err in exc.errors()]
         first = problems[0] if problems else {"field": "", "message": "invalid request"}
         message = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])
         return JSONResponse(error_body("validation_error", message, problems), status_code=422)
@@ -154,103 +193,4 @@ def _add_error_handlers(app: FastAPI, outage_errors: tuple[type[Exception], ...]
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
             error_body("http_error", str(exc.detail)), status_code=exc.status_code, headers=dict(exc.headers or {})
-        )
-
-    @app.exception_handler(Exception)
-    async def internal_error(_: Request, exc: Exception) -> JSONResponse:
-        log.error("internal error: %s", exc, exc_info=exc)
-        return JSONResponse(
-            error_body("internal_error", "internal error; the request id identifies it in the logs"), status_code=500
-        )
-
-
-class RequestContextMiddleware:
-    """Pure ASGI middleware: request id, body-size limit, access log, metrics."""
-
-    def __init__(self, app: ASGIApp, *, service: str, metrics: Metrics, max_body: int) -> None:
-        self.app = app
-        self.service = service
-        self.metrics = metrics
-        self.max_body = max_body
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        rid = headers.get(REQUEST_ID_HEADER.lower()) or uuid.uuid4().hex
-        token = request_id.set(rid)
-        started = time.perf_counter()
-        status_holder: dict[str, Any] = {"status": 500}
-
-        declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            error = PayloadTooLarge(
-                f"the request body has {declared} bytes; the limit (max_body_bytes) is {self.max_body} bytes"
-            )
-            response = JSONResponse(body_of(error), status_code=413, headers={REQUEST_ID_HEADER: rid})
-            await response(scope, receive, send)
-            self._record(scope, 413, started)
-            request_id.reset(token)
-            return
-
-        received = 0
-        too_large = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, too_large
-            if too_large:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    too_large = True  # stop the app reading; answer 413 ourselves below
-                    return {"type": "http.disconnect"}
-            return message
-
-        async def send_with_id(message: Message) -> None:
-            if too_large:
-                return  # the app's answer to a cut-off body is replaced by the 413
-            if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER.encode(), rid.encode())]
-            await send(message)
-
-        try:
-            try:
-                await self.app(scope, limited_receive, send_with_id)
-            except Exception:
-                if not too_large:
-                    raise
-            if too_large:
-                error = PayloadTooLarge(
-                    f"the request body is too large; the limit (max_body_bytes) is {self.max_body} bytes"
-                )
-                status_holder["status"] = 413
-                await JSONResponse(body_of(error), status_code=413, headers={REQUEST_ID_HEADER: rid})(
-                    scope, receive, send
-                )
-        finally:
-            self._record(scope, int(status_holder["status"]), started)
-            request_id.reset(token)
-
-    def _record(self, scope: Scope, status: int, started: float) -> None:
-        seconds = time.perf_counter() - started
-        route = scope.get("route")
-        path = getattr(route, "path", None) or "unmatched"
-        method = scope.get("method", "")
-        self.metrics.observe(path, method, status, seconds)
-        log.info(
-            "%s %s -> %d",
-            method,
-            scope.get("path", ""),
-            status,
-            extra={
-                "service": self.service,
-                "route": path,
-                "method": method,
-                "status": status,
-                "duration_ms": round(seconds * 1000, 2),
-            },
         )

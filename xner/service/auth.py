@@ -34,3 +34,10 @@ def get_owner(request: Request, settings: Annotated[Settings, Depends(get_settin
 
 
 OwnerDep = Annotated[str, Depends(get_owner)]
+
+
+def metrics_access(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+    """``/metrics`` needs a key like every ``/v1`` route (queue sizes and routes are the operator's business),
+    unless the operator made it public (``XNER_METRICS_PUBLIC=true``)."""
+    if not settings.metrics_public:
+        get_owner(request, settings)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from xner.service.admission import Admission
 from xner.service.defaults import TRAIN_QUEUE
 from xner.service.settings import Settings
 
@@ -53,6 +54,9 @@ class Broker(Protocol):
 
     outage_errors: tuple[type[Exception], ...]
     """Exceptions that mean the broker's store is unreachable (the APIs answer 503 with Retry-After)."""
+
+    admission: Admission
+    """The atomic admission step of this broker's store (per-key quota and queue limits)."""
 
     def enqueue(
         self,
@@ -101,6 +105,10 @@ class Broker(Protocol):
 
     def ping(self) -> bool:
         """Whether the broker is reachable."""
+        ...
+
+    def probe(self) -> Broker:
+        """The broker for health probes and metrics: same store, but calls fail fast instead of retrying."""
         ...
 
     def workers(self, queue: str) -> int:

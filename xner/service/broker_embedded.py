@@ -8,6 +8,7 @@ interrupted, so cancelling it marks it canceled and its result is discarded.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xner.service import steps
+from xner.service.admission import Admission, LocalAdmission
 from xner.service.broker import JobInfo, Status, job_policy, kept_records, step_error
 from xner.service.errors import error_body
 from xner.service.settings import Settings
@@ -67,6 +69,9 @@ class EmbeddedBroker:
         self._threads: dict[str, threading.Thread] = {}
         self._closed = False
         self._last_purge = time.monotonic()
+        self._done: dict[str, None] = {}
+        """Ids of the done jobs (finished, failed, canceled) in the order they ended, oldest first (the size cap)."""
+        self.admission: Admission = LocalAdmission(self._backlog)
 
     # -- Broker interface -------------------------------------------------------------------------------------
 
@@ -87,13 +92,13 @@ class EmbeddedBroker:
         with self._lock:
             if job_id in self._jobs:
                 return job_id  # enqueued before (a retried submission): leave it as it is
-            self._purge()
             self._jobs[job_id] = job
             for parent in depends_on:
                 if parent in self._jobs:
                     self._jobs[parent].dependents.append(job_id)
             self._schedule(job)
             self._ensure_thread(queue)
+            self._bound()
         return job_id
 
     def info(self, job_id: str) -> JobInfo | None:
@@ -163,6 +168,15 @@ class EmbeddedBroker:
     def ping(self) -> bool:
         return not self._closed
 
+    def _backlog(self, queue: str) -> int:
+        """Jobs waiting on ``queue``, ready or deferred (for admission)."""
+        with self._lock:
+            return sum(1 for job in self._jobs.values() if job.queue == queue and job.status == Status.QUEUED)
+
+    def probe(self) -> EmbeddedBroker:
+        """This broker (it has no connection that could hang)."""
+        return self
+
     def workers(self, queue: str) -> int:
         return 1  # one thread per queue, started on demand in this process
 
@@ -208,22 +222,67 @@ class EmbeddedBroker:
             self._lock.notify_all()
 
     def _purge(self) -> None:
-        """Forget finished jobs past their TTL, as Redis would expire them (bounded memory)."""
+        """Forget done jobs and records past their TTL, as Redis would expire them: finished jobs after
+        ``result_ttl``, failed and canceled ones after ``failure_ttl`` (see :meth:`_forgettable`). Sweeps at most
+        every :data:`PURGE_INTERVAL` seconds."""
         now = time.monotonic()
         if now - self._last_purge < PURGE_INTERVAL:
             return
         self._last_purge = now
-        for job_id, job in list(self._jobs.items()):
-            ttl = self.settings.result_ttl if job.status == Status.FINISHED else self.settings.failure_ttl
-            if job.finished_at is not None and now - job.finished_at > ttl:
-                del self._jobs[job_id]
+        expired = [job_id for job_id in self._done if self._expired(job_id, now)]
+        for job_id in expired:
+            self._forget(job_id)
         for key, (expires, _) in list(self._records.items()):
             if expires < now:
+                del self._records[key]
+
+    def _expired(self, job_id: str, now: float) -> bool:
+        job = self._jobs.get(job_id)
+        if job is None or job.finished_at is None:
+            return True  # not kept any more: drop its id
+        ttl = self.settings.result_ttl if job.status == Status.FINISHED else self.settings.failure_ttl
+        return now - job.finished_at > ttl and self._forgettable(job)
+
+    def _forgettable(self, job: _Job) -> bool:
+        """A done job may be forgotten unless a job still waiting or running depends on it (it reads its result
+        when it starts)."""
+        if not job.status.done:
+            return False
+        children = (self._jobs.get(child_id) for child_id in job.dependents)
+        return all(child is None or child.status.done for child in children)
+
+    def _forget(self, job_id: str) -> None:
+        self._jobs.pop(job_id, None)
+        self._done.pop(job_id, None)
+
+    def _bound(self) -> None:
+        """Forget what is past its TTL (:meth:`_purge`), then keep at most ``embedded_max_jobs`` jobs and as many
+        records: forget the done jobs that ended first (only those: a queued or running job, or a done one such a
+        job depends on, is kept even past the cap; the queue limits bound those) and the records that expire
+        first."""
+        self._purge()
+        limit = self.settings.embedded_max_jobs
+        excess = len(self._jobs) - limit
+        if excess > 0:
+            oldest: list[str] = []
+            for job_id in self._done:
+                if len(oldest) == excess:
+                    break
+                job = self._jobs.get(job_id)
+                if job is not None and self._forgettable(job):
+                    oldest.append(job_id)
+            for job_id in oldest:
+                self._forget(job_id)
+        excess = len(self._records) - limit
+        if excess > 0:
+            for key, _ in heapq.nsmallest(excess, self._records.items(), key=lambda item: item[1][0]):
                 del self._records[key]
 
     def _finish(self, job: _Job, status: Status, *, result: Any = None, error: str | None = None) -> None:
         job.status, job.result, job.error = status, result, error
         job.finished_at = time.monotonic()
+        self._done.pop(job.id, None)
+        self._done[job.id] = None
         self._lock.notify_all()
         for child_id in job.dependents:
             child = self._jobs.get(child_id)
@@ -231,6 +290,7 @@ class EmbeddedBroker:
                 continue
             if child.status == Status.QUEUED and child_id not in self._ready.get(child.queue, ()):
                 self._schedule(child)
+        self._bound()
 
     def _ensure_thread(self, queue: str) -> None:
         if queue not in self._threads:

@@ -3,6 +3,30 @@
 Jobs call :func:`xner.service.steps.run_step`; their dependencies are RQ dependencies (``depends_on``), so a
 chunk's translate -> align -> project chain crosses the service queues inside Redis. A job whose dependency failed
 stays deferred in RQ; :meth:`RQBroker.info` reports it as failed with the dependency's reason.
+
+Every key a job leaves in Redis expires, whatever happens to it (the job hash ``rq:job:ID``, its sets
+``rq:job:ID:dependents`` and ``rq:job:ID:dependencies``, its result stream ``rq:results:ID``):
+
+- waiting (queued, deferred behind its dependencies, or scheduled for a retry): :func:`wait_ttl` seconds, the
+  longer of ``result_ttl`` and ``failure_ttl`` (RQ's job ``ttl``, counted from when it was enqueued or deferred);
+  a job still waiting then is discarded. So a job deferred for ever, because a dependency failed, was canceled or
+  expired, goes after that time;
+- running: no TTL (RQ persists the hash while the job runs: a worker that dies is found out through its
+  heartbeat and the job retried or failed, see :mod:`xner.service.worker`);
+- finished: ``result_ttl``; failed, or stopped while running (``DELETE`` of a running job): ``failure_ttl``;
+- canceled while waiting: ``failure_ttl`` from the cancel (:meth:`RQBroker.cancel`; RQ's own cancel leaves the
+  TTLs as they were);
+- a dependency's set of dependents gets the waiting TTL when it has none (RQ creates it without one when the
+  dependency is done or expired already), and RQ's TTL once the dependency is done;
+- the claims ``xner:claim:ID``: ``result_ttl``; the gateway's records ``xner:record:*``: the TTL they are saved
+  with; every other ``xner:*`` key is written with a TTL too.
+
+RQ's permanent structures (the queue lists, the registries, the worker and queue sets, the scheduler's and
+maintenance locks, which all expire or are emptied as jobs move on) have no TTL. Two registries never drop their
+entries in RQ: the canceled registry and the deferred registry (a job deferred for ever stays in it after its hash
+expired). :func:`prune_registries` drops their stale entries: canceled entries older than ``failure_ttl`` (at each
+cancel, and at every worker's registry maintenance) and deferred entries older than the waiting TTL whose job hash
+is gone (at every worker's maintenance).
 """
 
 from __future__ import annotations
@@ -20,11 +44,12 @@ from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry, Worker
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
-from rq.job import Dependency, Job, JobStatus
+from rq.job import JOB_ID_PATTERN, Dependency, Job, JobStatus
 from rq.results import Result
 from rq.serializers import JSONSerializer
 
 from xner.service import defaults
+from xner.service.admission import Admission, RedisAdmission
 from xner.service.broker import JobInfo, Status, job_policy
 from xner.service.errors import error_body
 from xner.service.settings import Settings
@@ -82,6 +107,52 @@ _STATUS = {
     JobStatus.CANCELED: Status.CANCELED,
 }
 
+PRUNE_BATCH = 1000
+"""Deferred-registry entries :func:`prune_registries` looks at per Redis call (a script: it blocks Redis meanwhile)."""
+
+_EXPIRE_PERSISTENT = """
+for _, key in ipairs(KEYS) do
+  if redis.call('TTL', key) == -1 then redis.call('EXPIRE', key, ARGV[1]) end
+end
+"""
+"""Give each key of KEYS that exists without a TTL the TTL ARGV[1] (``EXPIRE NX``, before Redis 7)."""
+
+_PRUNE_DEFERRED = """
+local removed = 0
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], 0, ARGV[1], 'LIMIT', 0, ARGV[2])) do
+  if redis.call('EXISTS', ARGV[3] .. id) == 0 then removed = removed + redis.call('ZREM', KEYS[1], id) end
+end
+return removed
+"""
+"""Drop the entries of the deferred registry KEYS[1] scored up to ARGV[1] (at most ARGV[2] of them) whose job hash
+(ARGV[3] .. id) is gone; returns how many were dropped."""
+
+
+def wait_ttl(settings: Settings) -> int:
+    """Seconds a job may wait (queued, deferred, scheduled for a retry) before RQ discards it: its RQ ``ttl``, the
+    longer of the result and failure TTLs (a job that waited that long is past any use)."""
+    return max(settings.result_ttl, settings.failure_ttl)
+
+
+def prune_registries(queue: Queue, settings: Settings, now: float | None = None) -> int:
+    """Drop the registry entries RQ would keep for ever; returns how many were dropped.
+
+    Canceled-registry entries older than ``failure_ttl`` go (their jobs expired with them, see
+    :meth:`RQBroker.cancel`), and deferred-registry entries older than :func:`wait_ttl` whose job hash is gone (a
+    job deferred for ever expires after its RQ ``ttl``, but RQ's deferred registry has no cleanup). Both are scored
+    by when the job entered them (Unix seconds). ``now`` is for tests.
+    """
+    now = time.time() if now is None else now
+    connection = queue.connection
+    dropped = int(connection.zremrangebyscore(queue.canceled_job_registry.key, 0, now - settings.failure_ttl))
+    prune = connection.register_script(_PRUNE_DEFERRED)
+    deferred, cutoff, prefix = queue.deferred_job_registry.key, now - wait_ttl(settings), Job.redis_job_namespace_prefix
+    while True:
+        removed = int(prune(keys=[deferred], args=[cutoff, PRUNE_BATCH, prefix]))
+        dropped += removed
+        if removed < PRUNE_BATCH:  # a full batch dropped: older stale entries may follow
+            return dropped
+
 
 class RQBroker:
     """Redis + RQ implementation of :class:`xner.service.broker.Broker`."""
@@ -92,6 +163,8 @@ class RQBroker:
         self.redis = connection or connect(settings.redis_url or "")
         self._queues: dict[str, Queue] = {}
         self._pinger: Redis | None = None
+        self._probe: RQBroker | None = None
+        self.admission: Admission = RedisAdmission(self.redis, self._waiting_keys)
 
     outage_errors: tuple[type[Exception], ...] = (RedisError,)
     """Errors that mean Redis is unreachable: the API answers 503 with Retry-After."""
@@ -127,10 +200,19 @@ class RQBroker:
             timeout=policy.timeout,
             result_ttl=self.settings.result_ttl,
             failure_ttl=self.settings.failure_ttl,
+            ttl=wait_ttl(self.settings),
             retry=retry,
             description=f"xner {step}",
         )
+        if depends_on:
+            self._expire_dependents_sets(depends_on)
         return str(job.id)
+
+    def _expire_dependents_sets(self, parents: Sequence[str]) -> None:
+        """Give each dependency's set of dependents the waiting TTL if it has none. RQ adds the new job to those
+        sets; one it creates when its job is done already (or expired while queued) never gets a TTL from RQ."""
+        keys = [Job.dependents_key_for(parent) for parent in parents]
+        self.redis.register_script(_EXPIRE_PERSISTENT)(keys=keys, args=[wait_ttl(self.settings)])
 
     def _claim(self, job_id: str) -> bool:
         """True if this caller is to enqueue ``job_id``: nobody enqueued it, and no concurrent caller is doing so
@@ -149,6 +231,10 @@ class RQBroker:
         return True
 
     def _fetch(self, job_id: str) -> Job | None:
+        """The job, or ``None`` when there is none -- also for an id RQ could never have issued (a client's
+        ``../x`` is an unknown job, not an error)."""
+        if not JOB_ID_PATTERN.fullmatch(job_id):
+            return None
         try:
             return Job.fetch(job_id, connection=self.redis, serializer=JSONSerializer)
         except NoSuchJobError:
@@ -227,6 +313,18 @@ class RQBroker:
         elif status in (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED, JobStatus.CREATED):
             with contextlib.suppress(InvalidJobOperation):
                 job.cancel()
+            self._expire_canceled(job)
+
+    def _expire_canceled(self, job: Job) -> None:
+        """Keep a canceled job ``failure_ttl`` from now, like a failed one, and drop the canceled-registry entries
+        older than that: RQ's cancel leaves the TTLs of the job's keys as they were, and its canceled registry is
+        never cleaned (see :func:`prune_registries`)."""
+        ttl = self.settings.failure_ttl
+        with self.redis.pipeline() as pipeline:
+            job.cleanup(ttl=ttl, pipeline=pipeline)  # the hash and its sets of dependents and dependencies
+            pipeline.expire(Result.get_key(job.id), ttl)  # type: ignore[no-untyped-call]
+            pipeline.zremrangebyscore(self.queue(job.origin).canceled_job_registry.key, 0, time.time() - ttl)
+            pipeline.execute()
 
     def queue_length(self, queue: str) -> int:
         return int(self.queue(queue).count)
@@ -268,6 +366,20 @@ class RQBroker:
             return None
         record: dict[str, Any] = json.loads(raw)
         return record
+
+    def _waiting_keys(self, queue: str) -> tuple[str, str]:
+        """The Redis keys of a queue's waiting jobs: its list and its deferred registry (for admission)."""
+        rq_queue = self.queue(queue)
+        return str(rq_queue.key), str(rq_queue.deferred_job_registry.key)
+
+    def probe(self) -> RQBroker:
+        """This broker over a connection that never retries and times out in :data:`PING_TIMEOUT` seconds: for
+        readiness and metrics, which must answer during a Redis outage instead of riding it out."""
+        if self._probe is None:
+            self.ping()  # creates the no-retry connection
+            assert self._pinger is not None
+            self._probe = RQBroker(self.settings, connection=self._pinger)
+        return self._probe
 
 
 def failure_reason(job: Job) -> str:

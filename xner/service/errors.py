@@ -14,7 +14,8 @@ means a bug (its body says so without leaking internals). Service-specific error
     │   ├── NotFound (404)
     │   ├── Conflict (409)
     │   ├── Unauthorized (401)
-    │   └── Forbidden (403)
+    │   ├── Forbidden (403)
+    │   └── RequestTimeout (408)
     └── BackendError (502)
         ├── BackendUnavailable (503)
         ├── NotReady (503)
@@ -81,6 +82,12 @@ class Forbidden(InputError):
     type_name = "forbidden"
 
 
+class RequestTimeout(InputError):
+    """The client did not send its request (headers or body) in time."""
+
+    type_name = "request_timeout"
+
+
 class Timeout(BackendError):
     """The work did not finish within the time the request may wait."""
 
@@ -109,6 +116,7 @@ STATUS: dict[type[XnerError], int] = {
     Conflict: 409,
     Unauthorized: 401,
     Forbidden: 403,
+    RequestTimeout: 408,
     BackendError: 502,
     BackendUnavailable: 503,
     NotReady: 503,

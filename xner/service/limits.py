@@ -1,12 +1,35 @@
-"""Size limits shared by the gateway and the service APIs; each message names the setting and its value."""
+"""Limits shared by the gateway and the service APIs; each message names the setting and its value.
+
+* Input: sentences per request (413), tokens per sentence, characters per token and control characters (422),
+  checked on token lists before any step runs: :func:`check_token_lists`, :func:`check_texts`.
+* Admission: the per-key quota and the queue limits, atomic across replicas (:mod:`xner.service.admission`):
+  :func:`admit` for work that outlives the request (corpus, service and fine-tuning jobs), :func:`admitted_while`
+  for a synchronous request's jobs. 429 with Retry-After when refused; a request that alone would add more jobs
+  to a queue than the queue limit is a 413.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
+from xner.errors import FormatError, LimitError
+from xner.service.admission import Admitted, Refusal
 from xner.service.broker import Broker
 from xner.service.errors import PayloadTooLarge, TooManyRequests
 from xner.service.settings import Settings
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters input may not hold: C0/C1 controls other than tab, newline and carriage return, and the Unicode line
+and paragraph separators (invisible, and line-based readers would break lines at some of them)."""
+
+JOB_WORK = "job:"
+"""Prefix of an admitted service or fine-tuning job (the member is ``job:<job id>``)."""
+
+SYNC_WORK = "sync:"
+"""Prefix of an admitted synchronous request (released when the request ends)."""
 
 
 def check_sentence_count(count: int, limit: int, setting: str, name: str) -> None:
@@ -15,12 +38,131 @@ def check_sentence_count(count: int, limit: int, setting: str, name: str) -> Non
         raise PayloadTooLarge(f"{name} has {count} sentences; the limit ({setting}) is {limit}")
 
 
-def check_queue_lengths(broker: Broker, settings: Settings, queues: Iterable[str]) -> None:
-    """Back-pressure: 429 with Retry-After when one of ``queues`` holds more than ``max_queue_length`` jobs."""
-    for queue in queues:
-        length = broker.queue_length(queue)
-        if length > settings.max_queue_length:
-            raise TooManyRequests(
-                f"queue {queue} holds {length} jobs; the limit (max_queue_length) is {settings.max_queue_length}",
-                retry_after=settings.retry_after,
+def check_token_lists(
+    sentences: Sequence[Sequence[str]],
+    settings: Settings,
+    name: str,
+    *,
+    lines: Sequence[int | None] | None = None,
+) -> None:
+    """Tokens per sentence, characters per token and control characters (422), each message naming the limit, its
+    value and the sentence (and its line, from ``lines``)."""
+    for index, tokens in enumerate(sentences):
+        line = lines[index] if lines is not None else None
+        where = f"sentence {index + 1}" + (f" (line {line})" if line else "")
+        if len(tokens) > settings.max_tokens_per_sentence:
+            raise LimitError(
+                f"{name}: {where} has {len(tokens)} tokens; the limit (max_tokens_per_sentence) is "
+                f"{settings.max_tokens_per_sentence}"
             )
+        for position, token in enumerate(tokens):
+            if len(token) > settings.max_token_chars:
+                raise LimitError(
+                    f"{name}: {where}, token {position + 1} has {len(token)} characters; the limit "
+                    f"(max_token_chars) is {settings.max_token_chars}"
+                )
+            found = CONTROL_CHARACTERS.search(token)
+            if found is not None:
+                raise FormatError(
+                    f"{where}, token {position + 1}: control character U+{ord(found.group()):04X}", source=name
+                )
+
+
+def check_texts(texts: Sequence[str], settings: Settings, name: str) -> None:
+    """:func:`check_token_lists` for raw texts, split at whitespace as the steps split them."""
+    check_token_lists([text.split() for text in texts], settings, name)
+    for index, text in enumerate(texts):
+        found = CONTROL_CHARACTERS.search(text)
+        if found is not None:
+            raise FormatError(f"text {index + 1}: control character U+{ord(found.group()):04X}", source=name)
+
+
+def job_counts(queues: Sequence[str]) -> dict[str, int]:
+    """Jobs per queue of a list naming each job's queue."""
+    counts: dict[str, int] = {}
+    for queue in queues:
+        counts[queue] = counts.get(queue, 0) + 1
+    return counts
+
+
+def admit(
+    broker: Broker,
+    settings: Settings,
+    owner: str,
+    work: str | None,
+    jobs: Mapping[str, int],
+    *,
+    active: Callable[[str], bool] | None = None,
+) -> Admitted:
+    """Admit ``work`` (a member such as ``corpus:<id>`` or ``job:<id>``; ``None`` counts nothing against the key)
+    adding ``jobs`` (queue -> count) for ``owner``, or raise: 413 when the request alone exceeds a queue limit, 429
+    with Retry-After when the key's quota or a queue is full. The key's finished work is forgotten first
+    (``active(member)`` says whether a member still runs; by default ``job:`` members are looked up in the
+    broker). Call ``broker.admission.settle`` once the jobs are enqueued."""
+    for queue, count in jobs.items():
+        if count > settings.max_queue_length:
+            raise PayloadTooLarge(
+                f"the request adds {count} jobs to queue {queue}; the limit (max_queue_length) is "
+                f"{settings.max_queue_length}: send a smaller corpus or fewer target languages per request"
+            )
+    is_active = active or (lambda member: job_active(broker, member))
+    for member in broker.admission.admitted(owner):
+        if not member.startswith(SYNC_WORK) and not is_active(member):
+            broker.admission.release(owner, member)
+    verdict = broker.admission.admit(
+        owner,
+        work,
+        limit=settings.max_concurrent_jobs_per_key,
+        ttl=settings.result_ttl,
+        jobs=jobs,
+        max_backlog=settings.max_queue_length,
+    )
+    if isinstance(verdict, Refusal):
+        raise _refusal(verdict, settings, jobs)
+    return verdict
+
+
+def job_active(broker: Broker, member: str) -> bool:
+    """Whether an admitted ``job:<id>`` is still queued or running (other members: unknown here, so active)."""
+    if not member.startswith(JOB_WORK):
+        return True
+    info = broker.info(member.removeprefix(JOB_WORK))
+    return info is not None and not info.status.done
+
+
+def claim_slot(broker: Broker, slot: str, work: str, ttl: int) -> bool:
+    """Atomically make ``work`` the only work in flight under ``slot`` (e.g. one fine-tuning job per project):
+    False when other work that is still queued or running holds it."""
+    for member in broker.admission.admitted(slot):
+        if not job_active(broker, member):
+            broker.admission.release(slot, member)
+    verdict = broker.admission.admit(slot, work, limit=1, ttl=ttl, jobs={}, max_backlog=0)
+    return isinstance(verdict, Admitted)
+
+
+@contextmanager
+def admitted_while(broker: Broker, settings: Settings, owner: str, jobs: Mapping[str, int]) -> Iterator[Admitted]:
+    """Admit a synchronous request's jobs for as long as the request runs: it counts against the key's quota until
+    it answers. The caller settles the reservation once its jobs are enqueued (at the latest, it is settled here at
+    the end)."""
+    work = f"{SYNC_WORK}{uuid.uuid4().hex}"
+    admitted = admit(broker, settings, owner, work, jobs)
+    try:
+        yield admitted
+    finally:
+        broker.admission.settle(admitted)
+        broker.admission.release(owner, work)
+
+
+def _refusal(refusal: Refusal, settings: Settings, jobs: Mapping[str, int]) -> TooManyRequests:
+    if refusal.queue is None:
+        return TooManyRequests(
+            f"{refusal.count} jobs or requests are queued or running for this key; the limit "
+            f"(max_concurrent_jobs_per_key) is {settings.max_concurrent_jobs_per_key}",
+            retry_after=settings.retry_after,
+        )
+    return TooManyRequests(
+        f"queue {refusal.queue} holds {refusal.count} jobs and the request adds {jobs.get(refusal.queue, 0)}; the "
+        f"limit (max_queue_length) is {settings.max_queue_length}",
+        retry_after=settings.retry_after,
+    )

@@ -26,15 +26,20 @@ class _QueueCollector(Collector):
     def collect(self) -> Iterable[GaugeMetricFamily]:
         waiting = GaugeMetricFamily("xner_queue_length", "Jobs waiting on a queue.", labels=["queue"])
         jobs = GaugeMetricFamily("xner_jobs", "Jobs of a queue by state (RQ registries).", labels=["queue", "state"])
+        up = GaugeMetricFamily("xner_broker_up", "1 when the job queue store answered this scrape, else 0.")
+        reachable = True
         for queue in self.queues:
             try:
                 waiting.add_metric([queue], self.length(queue))
                 for state, count in self.counts(queue).items():
                     jobs.add_metric([queue, state], count)
-            except Exception:  # a scrape must not fail because Redis blinked
-                continue
+            except Exception:  # a scrape must not fail (or wait queue after queue) because Redis is down
+                reachable = False
+                break
+        up.add_metric([], 1 if reachable else 0)
         yield waiting
         yield jobs
+        yield up
 
 
 class Metrics:

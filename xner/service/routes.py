@@ -3,11 +3,14 @@
 
 A request with at most ``sync_max_sentences`` sentences is enqueued and waited for up to ``sync_timeout``
 seconds: 200 with the result when it finishes in time; otherwise (or for larger requests) 202 with the job id.
-A step that rejects its input answers 422 with the step's reason.
+A step that rejects its input answers 422 with the step's reason. Every job is admitted first
+(:func:`xner.service.limits.admit`): it counts against the key's quota while it is queued or running, and the
+service's queue limit applies (429 with Retry-After).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -17,7 +20,7 @@ from pydantic import BaseModel, Field
 from xner.service.auth import OwnerDep
 from xner.service.broker import Broker, Status
 from xner.service.errors import NotFound, error_from_result
-from xner.service.limits import check_sentence_count
+from xner.service.limits import JOB_WORK, admit, check_sentence_count
 from xner.service.settings import Settings
 
 
@@ -63,7 +66,15 @@ def service_router(
         broker: Broker = request.app.state.broker
         payload, size = to_payload(body, settings)
         check_sentence_count(size, settings.max_sentences_per_job, "max_sentences_per_job", "the request")
-        job_id = broker.enqueue(service, service, payload, meta={"owner": owner})
+        job_id = uuid.uuid4().hex
+        admitted = admit(broker, settings, owner, f"{JOB_WORK}{job_id}", {service: 1})
+        try:
+            broker.enqueue(service, service, payload, job_id=job_id, meta={"owner": owner})
+        except BaseException:
+            broker.admission.release(owner, f"{JOB_WORK}{job_id}")
+            raise
+        finally:
+            broker.admission.settle(admitted)
         if size <= settings.sync_max_sentences:
             info = broker.wait(job_id, settings.sync_timeout)
             if info is not None and info.status == Status.FAILED:

@@ -12,14 +12,25 @@ heartbeat thread renews the job's execution entry in the queue's ``StartedJobReg
 once it lapses, the next registry cleanup of any worker on the queue (every ``maintenance_interval`` seconds; an
 idle worker wakes up that often) treats the job as abandoned (``AbandonedJobError``) and re-enqueues it while it has
 retries left (``Retry``), else fails it. Another worker then runs it.
+
+RQ runs its scheduler (which enqueues retries due after a backoff) in a child process that holds a per-queue lock.
+So that a worker killed outright (SIGKILL) leaves no scheduler behind, the child asks Linux for SIGTERM when the
+worker dies (``prctl(PR_SET_PDEATHSIG)``, set in an at-fork hook of the worker's main thread, the thread that forks
+it); RQ's scheduler stops on SIGTERM and releases its lock, and a live worker of the queue starts a new scheduler at
+its next maintenance. A worker's maintenance also drops the registry entries RQ never drops
+(:func:`xner.service.broker_rq.prune_registries`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
+import os
 import signal
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from redis import Redis
@@ -37,8 +48,68 @@ STOP_SIGNAL = signal.SIGUSR1
 """Signal the pubsub thread sends to the worker's main thread to stop the job it runs."""
 
 
+PR_SET_PDEATHSIG = 1
+"""``prctl(2)`` option (Linux): the signal a process gets when the thread that forked it exits."""
+
+
 class JobStopped(Exception):
     """Raised in the worker's main thread when the running job is stopped (``DELETE`` of a running job)."""
+
+
+class _ForkLink:
+    """State of the at-fork hooks that tie the scheduler child to its worker (one per process: such hooks cannot be
+    unregistered)."""
+
+    installed = False
+    prctl: Any = None
+    """libc's ``prctl``, looked up in the worker (a library lookup after a fork could deadlock)."""
+    linking = False
+    """True while the worker's main thread may fork its scheduler (see :func:`_scheduler_dies_with_worker`)."""
+    armed = False
+    """Whether the fork under way is one to tie (decided in the worker, just before it forks)."""
+    parent = 0
+    """Pid of the process that forks."""
+
+
+def _install_fork_link() -> None:
+    """Register the at-fork hooks, once per process; Linux only, and a failure is logged, not fatal."""
+    if _ForkLink.installed or not sys.platform.startswith("linux"):
+        return
+    _ForkLink.installed = True
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError) as exc:
+        log.warning("no prctl (%s): a worker killed outright may leave its scheduler process behind", exc)
+        return
+    prctl.restype = ctypes.c_int
+    _ForkLink.prctl = prctl
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+def _before_fork() -> None:
+    _ForkLink.armed = _ForkLink.linking and threading.current_thread() is threading.main_thread()
+    _ForkLink.parent = os.getpid()
+
+
+def _after_fork_in_child() -> None:
+    """In the scheduler child: get SIGTERM when the worker dies, and exit at once if it died before that was set."""
+    if not _ForkLink.armed:
+        return
+    _ForkLink.armed = _ForkLink.linking = False
+    if _ForkLink.prctl(ctypes.c_int(PR_SET_PDEATHSIG), ctypes.c_ulong(int(signal.SIGTERM))) != 0:
+        log.warning("scheduler %d: prctl failed (errno %d): it may outlive its worker", os.getpid(), ctypes.get_errno())
+    if os.getppid() != _ForkLink.parent:
+        os._exit(1)  # orphaned already: its lock expires on its own
+
+
+@contextlib.contextmanager
+def _scheduler_dies_with_worker() -> Iterator[None]:
+    """Tie any process the calling (main) thread forks meanwhile to this process's life."""
+    _ForkLink.linking = True
+    try:
+        yield
+    finally:
+        _ForkLink.linking = False
 
 
 class ModelWorker(SimpleWorker):
@@ -64,12 +135,35 @@ class ModelWorker(SimpleWorker):
             **kwargs,
         )
         self.heartbeat_interval = settings.heartbeat_interval
+        self._settings = settings
         self._running = threading.Event()
+        _install_fork_link()
         signal.signal(STOP_SIGNAL, self._on_stop_signal)
         if preload is not None:
             log.info("worker %s: loading models", self.name)
             preload()
             log.info("worker %s: models loaded", self.name)
+
+    def _start_scheduler(self, *args: Any, **kwargs: Any) -> None:
+        """RQ's scheduler start (a forked child process), tied to this worker's life."""
+        with _scheduler_dies_with_worker():
+            super()._start_scheduler(*args, **kwargs)
+
+    def run_maintenance_tasks(self) -> None:
+        """RQ's maintenance, which restarts a scheduler that died: tied to this worker's life too."""
+        with _scheduler_dies_with_worker():
+            super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+
+    def clean_registries(self) -> None:
+        """RQ's registry cleanup, then the stale entries RQ never drops (canceled and deferred registries)."""
+        from xner.service.broker_rq import prune_registries
+
+        super().clean_registries()  # type: ignore[no-untyped-call]
+        for queue in self.queues:
+            try:
+                prune_registries(queue, self._settings)
+            except Exception as exc:  # bookkeeping must not stop the worker
+                log.warning("worker %s: pruning the registries of %s failed: %s", self.name, queue.name, exc)
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         """How long the job's execution counts as alive after a heartbeat: a few heartbeat intervals, so a dead

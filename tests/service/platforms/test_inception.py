@@ -148,6 +148,32 @@ def test_bad_requests_are_422_naming_the_field(client):
     assert client.post("/inception/predict", json=no_ts).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("layer", "feature", "field"),
+    [
+        (NE, "begin", "metadata.feature"),
+        (NE, "end", "metadata.feature"),
+        (NE, "sofa", "metadata.feature"),
+        (NE, "value_score", "metadata.feature"),
+        (NE, "inception_internal_predicted", "metadata.feature"),
+        (SENTENCE, "begin", "metadata.feature"),
+        ("uima.cas.TOP", "sofa", "metadata.layer"),
+        ("uima.cas.Sofa", "sofaString", "metadata.layer"),
+        ("uima.cas.String", "x", "metadata.layer"),
+    ],
+)
+@pytest.mark.parametrize("route", ["predict", "train"])
+def test_a_layer_or_feature_that_cannot_hold_a_label_is_a_422(client, layer, feature, field, route):
+    ts = inception_typesystem()
+    body = request(ts, make_cas(ts, "Angela Merkel visited Paris.\nJohn Smith works."))
+    body["metadata"].update(layer=layer, feature=feature)
+    if route == "train":
+        body["documents"] = [body.pop("document")]
+    response = client.post(f"/inception/{route}", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"]["field"] == field
+
+
 def train_body(ts: cassis.TypeSystem, documents: list[cassis.Cas], project: int) -> dict:
     return {
         "metadata": request(ts, documents[0], project=project)["metadata"],

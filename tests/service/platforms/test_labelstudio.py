@@ -199,6 +199,14 @@ def test_webhook_events(client):
     assert too_few.status_code == 422 and "at least 2" in too_few.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("config", [[LABEL_CONFIG], 7, {"xml": LABEL_CONFIG}, True])
+def test_a_webhook_label_config_that_is_not_a_string_is_a_422(client, config):
+    body = {"action": "START_TRAINING", "project": {"id": 5, "label_config": config}, "tasks": []}
+    response = client.post("/labelstudio/webhook", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"]["field"] == "project.label_config"
+
+
 def test_annotations_are_fetched_from_the_configured_label_studio():
     seen: list[httpx.Request] = []
     tasks = [{"id": 1, "data": {"content": "Paris"}, "annotations": []}]
@@ -209,22 +217,22 @@ def test_annotations_are_fetched_from_the_configured_label_studio():
 
     settings = embedded_settings(labelstudio_url="http://ls.example:8080/", labelstudio_api_key="tok")
     with httpx.Client(transport=httpx.MockTransport(answer)) as http:
-        assert fetch_tasks(settings, "42", client=http) == tasks
+        assert fetch_tasks(settings, 42, client=http) == tasks
     assert seen[0].url.path == "/api/projects/42/export"
     assert seen[0].url.params["exportType"] == "JSON"
     assert seen[0].headers["Authorization"] == "Token tok"
     failing = httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(401, text="no")))
     with pytest.raises(BackendError, match="401"):
-        fetch_tasks(settings, "42", client=failing)
+        fetch_tasks(settings, 42, client=failing)
     with pytest.raises(InputError, match="XNER_LABELSTUDIO_URL"):
-        fetch_tasks(embedded_settings(), "42")
+        fetch_tasks(embedded_settings(), 42)
 
 
 def test_an_export_that_is_not_json_is_a_backend_error_naming_the_export():
     settings = embedded_settings(labelstudio_url="http://ls.example:8080/", labelstudio_api_key="tok")
     html = httpx.MockTransport(lambda _: httpx.Response(200, text="<html>Sign in</html>"))
     with httpx.Client(transport=html) as http, pytest.raises(BackendError, match="export of project 42"):
-        fetch_tasks(settings, "42", client=http)
+        fetch_tasks(settings, 42, client=http)
 
 
 def test_projects_belong_to_the_api_key_that_set_them_up(tmp_path):
@@ -317,7 +325,7 @@ def test_on_redis_a_fine_tuning_job_has_its_own_queue_and_timeout_and_no_retries
     )
     broker = RQBroker(settings)
     sentences = annotated_sentences(TRAINABLE, parse_label_config(LABEL_CONFIG), source="test")
-    job_id = start_training(broker, settings, "anonymous", "labelstudio", "5", sentences, "eng_Latn")
+    job_id = start_training(broker, settings, "anonymous", "labelstudio", 5, sentences, "eng_Latn")
     job = Job.fetch(job_id, connection=broker.redis, serializer=JSONSerializer)
     assert job.origin == "train"
     assert job.timeout == 7200

@@ -151,3 +151,28 @@ def test_a_second_training_while_one_is_pending_is_429_and_the_last_model_stays_
     train_while_held()
     second = trainer.get("/inception/projects/41").json()["model"]
     assert second["job"] != first_model["job"]  # promoted once finished
+
+
+def test_concurrent_training_requests_for_one_project_start_one_job():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gateway.platforms.projects import start_training
+    from tests.service.clients import embedded_settings
+    from tests.service.test_limits import PausedBroker
+    from xner.corpus import Sentence, Span
+    from xner.service.errors import TooManyRequests
+
+    settings = embedded_settings(max_concurrent_jobs_per_key=100)
+    broker = PausedBroker(settings)  # jobs stay queued: the first training is still pending for every other call
+    sentences = [Sentence(tokens=["Kofi", "Annan"], spans=[Span(0, 2, "PER")])] * 4
+
+    def train(_: int) -> str | None:
+        try:
+            return start_training(broker, settings, "owner", "labelstudio", 7, sentences, "eng_Latn")
+        except TooManyRequests:
+            return None
+
+    with ThreadPoolExecutor(8) as pool:
+        started = [job for job in pool.map(train, range(16)) if job is not None]
+    broker.close()
+    assert len(started) == 1

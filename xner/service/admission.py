@@ -1,0 +1,207 @@
+"""Admission of new work, atomic across gateway and API replicas: the per-key quota and the queue limits.
+
+Every route that enqueues work asks first. One atomic step (a Lua script in Redis; a lock in the embedded broker)
+
+1. refuses when the caller's key already has ``limit`` pieces of work in flight (its *admitted* set: corpus jobs,
+   service jobs, fine-tuning jobs and synchronous requests, each a member with an expiry), and
+2. refuses when a queue the request adds jobs to would then hold more than ``max_backlog`` jobs, counting the
+   jobs waiting on it (queued and deferred) and the jobs other requests were admitted for but have not enqueued
+   yet (*reservations*, which expire after :data:`~xner.service.defaults.ADMISSION_TTL` seconds), so a queue
+   never holds more than ``max_backlog`` jobs through the APIs;
+3. otherwise records the work in the key's set and reserves the request's jobs on each queue.
+
+So two replicas can never both take the last slot of a key, and a request's fan-out (languages x chunks x steps)
+counts against the queue limit before its jobs exist. Once the jobs are enqueued, :meth:`settle` drops the
+reservation (the jobs now count themselves). Which admitted work is finished is the caller's knowledge (a corpus
+job's state lives in the gateway's records): :mod:`xner.service.limits` prunes finished members before admitting.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from redis import Redis
+
+from xner.service.defaults import ADMISSION_TTL
+
+ADMITTED_KEY = "xner:admitted:{}"
+"""Redis sorted set of one key's work in flight (member -> expiry time)."""
+
+RESERVED_KEY = "xner:reserved"
+"""Redis sorted set of queue reservations (``token|queue|jobs`` -> expiry time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why work was not admitted: the key's quota (``queue`` is ``None``) or a queue's backlog, with the count
+    found."""
+
+    count: int
+    queue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    """Work admitted: the reservation to :meth:`Admission.settle` once its jobs are enqueued."""
+
+    token: str
+
+
+class Admission(Protocol):
+    """The atomic admission step of one broker's store."""
+
+    def admit(
+        self, owner: str, work: str | None, *, limit: int, ttl: int, jobs: Mapping[str, int], max_backlog: int
+    ) -> Admitted | Refusal:
+        """Admit ``work`` (``None``: count nothing against the key) for ``owner`` for at most ``ttl`` seconds,
+        reserving ``jobs`` (queue -> jobs the request adds) — or say why not."""
+        ...
+
+    def settle(self, admitted: Admitted) -> None:
+        """Drop the reservation of admitted work whose jobs are now enqueued."""
+        ...
+
+    def admitted(self, owner: str) -> list[str]:
+        """The work ``owner`` has in flight (unexpired members)."""
+        ...
+
+    def release(self, owner: str, work: str) -> None:
+        """Forget one piece of ``owner``'s work (it finished, or was never enqueued)."""
+        ...
+
+
+_ADMIT = """
+local now = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local member = ARGV[3]
+local member_expiry = tonumber(ARGV[4])
+local member_ttl = tonumber(ARGV[5])
+local token = ARGV[6]
+local reservation_expiry = tonumber(ARGV[7])
+local max_backlog = tonumber(ARGV[8])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if member ~= '' and not redis.call('ZSCORE', KEYS[1], member) then
+  local active = redis.call('ZCARD', KEYS[1])
+  if active >= limit then return {1, active, ''} end
+end
+local reserved = {}
+for _, entry in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local _, _, queue, n = string.find(entry, '^[^|]*|(.*)|(%d+)$')
+  if queue then reserved[queue] = (reserved[queue] or 0) + tonumber(n) end
+end
+local queues = (#ARGV - 8) / 2
+for i = 0, queues - 1 do
+  local queue = ARGV[9 + 2 * i]
+  local backlog = redis.call('LLEN', KEYS[3 + 2 * i]) + redis.call('ZCARD', KEYS[4 + 2 * i]) + (reserved[queue] or 0)
+  if backlog + tonumber(ARGV[10 + 2 * i]) > max_backlog then return {2, backlog, queue} end
+end
+if member ~= '' then
+  redis.call('ZADD', KEYS[1], member_expiry, member)
+  redis.call('EXPIRE', KEYS[1], member_ttl)
+end
+for i = 0, queues - 1 do
+  redis.call('ZADD', KEYS[2], reservation_expiry, token .. '|' .. ARGV[9 + 2 * i] .. '|' .. ARGV[10 + 2 * i])
+end
+redis.call('EXPIRE', KEYS[2], math.max(member_ttl, 1))
+return {0, 0, ''}
+"""
+
+
+class RedisAdmission:
+    """:class:`Admission` in Redis, one Lua script per decision. ``queue_keys(queue)`` gives the Redis keys of a
+    queue's waiting jobs: its list and its deferred registry."""
+
+    def __init__(self, redis: Redis, queue_keys: Callable[[str], tuple[str, str]]) -> None:
+        self.redis = redis
+        self.queue_keys = queue_keys
+        self._script: Any = redis.register_script(_ADMIT)
+
+    def admit(
+        self, owner: str, work: str | None, *, limit: int, ttl: int, jobs: Mapping[str, int], max_backlog: int
+    ) -> Admitted | Refusal:
+        now = time.time()
+        token = uuid.uuid4().hex
+        keys = [ADMITTED_KEY.format(owner), RESERVED_KEY]
+        queued = [(queue, count) for queue, count in jobs.items() if count > 0]
+        args: list[Any] = [now, limit, work or "", now + ttl, ttl, token, now + ADMISSION_TTL, max_backlog]
+        for queue, count in queued:
+            keys.extend(self.queue_keys(queue))
+            args.extend([queue, count])
+        verdict, count, queue = self._script(keys=keys, args=args)
+        if int(verdict) == 1:
+            return Refusal(int(count))
+        if int(verdict) == 2:
+            return Refusal(int(count), _text(queue))
+        return Admitted(token)
+
+    def settle(self, admitted: Admitted) -> None:
+        members: list[Any] = list(self.redis.zrange(RESERVED_KEY, 0, -1))
+        entries = [_text(entry) for entry in members if _text(entry).startswith(admitted.token + "|")]
+        if entries:
+            self.redis.zrem(RESERVED_KEY, *entries)
+
+    def admitted(self, owner: str) -> list[str]:
+        key = ADMITTED_KEY.format(owner)
+        return [_text(member) for member in self.redis.zrangebyscore(key, time.time(), "+inf")]
+
+    def release(self, owner: str, work: str) -> None:
+        self.redis.zrem(ADMITTED_KEY.format(owner), work)
+
+
+class LocalAdmission:
+    """:class:`Admission` in this process (the embedded broker): the same rules under a lock. ``backlog(queue)``
+    counts a queue's waiting jobs (queued and deferred)."""
+
+    def __init__(self, backlog: Callable[[str], int]) -> None:
+        self.backlog = backlog
+        self._lock = threading.Lock()
+        self._admitted: dict[str, dict[str, float]] = {}
+        self._reserved: dict[str, tuple[float, dict[str, int]]] = {}
+
+    def admit(
+        self, owner: str, work: str | None, *, limit: int, ttl: int, jobs: Mapping[str, int], max_backlog: int
+    ) -> Admitted | Refusal:
+        now = time.time()
+        with self._lock:
+            members = self._members(owner, now)
+            if work is not None and work not in members and len(members) >= limit:
+                return Refusal(len(members))
+            self._reserved = {t: r for t, r in self._reserved.items() if r[0] > now}
+            for queue, count in jobs.items():
+                if count <= 0:
+                    continue
+                waiting = self.backlog(queue) + sum(r[1].get(queue, 0) for r in self._reserved.values())
+                if waiting + count > max_backlog:
+                    return Refusal(waiting, queue)
+            if work is not None:
+                members[work] = now + ttl
+            token = uuid.uuid4().hex
+            self._reserved[token] = (now + ADMISSION_TTL, {q: n for q, n in jobs.items() if n > 0})
+            return Admitted(token)
+
+    def settle(self, admitted: Admitted) -> None:
+        with self._lock:
+            self._reserved.pop(admitted.token, None)
+
+    def admitted(self, owner: str) -> list[str]:
+        with self._lock:
+            return list(self._members(owner, time.time()))
+
+    def release(self, owner: str, work: str) -> None:
+        with self._lock:
+            self._admitted.get(owner, {}).pop(work, None)
+
+    def _members(self, owner: str, now: float) -> dict[str, float]:
+        members = {work: expiry for work, expiry in self._admitted.get(owner, {}).items() if expiry > now}
+        self._admitted[owner] = members
+        return members
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
