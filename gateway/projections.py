@@ -25,6 +25,7 @@ from xner.service.errors import PayloadTooLarge, UnsupportedMediaType
 from xner.service.limits import (
     CONTROL_CHARACTERS,
     admit,
+    check_document,
     check_sentence_count,
     check_token_lists,
     job_active,
@@ -105,19 +106,10 @@ async def _from_multipart(request: Request) -> ProjectionRequest:
     )
 
 
-def check_characters(text: str, name: str) -> None:
-    """Reject a document holding a :data:`CONTROL_CHARACTERS` character, naming its line and column."""
-    match = CONTROL_CHARACTERS.search(text)
-    if match is not None:
-        line = text.count("\n", 0, match.start()) + 1
-        column = match.start() - text.rfind("\n", 0, match.start())
-        raise FormatError(f"control character U+{ord(match.group()):04X} at column {column}", source=name, line=line)
-
-
 def _read(document: CorpusData, name: str, settings: Settings, *, tags: bool) -> list[Sentence]:
     """The document's sentences, read no further than one past ``max_sentences_per_job`` (413 then: a corpus over
     the limit is refused before the rest of it is tokenised)."""
-    check_characters(document.data, name)
+    check_document(document.data, name, forbidden=CONTROL_CHARACTERS)
     options: dict[str, Any] = {}
     if document.format == "conll" and not tags:
         options["with_tags"] = False
@@ -218,7 +210,7 @@ def submit_projection(
     try:
         corpus_jobs.submit(broker, job_id, plans, sentences=len(records), owner=owner, ttl=settings.result_ttl)
     except BaseException:
-        broker.admission.release(owner, work)
+        broker.admission.release(owner, admitted.member or "")
         raise
     finally:
         broker.admission.settle(admitted)

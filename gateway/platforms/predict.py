@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from gateway.platforms.segment import Entity, Piece, entities, segment
 from gateway.tagging import tag_sentences
-from xner.errors import UnknownNameError
+from xner.errors import LimitError, UnknownNameError
 from xner.languages import normalise_language
 from xner.offsets import OFFSET_UNITS, utf16_positions
 from xner.service.broker import Broker
 from xner.service.errors import PayloadTooLarge
+from xner.service.limits import check_document
 from xner.service.settings import Settings
 
 
@@ -56,6 +57,7 @@ def predict_pieces(
             f"the request has {len(pieces)} sentences (lines); the limit (platform_max_sentences) is "
             f"{settings.platform_max_sentences}: send fewer or shorter documents per request"
         )
+    check_pieces(pieces, settings)
     if not pieces:
         return Prediction([[] for _ in range(documents)], tagger or "none", lang)
     tagged = tag_sentences(
@@ -69,6 +71,23 @@ def predict_pieces(
         tagger=tagger,
     )
     return Prediction(entities(pieces, tagged.spans, documents), tagged.model, lang)
+
+
+def check_pieces(pieces: list[Piece], settings: Settings) -> None:
+    """422 for a document holding a control character (naming its line and column) or a word longer than
+    ``max_token_chars``: the platforms' documents are checked like every other input."""
+    checked: set[int] = set()
+    for piece in pieces:
+        name = f"document {piece.document + 1}"
+        if piece.document not in checked:
+            checked.add(piece.document)
+            check_document(piece.sentence.text or "", name)
+        for token in piece.sentence.tokens:
+            if len(token) > settings.max_token_chars:
+                raise LimitError(
+                    f"{name}: a word of {len(token)} characters; the limit (max_token_chars) is "
+                    f"{settings.max_token_chars}"
+                )
 
 
 def offset_table(text: str, unit: str) -> list[int]:

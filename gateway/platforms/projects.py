@@ -110,12 +110,13 @@ def start_training(
     held_out = {k for k in range(len(annotated)) if k % DEV_EVERY == DEV_EVERY - 1} or {len(annotated) - 1}
     job_id = uuid.uuid4().hex
     work, slot = f"{JOB_WORK}{job_id}", f"{owner}:training:{tool}:{project:d}"
-    if not claim_slot(broker, slot, work, settings.train_timeout):  # atomic: two webhooks at once train once
+    claim = claim_slot(broker, slot, work, settings.train_timeout)  # atomic: two webhooks at once train once
+    if claim is None:
         raise TooManyRequests(f"project {project} is already training", retry_after=60)
     try:
         admitted = admit(broker, settings, owner, work, {TRAIN_QUEUE: 1})
     except BaseException:
-        broker.admission.release(slot, work)
+        broker.admission.release(slot, claim.member or "")
         raise
     model_dir = str(Path(settings.train_dir) / f"{tool}-{_safe(owner)}-{project:d}-{job_id[:12]}")
     payload = {
@@ -129,10 +130,11 @@ def start_training(
     try:
         broker.enqueue(TRAIN_QUEUE, "train", payload, job_id=job_id)  # no retries in either broker (RQ: train_timeout)
     except BaseException:
-        broker.admission.release(slot, work)
-        broker.admission.release(owner, work)
+        broker.admission.release(slot, claim.member or "")
+        broker.admission.release(owner, admitted.member or "")
         raise
     finally:
+        broker.admission.settle(claim)
         broker.admission.settle(admitted)
     record.update(train_job=job_id, train_model_dir=model_dir, train_lang=lang)
     save_project(broker, owner, tool, project, record)

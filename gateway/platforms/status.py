@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Annotated, Any
 
 from fastapi import Depends, Path
@@ -25,7 +26,8 @@ malformed one is the parser's 422 rather than a generic validation error)."""
 
 def project_status(broker: Broker, owner: str, tool: str, project: int) -> dict[str, Any]:
     """``{"project", "lang", "label_map", "model": {"dir", "job", "lang"} | None, "training": {"job_id", "status",
-    "error", "result", "model_dir", "lang"} | None}``; 404 for a project the owner has not used."""
+    "error", "result", "model_dir", "lang"} | None}``; 404 for a project the owner has not used. Model directories
+    are named relative to ``XNER_TRAIN_DIR`` (a response never shows a server path)."""
     record = load_project(broker, owner, tool, project)
     if not record:
         raise NotFound(f"no {tool} project {project} for this API key (call setup, predict with it, or train it first)")
@@ -40,14 +42,28 @@ def project_status(broker: Broker, owner: str, tool: str, project: int) -> dict[
             "job_id": job,
             "status": status.value if status is not None else "expired",
             "error": info.error if info is not None else None,
-            "result": broker.result(job) if status == Status.FINISHED else None,
-            "model_dir": record.get("train_model_dir"),
+            "result": _public_result(broker.result(job)) if status == Status.FINISHED else None,
+            "model_dir": _public_dir(record.get("train_model_dir")),
             "lang": record.get("train_lang"),
         }
     return {
         "project": project,
         "lang": record.get("lang"),
         "label_map": record.get("label_map", {}),
-        "model": {"dir": model, "job": record.get("model_job"), "lang": record.get("model_lang")} if model else None,
+        "model": {"dir": _public_dir(model), "job": record.get("model_job"), "lang": record.get("model_lang")}
+        if model
+        else None,
         "training": training,
     }
+
+
+def _public_dir(path: Any) -> str | None:
+    """A fine-tuned model's directory as clients see it: its name under ``XNER_TRAIN_DIR``."""
+    return PurePath(str(path)).name if path else None
+
+
+def _public_result(result: Any) -> Any:
+    """A fine-tuning job's result with its output directory named as :func:`_public_dir` does."""
+    if isinstance(result, dict) and "output_dir" in result:
+        return {**result, "output_dir": _public_dir(result["output_dir"])}
+    return result

@@ -11,6 +11,7 @@ from gateway.tagging import tag_sentences
 from xner.corpus import Sentence, Span
 from xner.errors import InputError
 from xner.languages import normalise_language
+from xner.service.limits import CONTROL_CHARACTERS, check_document
 from xner.service.settings import Settings
 from xner.text import tokenize_text
 
@@ -39,6 +40,8 @@ def _sentences(body: NerRequest, settings: Settings) -> list[Sentence]:
     if body.sentences is not None:
         sentences = [Sentence(tokens=list(tokens)) for tokens in body.sentences]
     else:
+        for index, text in enumerate(body.texts or []):
+            check_document(text, f"texts[{index}]", forbidden=CONTROL_CHARACTERS)
         sentences = [tokenize_text(text) for text in body.texts or []]
     check_limits(sentences, settings, "sentences", max_sentences=settings.sync_max_sentences)
     for index, sentence in enumerate(sentences):

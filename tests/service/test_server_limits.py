@@ -46,6 +46,16 @@ class Server:
             self.process.wait()
 
 
+def post_concurrently(url: str, bodies: list[dict], key: str, threads: int = 24) -> list[int]:
+    """POST every body at once from ``threads`` threads; the statuses in order."""
+
+    def post(body: dict) -> int:
+        return httpx.post(url, json=body, headers={"Authorization": f"Bearer {key}"}, timeout=60).status_code
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(post, bodies))
+
+
 @pytest.fixture
 def embedded(tmp_path: Path) -> Iterator[Server]:
     server = Server(tmp_path, XNER_HEADER_TIMEOUT="1", XNER_BODY_TIMEOUT="1", XNER_TRANSLATOR="identity")
@@ -92,7 +102,7 @@ def test_a_body_that_does_not_arrive_in_time_is_408(embedded):
     try:
         sock.sendall(
             b"POST /v1/projections HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 1000\r\n\r\n{\"source_lang\": "
+            b'Content-Length: 1000\r\n\r\n{"source_lang": '
         )
         answer = closed_within(sock, 6.0)
     finally:
@@ -104,7 +114,7 @@ def test_a_body_that_does_not_arrive_in_time_is_408(embedded):
 def test_clients_that_go_away_mid_body_are_not_errors(embedded):
     for _ in range(20):
         with socket.create_connection(("127.0.0.1", embedded.port)) as sock:
-            sock.sendall(b"POST /v1/projections HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{\"a\": ")
+            sock.sendall(b'POST /v1/projections HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{"a": ')
     assert httpx.get(f"{embedded.url}/health", timeout=5).status_code == 200
     deadline = time.monotonic() + 5
     log = ""
@@ -155,17 +165,11 @@ def test_the_per_key_quota_is_atomic_across_concurrent_requests(redis_url):
         {"XNER_API_KEYS": "k1", "XNER_MAX_CONCURRENT_JOBS_PER_KEY": "8", "XNER_TRANSLATOR": "apertium"},
     )
     try:
-        def submit(index: int) -> int:
-            body = {
-                "source_lang": "en",
-                "target_lang": "es",
-                "corpus": {"format": "text", "data": f"sentence {index}\n"},
-            }
-            headers = {"Authorization": "Bearer k1"}
-            return httpx.post(f"http://127.0.0.1:{api.port}/v1/projections", json=body, headers=headers, timeout=60).status_code
-
-        with ThreadPoolExecutor(20) as pool:
-            statuses = list(pool.map(submit, range(40)))
+        bodies = [
+            {"source_lang": "en", "target_lang": "es", "corpus": {"format": "text", "data": f"sentence {index}\n"}}
+            for index in range(40)
+        ]
+        statuses = post_concurrently(f"http://127.0.0.1:{api.port}/v1/projections", bodies, "k1")
     finally:
         api.stop()
     assert statuses.count(202) == 8 and statuses.count(429) == 32, statuses
@@ -212,3 +216,20 @@ def test_redis_admission_never_admits_past_the_limits(redis_url):
 
     with ThreadPoolExecutor(20) as pool:
         assert sum(pool.map(reserve, range(20))) == 3  # 3 x 3 reserved jobs fit in 10, a fourth would not
+
+
+def test_the_quota_counts_work_whose_jobs_are_still_being_enqueued(redis_url):
+    """Admitted work whose jobs do not exist yet must not be pruned as finished by a concurrent request."""
+    settings = {
+        "XNER_API_KEYS": "k1",
+        "XNER_MAX_CONCURRENT_JOBS_PER_KEY": "8",
+        "XNER_SYNC_TIMEOUT": "0.05",
+        "XNER_TRANSLATOR": "apertium",
+    }
+    api = Api("translate", redis_url, settings)
+    try:
+        bodies = [{"texts": [f"text {index}"], "src_lang": "en", "tgt_lang": "es"} for index in range(48)]
+        statuses = post_concurrently(f"http://127.0.0.1:{api.port}/v1/translate", bodies, "k1")
+    finally:
+        api.stop()
+    assert statuses.count(202) == 8 and statuses.count(429) == 40, statuses

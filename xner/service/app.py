@@ -14,13 +14,13 @@ import json
 import logging
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xner import __version__
@@ -105,11 +105,19 @@ PROBE_TIMEOUT = 3.0
 T = TypeVar("T")
 
 
+PROBE_THREADS = 4
+"""Threads of the pool ``/ready`` and ``/metrics`` run their checks on: their own, so requests that fill the
+server's thread pool (all waiting on Redis, say) cannot delay them."""
+
+_probe_pool = ThreadPoolExecutor(PROBE_THREADS, thread_name_prefix="xner-probe")
+
+
 async def _bounded(call: Callable[[], T], timeout: float) -> T | None:
-    """Run a blocking call on a worker thread; ``None`` when it has not answered within ``timeout`` seconds (the
+    """Run a blocking call on the probe threads; ``None`` when it has not answered within ``timeout`` seconds (the
     thread finishes on its own: the broker's probes have short socket timeouts and no retries)."""
+    future = asyncio.get_running_loop().run_in_executor(_probe_pool, call)
     try:
-        return await asyncio.wait_for(run_in_threadpool(call), timeout)
+        return await asyncio.wait_for(future, timeout)
     except TimeoutError:
         return None
 
@@ -176,7 +184,8 @@ def _add_error_handlers(app: FastAPI, outage_errors: tuple[type[Exception], ...]
         return JSONResponse(body_of(exc), status_code=status, headers=headers_of(exc))
 
     async def broker_outage(request: Request, exc: Exception) -> JSONResponse:
-        error = QueueUnavailable(f"the job queue is unreachable ({exc})", retry_after=BROKER_RETRY_AFTER_SECONDS)
+        log.warning("job queue unreachable: %s", exc)  # the exception names the store's address: logs only
+        error = QueueUnavailable("the job queue is unreachable; retry later", retry_after=BROKER_RETRY_AFTER_SECONDS)
         return await xner_error(request, error)
 
     for error_type in outage_errors:

@@ -36,8 +36,10 @@ def get_owner(request: Request, settings: Annotated[Settings, Depends(get_settin
 OwnerDep = Annotated[str, Depends(get_owner)]
 
 
-def metrics_access(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+async def metrics_access(request: Request) -> None:
     """``/metrics`` needs a key like every ``/v1`` route (queue sizes and routes are the operator's business),
-    unless the operator made it public (``XNER_METRICS_PUBLIC=true``)."""
+    unless the operator made it public (``XNER_METRICS_PUBLIC=true``). Async, and without sync dependencies, so it
+    runs on the event loop even when every worker thread is busy."""
+    settings = get_settings(request)
     if not settings.metrics_public:
         get_owner(request, settings)

@@ -47,14 +47,54 @@ def _import(target: str) -> Any:
 
 
 def check_spec(kind: str, spec: str, settings: Settings) -> str:
-    """Validate a client-chosen spec before any job runs: a known backend name (else the error lists the valid
-    ones) and, when ``allowed_backends`` is set, one of the defaults or of the allowed specs."""
-    _import(_REGISTRIES[kind]).canonical(parse_spec(spec).name)
-    if settings.allowed_backends:
-        allowed = {spec for _, spec in all_defaults(settings)} | set(settings.allowed_backends)
-        if spec not in allowed:
-            raise InputError(f"{kind} {spec!r} is not allowed here; allowed: {', '.join(sorted(allowed))}")
-    return spec
+    """Validate a client-chosen spec before any job runs and return the operator's spelling of it.
+
+    The backend name must be known (else the error lists the valid names), and the spec one the operator
+    configured: a default (:func:`all_defaults`) or one of ``allowed_backends``. Anything else is an
+    :class:`InputError` listing the allowed specs of ``kind``, so no client can make a worker load a file or model
+    directory of its choosing. Specs match when their backend names (aliases and case resolved) and their models
+    (exactly, after stripping spaces) are equal.
+    """
+    registry = _import(_REGISTRIES[kind])
+    wanted = parse_spec(spec)
+    key = (registry.canonical(wanted.name), wanted.model)
+    allowed = allowed_specs(kind, settings)
+    for candidate in allowed:
+        if _spec_key(registry, candidate) == key:
+            return candidate
+    raise InputError(
+        f"{kind} {_shown(spec)} is not allowed here; allowed {kind}s: {', '.join(allowed)} (the server's defaults "
+        "and XNER_ALLOWED_BACKENDS)",
+        details={"kind": kind, "allowed": allowed},
+    )
+
+
+def allowed_specs(kind: str, settings: Settings) -> list[str]:
+    """The specs of ``kind`` clients may choose: the defaults of that kind, then the ``allowed_backends`` whose
+    backend name is one of that kind (in the order configured, each once)."""
+    registry = _import(_REGISTRIES[kind])
+    configured = [spec for default_kind, spec in all_defaults(settings) if default_kind == kind]
+    configured += [spec for spec in settings.allowed_backends if _spec_key(registry, spec) is not None]
+    return list(dict.fromkeys(spec.strip() for spec in configured))
+
+
+def _spec_key(registry: Any, spec: str) -> tuple[str, str | None] | None:
+    """``(canonical backend name, model)`` of an operator's spec, or ``None`` when it is not one of ``registry``."""
+    try:
+        parsed = parse_spec(spec)
+        return registry.canonical(parsed.name), parsed.model
+    except InputError:
+        return None
+
+
+MAX_SHOWN_SPEC = 80
+"""Characters of a rejected client spec that its error message repeats."""
+
+
+def _shown(spec: str) -> str:
+    """A client's spec quoted for an error message, cut to :data:`MAX_SHOWN_SPEC` characters."""
+    text = spec.strip()
+    return repr(text if len(text) <= MAX_SHOWN_SPEC else text[:MAX_SHOWN_SPEC] + "...")
 
 
 def get(kind: str, spec: str) -> Any:

@@ -4,6 +4,10 @@ It keeps the RQ broker's semantics: jobs wait for their dependencies; a job whos
 canceled fails with that reason; exceptions are retried ``retry_max`` times (with the configured intervals, capped
 at :data:`MAX_EMBEDDED_RETRY_WAIT`; fine-tuning jobs, on the ``train`` queue, never); a running job cannot be
 interrupted, so cancelling it marks it canceled and its result is discarded.
+
+Memory is bounded: finished jobs are forgotten after ``result_ttl``, failed and canceled ones after
+``failure_ttl``, and beyond ``embedded_max_jobs`` the jobs that ended first are forgotten first -- never a queued
+or running job, nor a finished one a waiting job still depends on. Records are capped at the same number.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from xner.service import steps
 from xner.service.admission import Admission, LocalAdmission
 from xner.service.broker import JobInfo, Status, job_policy, kept_records, step_error
 from xner.service.errors import error_body
+from xner.service.redact import public_message
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.broker")
@@ -341,8 +346,8 @@ class EmbeddedBroker:
                     continue
                 log.debug("job %s failed for good:\n%s", job.id, traceback.format_exc())
                 with self._lock:
-                    if job.status == Status.RUNNING:
-                        self._finish(job, Status.FAILED, error=reason)
+                    if job.status == Status.RUNNING:  # the logs keep the full reason; clients read it redacted
+                        self._finish(job, Status.FAILED, error=public_message(reason))
                 return
             with self._lock:
                 if job.status != Status.RUNNING:

@@ -52,6 +52,7 @@ from xner.service import defaults
 from xner.service.admission import Admission, RedisAdmission
 from xner.service.broker import JobInfo, Status, job_policy
 from xner.service.errors import error_body
+from xner.service.redact import public_message
 from xner.service.settings import Settings
 from xner.service.steps import ERROR_META
 
@@ -383,9 +384,10 @@ class RQBroker:
 
 
 def failure_reason(job: Job) -> str:
-    """The last line of a failed job's exception (``AbandonedJobError`` for a job whose worker died)."""
+    """The last line of a failed job's exception (``AbandonedJobError`` for a job whose worker died), with paths,
+    URLs and addresses redacted (it is the job's ``error`` clients read)."""
     latest = job.latest_result()
-    return _last_line(latest.exc_string if latest is not None else None) or "failed"
+    return public_message(_last_line(latest.exc_string if latest is not None else None) or "failed")
 
 
 def upstream_results(job: Job, job_ids: Sequence[str]) -> list[Any]:
@@ -395,7 +397,8 @@ def upstream_results(job: Job, job_ids: Sequence[str]) -> list[Any]:
     for job_id in job_ids:
         parent = Job.fetch(job_id, connection=job.connection, serializer=JSONSerializer)
         if parent.get_status(refresh=False) in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-            results.append(error_body("backend_error", f"job {job_id} failed: {failure_reason(parent)}"))
+            reason = public_message(f"job {job_id} failed: {failure_reason(parent)}")
+            results.append(error_body("backend_error", reason))
         else:
             results.append(parent.return_value())
     return results

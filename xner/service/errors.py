@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from xner.errors import BackendError, BackendUnavailable, InputError, LimitError, XnerError
+from xner.service.redact import public_details, public_message
 
 
 class PayloadTooLarge(LimitError):
@@ -139,7 +140,9 @@ def error_body(type_name: str, message: str, details: Any = None) -> dict[str, A
 
 
 def body_of(error: XnerError) -> dict[str, Any]:
-    return error_body(error.type_name, error.message, error.details)
+    """The JSON body of an error a client reads: its message and details with server paths, URLs and addresses
+    redacted (:func:`~xner.service.redact.public_message`)."""
+    return error_body(error.type_name, public_message(error.message), public_details(error.details))
 
 
 def headers_of(error: XnerError) -> dict[str, str]:

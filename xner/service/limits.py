@@ -11,19 +11,25 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from xner.errors import FormatError, LimitError
-from xner.service.admission import Admitted, Refusal
+from xner.service.admission import Admitted, Refusal, parse_member
 from xner.service.broker import Broker
+from xner.service.defaults import ADMISSION_TTL
 from xner.service.errors import PayloadTooLarge, TooManyRequests
 from xner.service.settings import Settings
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 """Characters input may not hold: C0/C1 controls other than tab, newline and carriage return, and the Unicode line
 and paragraph separators (invisible, and line-based readers would break lines at some of them)."""
+
+DOCUMENT_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Characters a multi-line document (an annotation platform's text) may not hold: C0/C1 controls other than tab,
+newline and carriage return. Its offsets are kept as they are, so line and paragraph separators are allowed."""
 
 JOB_WORK = "job:"
 """Prefix of an admitted service or fine-tuning job (the member is ``job:<job id>``)."""
@@ -68,13 +74,20 @@ def check_token_lists(
                 )
 
 
+def check_document(text: str, name: str, *, forbidden: re.Pattern[str] = DOCUMENT_CONTROL_CHARACTERS) -> None:
+    """422 for a text holding a ``forbidden`` character, naming its line and column."""
+    match = forbidden.search(text)
+    if match is not None:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - text.rfind("\n", 0, match.start())
+        raise FormatError(f"control character U+{ord(match.group()):04X} at column {column}", source=name, line=line)
+
+
 def check_texts(texts: Sequence[str], settings: Settings, name: str) -> None:
     """:func:`check_token_lists` for raw texts, split at whitespace as the steps split them."""
-    check_token_lists([text.split() for text in texts], settings, name)
     for index, text in enumerate(texts):
-        found = CONTROL_CHARACTERS.search(text)
-        if found is not None:
-            raise FormatError(f"text {index + 1}: control character U+{ord(found.group()):04X}", source=name)
+        check_document(text, f"{name}[{index}]", forbidden=CONTROL_CHARACTERS)
+    check_token_lists([text.split() for text in texts], settings, name)
 
 
 def job_counts(queues: Sequence[str]) -> dict[str, int]:
@@ -105,10 +118,7 @@ def admit(
                 f"the request adds {count} jobs to queue {queue}; the limit (max_queue_length) is "
                 f"{settings.max_queue_length}: send a smaller corpus or fewer target languages per request"
             )
-    is_active = active or (lambda member: job_active(broker, member))
-    for member in broker.admission.admitted(owner):
-        if not member.startswith(SYNC_WORK) and not is_active(member):
-            broker.admission.release(owner, member)
+    prune(broker, owner, active or (lambda work: job_active(broker, work)))
     verdict = broker.admission.admit(
         owner,
         work,
@@ -122,6 +132,20 @@ def admit(
     return verdict
 
 
+def prune(broker: Broker, owner: str, active: Callable[[str], bool]) -> None:
+    """Forget ``owner``'s work that is done: confirmed members whose work ``active`` says is finished, and pending
+    members older than :data:`~xner.service.defaults.ADMISSION_TTL` (their caller died before enqueueing). A
+    younger pending member's jobs may not exist yet: it is kept. Synchronous requests release themselves."""
+    now = time.time()
+    for member in broker.admission.admitted(owner):
+        work, since = parse_member(member)
+        if since is not None:
+            if now - since > ADMISSION_TTL:
+                broker.admission.release(owner, member)
+        elif not work.startswith(SYNC_WORK) and not active(work):
+            broker.admission.release(owner, member)
+
+
 def job_active(broker: Broker, member: str) -> bool:
     """Whether an admitted ``job:<id>`` is still queued or running (other members: unknown here, so active)."""
     if not member.startswith(JOB_WORK):
@@ -130,14 +154,13 @@ def job_active(broker: Broker, member: str) -> bool:
     return info is not None and not info.status.done
 
 
-def claim_slot(broker: Broker, slot: str, work: str, ttl: int) -> bool:
+def claim_slot(broker: Broker, slot: str, work: str, ttl: int) -> Admitted | None:
     """Atomically make ``work`` the only work in flight under ``slot`` (e.g. one fine-tuning job per project):
-    False when other work that is still queued or running holds it."""
-    for member in broker.admission.admitted(slot):
-        if not job_active(broker, member):
-            broker.admission.release(slot, member)
+    ``None`` when other work that is still queued or running holds it. Settle the claim once the job is
+    enqueued."""
+    prune(broker, slot, lambda member: job_active(broker, member))
     verdict = broker.admission.admit(slot, work, limit=1, ttl=ttl, jobs={}, max_backlog=0)
-    return isinstance(verdict, Admitted)
+    return verdict if isinstance(verdict, Admitted) else None
 
 
 @contextmanager
@@ -152,6 +175,8 @@ def admitted_while(broker: Broker, settings: Settings, owner: str, jobs: Mapping
     finally:
         broker.admission.settle(admitted)
         broker.admission.release(owner, work)
+        if admitted.member is not None:
+            broker.admission.release(owner, admitted.member)
 
 
 def _refusal(refusal: Refusal, settings: Settings, jobs: Mapping[str, int]) -> TooManyRequests:

@@ -43,6 +43,10 @@ REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 CLIENT_CLOSED = 499
 """Status logged (never sent) for a request whose client went away before the answer."""
 
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods that get their own metrics label; any other (a client can send any word) is counted as ``OTHER``, so
+no client can grow the metrics without bound."""
+
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 JSON_MEDIA_TYPES = frozenset({"", "application/json", "application/x-www-form-urlencoded"})
@@ -161,7 +165,7 @@ class RequestContextMiddleware:
         route = scope.get("route")
         path = getattr(route, "path", None) or "unmatched"
         method = scope.get("method", "")
-        self.metrics.observe(path, method, status, seconds)
+        self.metrics.observe(path, method if method in HTTP_METHODS else "OTHER", status, seconds)
         log.info(
             "%s %s -> %d",
             method,

@@ -71,7 +71,7 @@ def service_router(
         try:
             broker.enqueue(service, service, payload, job_id=job_id, meta={"owner": owner})
         except BaseException:
-            broker.admission.release(owner, f"{JOB_WORK}{job_id}")
+            broker.admission.release(owner, admitted.member or "")
             raise
         finally:
             broker.admission.settle(admitted)

@@ -14,6 +14,7 @@ from typing import Any
 from xner.errors import BackendUnavailable, InputError, UnknownNameError
 from xner.service.broker import step_error
 from xner.service.errors import error_body
+from xner.service.redact import public_details, public_message
 
 StepFunction = Callable[[dict[str, Any], list[Any]], Any]
 
@@ -39,7 +40,8 @@ def resolve(step: str) -> StepFunction:
 
 def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
     """Run a step. Bad input and a missing backend become an ``{"error": ...}`` result (the job fails at once,
-    keeping the reason); other errors propagate, so the broker retries them with backoff."""
+    keeping the reason, with paths and addresses redacted: see :mod:`xner.service.redact`); other errors
+    propagate, so the broker retries them with backoff."""
     upstream_ids = payload.get("upstream", [])
     tolerated = set(payload.get(TOLERATE, []))
     failed = [index for index, result in enumerate(upstream) if step_error(result) is not None]
@@ -53,7 +55,7 @@ def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
     try:
         return resolve(step)(payload, upstream)
     except (InputError, BackendUnavailable) as exc:  # permanent: retrying cannot help
-        return error_body(exc.type_name, exc.message, exc.details)
+        return error_body(exc.type_name, public_message(exc.message), public_details(exc.details))
 
 
 def run_step(step: str, payload: dict[str, Any]) -> Any:
@@ -84,4 +86,4 @@ def dependency_failed(parent: str, parent_result: Any) -> dict[str, Any]:
     """The error result of a job whose dependency ``parent`` failed: the parent's error type, with its reason."""
     error = parent_result.get("error", {}) if isinstance(parent_result, dict) else {}
     reason = step_error(parent_result) or "failed"
-    return error_body(str(error.get("type", "backend_error")), f"dependency {parent} failed: {reason}")
+    return error_body(str(error.get("type", "backend_error")), public_message(f"dependency {parent} failed: {reason}"))

@@ -74,7 +74,9 @@ def test_start_training_fine_tunes_and_predictions_use_the_new_model(trainer):
     assert training["status"] == "finished", training
     assert 0.0 <= training["result"]["dev_f1"] <= 1.0
     assert trainer.get("/labelstudio/projects/21").json()["model"]["job"] == training["job_id"]
-    model_dir = Path(training["model_dir"])
+    assert "/" not in training["model_dir"]  # named under XNER_TRAIN_DIR: no server path in a response
+    assert training["result"]["output_dir"] == training["model_dir"]
+    model_dir = Path(trainer.app.state.settings.train_dir) / training["model_dir"]
     assert (model_dir / "config.json").is_file()
     assert '"B-Person"' in (model_dir / "config.json").read_text(encoding="utf-8")  # the project's labels
     task = {"id": 9, "data": {"content": "John Smith lives in Madrid."}}
