@@ -1,4 +1,4 @@
-"""The red team against real processes on 127.0.0.1: the attack catalogue of ``bench/redteam.py`` sent to the gateway
+"""The red team against real processes on 127.0.0.1: the attack catalogue of ``bench/redteam/`` sent to the gateway
 and the four service APIs (``xner serve --service X`` against Redis, two API keys, one worker per service queue,
 weight-free backends, a marker variable in the servers' environment and a fake Label Studio).
 

@@ -104,8 +104,8 @@ class Admission(Protocol):
 _CONFIRM = """
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if score then
-  redis.call('ZREM', KEYS[1], ARGV[1])
   redis.call('ZADD', KEYS[1], score, ARGV[2])
+  redis.call('ZREM', KEYS[1], ARGV[1])
 end
 return 0
 """
@@ -138,7 +138,7 @@ for i = 0, queues - 1 do
 end
 if member ~= '' then
   redis.call('ZADD', KEYS[1], member_expiry, member)
-  redis.call('EXPIRE', KEYS[1], member_ttl)
+  if redis.call('TTL', KEYS[1]) < member_ttl then redis.call('EXPIRE', KEYS[1], member_ttl) end
 end
 for i = 0, queues - 1 do
   redis.call('ZADD', KEYS[2], reservation_expiry, token .. '|' .. ARGV[9 + 2 * i] .. '|' .. ARGV[10 + 2 * i])
