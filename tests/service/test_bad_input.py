@@ -113,7 +113,9 @@ def test_malformed_bodies_are_4xx_naming_the_problem(client, request_body, statu
     ("content", "content_type", "status", "message"),
     [
         pytest.param(b"{nope", "application/json", 422, "the body is not valid JSON", id="malformed-json"),
-        pytest.param(b'{"source_lang": "\xff"}', "application/json", 422, "not valid UTF-8 (byte 17)", id="invalid-utf8"),
+        pytest.param(
+            b'{"source_lang": "\xff"}', "application/json", 422, "not valid UTF-8 (byte 17)", id="invalid-utf8"
+        ),
         pytest.param(
             b'{"source_lang": "\\ud800", "target_lang": "es", "corpus": {"format": "text", "data": "a"}}',
             "application/json",

@@ -63,7 +63,9 @@ def test_json_without_content_type_is_checked_too(client):
 
 def test_moderate_nesting_within_the_limit_is_left_to_the_route(client):
     nested = "[" * 60 + "]" * 60
-    response = client.post("/v1/translate", content=f'{{"texts": {nested}}}', headers={"content-type": "application/json"})
+    response = client.post(
+        "/v1/translate", content=f'{{"texts": {nested}}}', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422 and "max_json_depth" not in message(response)
 
 
@@ -174,9 +176,7 @@ def test_every_response_carries_a_request_id(client):
 def test_ready_says_when_to_come_back_while_not_ready():
     settings = embedded_settings()
     broker = EmbeddedBroker(settings)
-    app = create_app(
-        service="test", settings=settings, broker=broker, readiness=lambda: {"models": False}, routers=[]
-    )
+    app = create_app(service="test", settings=settings, broker=broker, readiness=lambda: {"models": False}, routers=[])
     with TestClient(app) as c:
         response = c.get("/ready")
     assert response.status_code == 503 and response.headers["Retry-After"]

@@ -72,8 +72,9 @@ def test_concurrent_jobs_per_key_get_429_with_retry_after():
         assert first.status_code == 202
         second = c.post("/v1/projections", json=body("Other\tO\n"), headers=k1)
         assert second.status_code == 429 and second.headers["Retry-After"] == "7"
-        assert "1 jobs or requests are queued or running for this key; the limit (max_concurrent_jobs_per_key) is 1" in (
-            message(second)
+        assert (
+            "1 jobs or requests are queued or running for this key; the limit (max_concurrent_jobs_per_key) is 1"
+            in (message(second))
         )
         assert c.post("/v1/projections", json=body("Other\tO\n"), headers=k2).status_code == 202  # per key
         assert c.post("/v1/projections", json=body(), headers=k1).status_code == 200  # a re-submission is no new job
