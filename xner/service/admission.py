@@ -75,6 +75,8 @@ class Admitted:
     owner: str
     member: str | None = None
     work: str | None = None
+    reservations: tuple[str, ...] = ()
+    """The reservation entries stored for this admission (Redis), so settling removes exactly them."""
 
 
 class Admission(Protocol):
@@ -175,13 +177,12 @@ class RedisAdmission:
             return Refusal(int(count))
         if int(verdict) == 2:
             return Refusal(int(count), _text(queue))
-        return Admitted(token, owner, member, work)
+        entries = tuple(f"{token}|{queue}|{count}" for queue, count in queued)
+        return Admitted(token, owner, member, work, entries)
 
     def settle(self, admitted: Admitted) -> None:
-        members: list[Any] = list(self.redis.zrange(RESERVED_KEY, 0, -1))
-        entries = [_text(entry) for entry in members if _text(entry).startswith(admitted.token + "|")]
-        if entries:
-            self.redis.zrem(RESERVED_KEY, *entries)
+        if admitted.reservations:
+            self.redis.zrem(RESERVED_KEY, *admitted.reservations)
         if admitted.member is not None and admitted.work is not None:
             self._confirm(keys=[ADMITTED_KEY.format(admitted.owner)], args=[admitted.member, admitted.work])
 

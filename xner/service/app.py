@@ -10,9 +10,7 @@ retry). The middleware (:mod:`xner.service.middleware`) adds request ids, body l
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -24,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xner import __version__
-from xner.errors import FormatError, XnerError
+from xner.errors import XnerError
 from xner.service.auth import metrics_access
 from xner.service.broker import Broker
 from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS
@@ -51,9 +49,7 @@ def create_app(
 ) -> FastAPI:
     """Build a FastAPI app for ``service`` with the shared plumbing and the given routers."""
     configure_logging(settings.log_level)
-    app = FastAPI(
-        title=f"xner {service}", version=__version__, description=description, dependencies=[Depends(unicode_strings)]
-    )
+    app = FastAPI(title=f"xner {service}", version=__version__, description=description)
     metrics = Metrics(service)
     probe = broker.probe()
     metrics.watch_queues(queues, probe.queue_length, probe.job_counts)
@@ -138,41 +134,6 @@ def _problem(error: Any) -> dict[str, Any]:
         where = f" at character {location[-1]}" if location else ""
         return {"field": "", "message": f"the body is not valid JSON: {reason}{where}"}
     return {"field": ".".join(str(part) for part in location), "message": error.get("msg")}
-
-
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
-
-
-async def unicode_strings(request: Request) -> None:
-    """Reject JSON strings that are not valid Unicode text (lone surrogates such as ``"\\ud800"``): JSON allows
-    them, UTF-8 cannot encode them, and they would only fail later inside a worker."""
-    if request.method not in ("POST", "PUT", "PATCH") or "json" not in request.headers.get("content-type", ""):
-        return
-    body = await request.body()
-    if not _SURROGATE_ESCAPE.search(body):  # cheap test first: most bodies have no surrogate escape at all
-        return
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return  # the route reports malformed JSON
-    path = _unencodable(data, "")
-    if path is not None:
-        raise FormatError("not valid Unicode text (a lone surrogate)", source="request", field=path or "body")
-
-
-def _unencodable(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path
-        return None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _unencodable(item, f"{path}.{key}" if path else str(key))
-        if found is not None:
-            return found
-    return None
 
 
 def _add_error_handlers(app: FastAPI, outage_errors: tuple[type[Exception], ...]) -> None:

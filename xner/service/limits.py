@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -92,10 +93,7 @@ def check_texts(texts: Sequence[str], settings: Settings, name: str) -> None:
 
 def job_counts(queues: Sequence[str]) -> dict[str, int]:
     """Jobs per queue of a list naming each job's queue."""
-    counts: dict[str, int] = {}
-    for queue in queues:
-        counts[queue] = counts.get(queue, 0) + 1
-    return counts
+    return dict(Counter(queues))
 
 
 def admit(

@@ -15,6 +15,7 @@ access log and metrics.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -73,7 +74,42 @@ def json_problem(body: bytes, settings: Settings) -> XnerError | None:
     except UnicodeDecodeError as exc:
         return FormatError(f"the body is not valid UTF-8 (byte {exc.start})", source="request")
     found = jsonlimits.problem(body, max_depth=settings.max_json_depth, max_digits=settings.max_number_digits)
-    return FormatError(found, source="request") if found is not None else None
+    if found is not None:
+        return FormatError(found, source="request")
+    return lone_surrogate(body)
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+def lone_surrogate(body: bytes) -> XnerError | None:
+    """The 422 for JSON strings that are not valid Unicode text (lone surrogates such as ``"\\ud800"``): JSON
+    allows them, UTF-8 cannot encode them, and they would only fail later inside a worker."""
+    if not _SURROGATE_ESCAPE.search(body):  # cheap test first: most bodies have no surrogate escape at all
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None  # the route reports malformed JSON
+    path = _unencodable(data, "")
+    if path is None:
+        return None
+    return FormatError("not valid Unicode text (a lone surrogate)", source="request", field=path or "body")
+
+
+def _unencodable(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _unencodable(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 class RequestContextMiddleware:
@@ -105,7 +141,7 @@ class RequestContextMiddleware:
             if scope.get("method") in BODY_METHODS:
                 refusal, app_receive = await self._read_body(scope, receive, started)
                 if refusal is not None:
-                    await self._answer(refusal, send_with_id, close=True)
+                    await self._refuse(refusal, send_with_id)
                     return
             await self.app(scope, app_receive, send_with_id)
         except (_Disconnected, ClientDisconnect, OSError):
@@ -155,9 +191,9 @@ class RequestContextMiddleware:
                 return problem, receive
         return None, _replay(body, receive)
 
-    async def _answer(self, error: XnerError, send: Callable[[Message], Awaitable[None]], *, close: bool) -> None:
-        headers = {"Connection": "close"} if close else {}
-        response = JSONResponse(body_of(error), status_code=status_of(error), headers=headers)
+    async def _refuse(self, error: XnerError, send: Callable[[Message], Awaitable[None]]) -> None:
+        """Answer a request refused before the app ran, and close the connection (its body may be unread)."""
+        response = JSONResponse(body_of(error), status_code=status_of(error), headers={"Connection": "close"})
         await response({"type": "http"}, _nothing, send)
 
     def _record(self, scope: Scope, status: int, started: float) -> None:
