@@ -39,8 +39,7 @@ def submit(broker: Broker, corpus_id: str, plans: list[Plan], *, sentences: int,
         ids = {job.key: job_id_for(corpus_id, job.key) for job in plan.jobs}
         for job in plan.jobs:
             broker.enqueue(
-                job.step,  # each service's queue is named after its step
-                job.step,
+                job.step,  # each service's queue runs the step named like it
                 job.payload,
                 job_id=ids[job.key],
                 depends_on=[ids[key] for key in job.depends_on],

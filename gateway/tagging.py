@@ -56,7 +56,7 @@ def tag_sentences(
     queues = ("ner",) if native is not None else TRANSLATE_TEST_QUEUES
     with admitted_while(broker, settings, owner, job_counts(queues)) as admitted:
         if native is not None:
-            chain = [broker.enqueue("ner", "ner", {"sentences": [s.tokens for s in sentences], "tagger": native})]
+            chain = [broker.enqueue("ner", {"sentences": [s.tokens for s in sentences], "tagger": native})]
             key, model, via = "records", native, None
         else:
             chain = _translate_test(broker, settings, sentences, lang)
@@ -82,15 +82,13 @@ def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence
     tokens = [s.tokens for s in sentences]
     translate = broker.enqueue(
         "translate",
-        "translate",
         {"sentences": tokens, "src_lang": lang, "tgt_lang": PIVOT, "translator": settings.translator},
     )
-    tag = broker.enqueue("ner", "ner", {"texts": ref(0, "texts"), "tagger": settings.tagger}, depends_on=[translate])
+    tag = broker.enqueue("ner", {"texts": ref(0, "texts"), "tagger": settings.tagger}, depends_on=[translate])
     align = broker.enqueue(
-        "align", "align", {"src": ref(0, "tokens"), "tgt": tokens, "aligner": settings.aligner}, depends_on=[tag]
+        "align", {"src": ref(0, "tokens"), "tgt": tokens, "aligner": settings.aligner}, depends_on=[tag]
     )
     project = broker.enqueue(
-        "project",
         "project",
         {
             "sources": ref(0, "records"),

@@ -9,12 +9,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from xner.service.auth import get_owner, get_settings
+from xner.service.auth import get_owner
+from xner.service.deps import SettingsDep
 from xner.service.errors import Unauthorized
-from xner.service.settings import Settings
 
 
-def basic_or_bearer_owner(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> str:
+def basic_or_bearer_owner(request: Request, settings: SettingsDep) -> str:
     """:func:`xner.service.auth.get_owner`, also accepting ``Authorization: Basic base64(user:key)``."""
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "basic" and settings.api_keys:

@@ -128,7 +128,7 @@ def start_training(
         "lang": lang,
     }
     try:
-        broker.enqueue(TRAIN_QUEUE, "train", payload, job_id=job_id)  # no retries in either broker (RQ: train_timeout)
+        broker.enqueue(TRAIN_QUEUE, payload, job_id=job_id)  # no retries in either broker (RQ: train_timeout)
     except BaseException:
         broker.admission.release(slot, claim.member or "")
         broker.admission.release(owner, admitted.member or "")

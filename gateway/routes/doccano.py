@@ -7,10 +7,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.deps import BrokerDep, SettingsDep
 from gateway.platforms.auth import PlatformOwnerDep
 from gateway.platforms.labels import LabelMapper
 from gateway.platforms.predict import offset_table, predict_texts, resolve_lang
+from xner.service.deps import BrokerDep, SettingsDep
 
 router = APIRouter(prefix="/doccano", tags=["doccano"])
 

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.deps import BrokerDep, SettingsDep
 from gateway.platforms import inception as cas_io
 from gateway.platforms.auth import PlatformOwnerDep
 from gateway.platforms.labels import LabelMapper
@@ -17,6 +16,7 @@ from gateway.platforms.predict import predict_pieces, resolve_lang
 from gateway.platforms.projects import load_project, parse_project_id, project_tagger, save_project, start_training
 from gateway.platforms.status import ProjectPathDep, project_status
 from xner.service.broker import Broker
+from xner.service.deps import BrokerDep, SettingsDep
 from xner.service.settings import Settings
 
 TOOL = "inception"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from gateway.deps import SettingsDep
 from gateway.schemas import LanguageInfo, ModelsInfo
 from xner.languages import FLORES200_CODES, language_name
 from xner.service.auth import get_owner
+from xner.service.deps import SettingsDep
 
 router = APIRouter(prefix="/v1", tags=["info"], dependencies=[Depends(get_owner)])
 """Like every ``/v1`` route, these need an API key when keys are configured (the model list is private)."""

@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.deps import BrokerDep, SettingsDep
 from gateway.platforms.auth import PlatformOwnerDep
 from gateway.platforms.labels import LabelMapper
 from gateway.platforms.labelstudio import (
@@ -41,6 +40,7 @@ from gateway.tagging import native_tagger
 from xner import __version__
 from xner.errors import FormatError
 from xner.service.auth import metrics_access
+from xner.service.deps import BrokerDep, SettingsDep
 from xner.service.settings import Settings
 
 TOOL = "labelstudio"

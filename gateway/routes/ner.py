@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.deps import BrokerDep, OwnerDep, SettingsDep
 from gateway.projections import check_limits
 from gateway.schemas import NerRequest, NerResponse, NerSentence, NerSpan
 from gateway.tagging import tag_sentences
 from xner.corpus import Sentence, Span
 from xner.errors import InputError
 from xner.languages import normalise_language
+from xner.service.auth import OwnerDep
+from xner.service.deps import BrokerDep, SettingsDep
 from xner.service.limits import CONTROL_CHARACTERS, check_document
 from xner.service.settings import Settings
 from xner.text import tokenize_text

@@ -10,13 +10,14 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from gateway import corpus_jobs
-from gateway.deps import BrokerDep, OwnerDep, SettingsDep
 from gateway.projections import parse_request, submit_projection
 from gateway.results import MEDIA_TYPES, render
 from gateway.schemas import FORMAT_NAMES, JobAccepted, JobLinks, JobStatus, ProjectionRequest, ResultFormat
 from xner.errors import InputError
 from xner.languages import normalise_language
+from xner.service.auth import OwnerDep
 from xner.service.broker import Broker
+from xner.service.deps import BrokerDep, SettingsDep
 from xner.service.errors import Conflict, NotFound
 
 router = APIRouter(prefix="/v1", tags=["projections"])

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from gateway import corpus_jobs
-from gateway.deps import BrokerDep, OwnerDep, SettingsDep
 from gateway.routes.projections import finished_language, owned
 from gateway.viewer import (
     DEFAULT_PAGE_SENTENCES,
@@ -24,7 +23,9 @@ from gateway.viewer import (
     summarise,
 )
 from gateway.viewer_schemas import SentencePage, Summary
+from xner.service.auth import OwnerDep
 from xner.service.broker import Broker
+from xner.service.deps import BrokerDep, SettingsDep
 
 router = APIRouter(prefix="/v1", tags=["viewer"])
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xner.service.app import Readiness, create_app
 from xner.service.backends import check_spec
-from xner.service.broker import Broker
 from xner.service.limits import check_token_lists
-from xner.service.routes import service_router
+from xner.service.routes import StepJob, StepRunnerDep, service_router, step_route
 from xner.service.settings import Settings
 
 
@@ -41,11 +38,10 @@ def to_payload(body: AlignRequest, settings: Settings) -> tuple[dict[str, Any], 
     }, len(body.src)
 
 
-ROUTER = service_router("align", AlignRequest, to_payload, summary="Word-align sentence pairs (Pharaoh pairs).")
-"""The routes of this service (also mounted by the all-in-one server)."""
+ROUTER = service_router("align")
+"""The routes of this service (mounted by its own app and by the all-in-one server, see :mod:`xner.suite`)."""
 
 
-def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    return create_app(
-        service="align", settings=settings, broker=broker, routers=[ROUTER], queues=["align"], readiness=readiness
-    )
+@ROUTER.post("/align", **step_route("Word-align sentence pairs (Pharaoh pairs)."))
+def align(body: AlignRequest, runner: StepRunnerDep) -> StepJob:
+    return runner.run("align", *to_payload(body, runner.settings))

@@ -8,6 +8,7 @@ from xner.project.links import align_links
 from xner.service import backends
 from xner.service.failures import failure_of
 from xner.service.refs import resolve
+from xner.service.steps import StepFunction
 
 
 def align_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
@@ -22,3 +23,7 @@ def align_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
     for k, pairs in zip(present, links, strict=True):
         alignments[k] = [list(link) for link in pairs]
     return {"alignments": alignments}
+
+
+STEPS: dict[str, StepFunction] = {"align": align_step}
+"""The steps of this service by name (the queue each runs on is named like it); :mod:`xner.suite` registers them."""

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
-from xner.service.app import Readiness, create_app
 from xner.service.backends import check_spec
-from xner.service.broker import Broker
 from xner.service.limits import check_token_lists
-from xner.service.routes import service_router
+from xner.service.routes import StepJob, StepRunnerDep, service_router, step_route
 from xner.service.settings import Settings
 
 
@@ -30,11 +27,10 @@ def to_payload(body: NerServiceRequest, settings: Settings) -> tuple[dict[str, A
     )
 
 
-ROUTER = service_router("ner", NerServiceRequest, to_payload, summary="Tag tokenised sentences.")
-"""The routes of this service (also mounted by the all-in-one server)."""
+ROUTER = service_router("ner")
+"""The routes of this service (mounted by its own app and by the all-in-one server, see :mod:`xner.suite`)."""
 
 
-def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    return create_app(
-        service="ner", settings=settings, broker=broker, routers=[ROUTER], queues=["ner"], readiness=readiness
-    )
+@ROUTER.post("/ner", **step_route("Tag tokenised sentences."))
+def ner(body: NerServiceRequest, runner: StepRunnerDep) -> StepJob:
+    return runner.run("ner", *to_payload(body, runner.settings))

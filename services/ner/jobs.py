@@ -9,6 +9,7 @@ from xner.formats.jsonl import parse_record, sentence_record
 from xner.pipeline import pivot_tokenizer_for
 from xner.service import backends
 from xner.service.refs import resolve
+from xner.service.steps import StepFunction
 
 
 def ner_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
@@ -51,3 +52,7 @@ def train_step(payload: dict[str, Any], _upstream: list[Any]) -> dict[str, Any]:
         "steps": result.steps,
         "best_step": result.best_step,
     }
+
+
+STEPS: dict[str, StepFunction] = {"ner": ner_step, "train": train_step}
+"""The steps of this service by name (the queue each runs on is named like it); :mod:`xner.suite` registers them."""

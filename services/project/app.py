@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
 from xner.formats.jsonl import parse_record
-from xner.service.app import Readiness, create_app
-from xner.service.broker import Broker
 from xner.service.limits import check_token_lists
-from xner.service.routes import service_router
+from xner.service.routes import StepJob, StepRunnerDep, service_router, step_route
 from xner.service.settings import Settings
 
 
@@ -52,11 +49,10 @@ def to_payload(body: ProjectRequest, settings: Settings) -> tuple[dict[str, Any]
     return payload, len(body.sources)
 
 
-ROUTER = service_router("project", ProjectRequest, to_payload, summary="Project entity spans through alignments.")
-"""The routes of this service (also mounted by the all-in-one server)."""
+ROUTER = service_router("project")
+"""The routes of this service (mounted by its own app and by the all-in-one server, see :mod:`xner.suite`)."""
 
 
-def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    return create_app(
-        service="project", settings=settings, broker=broker, routers=[ROUTER], queues=["project"], readiness=readiness
-    )
+@ROUTER.post("/project", **step_route("Project entity spans through alignments."))
+def project(body: ProjectRequest, runner: StepRunnerDep) -> StepJob:
+    return runner.run("project", *to_payload(body, runner.settings))

@@ -12,6 +12,7 @@ from xner.project.trace import explain
 from xner.service import backends
 from xner.service.failures import failed_record, failure_of
 from xner.service.refs import resolve
+from xner.service.steps import StepFunction
 
 
 def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
@@ -61,3 +62,7 @@ def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]
     counts = result.counts.to_dict()
     counts["failed"] = len(raw_sources) - len(present)
     return {"sentences": records, "counts": counts}
+
+
+STEPS: dict[str, StepFunction] = {"project": project_step}
+"""The steps of this service by name (the queue each runs on is named like it); :mod:`xner.suite` registers them."""

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xner.languages import normalise_language
-from xner.service.app import Readiness, create_app
 from xner.service.backends import check_spec
-from xner.service.broker import Broker
 from xner.service.limits import check_texts, check_token_lists
-from xner.service.routes import service_router
+from xner.service.routes import StepJob, StepRunnerDep, service_router, step_route
 from xner.service.settings import Settings
 
 
@@ -51,16 +48,10 @@ def to_payload(body: TranslateRequest, settings: Settings) -> tuple[dict[str, An
     return payload, len(body.texts or body.sentences or [])
 
 
-ROUTER = service_router("translate", TranslateRequest, to_payload, summary="Translate sentences.")
-"""The routes of this service (also mounted by the all-in-one server)."""
+ROUTER = service_router("translate")
+"""The routes of this service (mounted by its own app and by the all-in-one server, see :mod:`xner.suite`)."""
 
 
-def create(settings: Settings, broker: Broker, readiness: Readiness | None = None) -> FastAPI:
-    return create_app(
-        service="translate",
-        settings=settings,
-        broker=broker,
-        routers=[ROUTER],
-        queues=["translate"],
-        readiness=readiness,
-    )
+@ROUTER.post("/translate", **step_route("Translate sentences."))
+def translate(body: TranslateRequest, runner: StepRunnerDep) -> StepJob:
+    return runner.run("translate", *to_payload(body, runner.settings))

@@ -7,6 +7,7 @@ from typing import Any
 from xner.pipeline import translate_sentences
 from xner.service import backends
 from xner.service.refs import resolve
+from xner.service.steps import StepFunction
 
 
 def translate_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
@@ -19,3 +20,7 @@ def translate_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, An
         sentences = resolve(payload["sentences"], upstream)
     texts, tokens = translate_sentences(translator, sentences, payload["src_lang"], payload["tgt_lang"])
     return {"texts": texts, "tokens": tokens}
+
+
+STEPS: dict[str, StepFunction] = {"translate": translate_step}
+"""The steps of this service by name (the queue each runs on is named like it); :mod:`xner.suite` registers them."""

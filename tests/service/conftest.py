@@ -18,6 +18,22 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _registered_steps() -> None:
+    """Every service's steps and the test steps (:data:`tests.service.fake_steps.FAKE_STEPS`) run in this process
+    (the embedded broker); RQ workers register the same through :mod:`tests.service.fake_worker`."""
+    from tests.service.fake_steps import FAKE_STEPS
+    from xner.service import steps
+    from xner.suite import register_steps
+
+    register_steps()
+    steps.register(FAKE_STEPS)
+
+
+FAKE_WORKER = "tests.service.fake_worker"
+"""Module of the workers tests start: ``xner worker`` plus the test steps."""
+
 #: Seconds to wait for a process to come up.
 STARTUP_TIMEOUT = 20.0
 
@@ -120,8 +136,9 @@ class Workers:
     def start(
         self, queue: str, *, preload: bool = False, module: str | None = None, **env: str
     ) -> subprocess.Popen[bytes]:
-        """``xner worker QUEUE``, or ``python -m MODULE QUEUE`` (a worker with test faults)."""
-        command = [sys.executable, "-m", "xner", "worker", queue, "--no-preload" if not preload else "--preload"]
+        """``xner worker QUEUE`` that can also run the test steps (:mod:`tests.service.fake_worker`), or
+        ``python -m MODULE QUEUE`` (a worker with test faults)."""
+        command = [sys.executable, "-m", FAKE_WORKER, queue, "--no-preload" if not preload else "--preload"]
         if module is not None:
             command = [sys.executable, "-m", module, queue]
         process = subprocess.Popen(command, cwd=REPO, env=worker_env(self.redis_url, **env))

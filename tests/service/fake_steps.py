@@ -1,4 +1,5 @@
-"""Step functions for testing the queue machinery itself (referenced as ``module:function`` steps)."""
+"""Step functions for testing the queue machinery itself, registered under :data:`FAKE_STEPS`' names (in the test
+process by ``tests/service/conftest.py``, in worker processes by :mod:`tests.service.fake_worker`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from xner.errors import InputError
+from xner.errors import BackendUnavailable, InputError
+from xner.service.steps import StepFunction
 
 
 def echo(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
@@ -64,3 +66,43 @@ def translate_with_faults(payload: dict[str, Any], upstream: list[Any]) -> dict[
         raise RuntimeError("the translation backend crashed on this chunk")
     time.sleep(float(os.environ.get("XNER_TEST_STEP_DELAY", "0")))
     return translate_step(payload, upstream)
+
+
+def crash_naming_a_path(payload: dict[str, Any], upstream: list[Any]) -> None:
+    """A step whose exception names a server file and the Redis URL."""
+    raise RuntimeError("cannot read /srv/models/secret/config.json via redis://user:pw@10.0.0.5:6379/0")
+
+
+def reject_naming_a_path(payload: dict[str, Any], upstream: list[Any]) -> None:
+    """A step that rejects its input with a message naming a server directory."""
+    raise BackendUnavailable("no model in /srv/models/secret; install one")
+
+
+def reject_with_input_error(payload: dict[str, Any], upstream: list[Any]) -> None:
+    """A step that rejects its input with a message naming a server file."""
+    raise InputError("cannot parse /var/lib/xner/upload.conll (line 2)")
+
+
+def echo_upstream(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
+    return {"upstream": upstream}
+
+
+FAKE_STEP_PREFIX = "fake_"
+"""The names of the test steps start with this (``fake_echo``): none is a real service's step."""
+
+FAKE_STEPS: dict[str, StepFunction] = {
+    FAKE_STEP_PREFIX + function.__name__: function
+    for function in (
+        echo,
+        add,
+        bad_input,
+        crash,
+        flaky,
+        sleep,
+        crash_naming_a_path,
+        reject_naming_a_path,
+        reject_with_input_error,
+        echo_upstream,
+    )
+}
+"""Every test step by name."""

@@ -15,20 +15,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.service.clients import SPACY_EN, embedded_client, embedded_settings
+from tests.service.fake_steps import FAKE_STEP_PREFIX
 from xner.align.priors import Priors
-from xner.errors import BackendUnavailable, FormatError, InputError
+from xner.errors import FormatError
 from xner.service.broker import Broker, Status
 from xner.service.broker_embedded import EmbeddedBroker
 from xner.service.errors import body_of
 from xner.service.redact import public_message
-from xner.service.servers import build_app
 from xner.service.settings import Settings
 from xner.service.steps import TOLERATE, execute
+from xner.suite import build_app
 
 SECRET_VARIABLE = "XNER_TEST_TENANT_KEY"
 SECRET = "tenant-key-5e1f0c9a"
 CONLL = "Angela\tB-PER\nMerkel\tI-PER\nvisited\tO\nParis\tB-LOC\n.\tO\n"
-STEP = "tests.service.test_backend_policy:"
+STEP = FAKE_STEP_PREFIX
 WAIT = 30.0
 OWNER = "anonymous"
 """The owner of every job when the API is open."""
@@ -229,25 +230,6 @@ def test_an_error_body_is_redacted_in_its_message_and_details():
 # --- jobs: a failing step's reason as clients read it -------------------------------------------------------------
 
 
-def crash_naming_a_path(payload: dict[str, Any], upstream: list[Any]) -> None:
-    """A step whose exception names a server file and the Redis URL."""
-    raise RuntimeError("cannot read /srv/models/secret/config.json via redis://user:pw@10.0.0.5:6379/0")
-
-
-def reject_naming_a_path(payload: dict[str, Any], upstream: list[Any]) -> None:
-    """A step that rejects its input with a message naming a server directory."""
-    raise BackendUnavailable("no model in /srv/models/secret; install one")
-
-
-def reject_with_input_error(payload: dict[str, Any], upstream: list[Any]) -> None:
-    """A step that rejects its input with a message naming a server file."""
-    raise InputError("cannot parse /var/lib/xner/upload.conll (line 2)")
-
-
-def echo_upstream(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
-    return {"upstream": upstream}
-
-
 def assert_redacted(reason: str | None) -> None:
     assert reason and "<path>" in reason, reason
     assert "/srv/models" not in reason and "10.0.0.5" not in reason and "pw@" not in reason
@@ -261,8 +243,8 @@ def test_an_input_error_of_a_step_is_redacted_before_it_is_stored():
 @pytest.mark.parametrize("step", ["crash_naming_a_path", "reject_naming_a_path"])
 def test_a_job_shows_a_redacted_reason(client, step):
     broker = client.app.state.broker
-    job = broker.enqueue("align", STEP + step, {}, meta={"owner": OWNER})
-    child = broker.enqueue("align", STEP + "echo_upstream", {}, depends_on=[job], meta={"owner": OWNER})
+    job = broker.enqueue("align", {}, step=STEP + step, meta={"owner": OWNER})
+    child = broker.enqueue("align", {}, step=STEP + "echo_upstream", depends_on=[job], meta={"owner": OWNER})
     for job_id in (job, child):
         info = broker.wait(job_id, WAIT)
         assert info is not None and info.status == Status.FAILED, info
@@ -286,12 +268,12 @@ def broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
 
 
 def test_both_brokers_redact_a_failure_and_what_dependents_see_of_it(broker):
-    failing = broker.enqueue("test", STEP + "crash_naming_a_path", {})
-    fine = broker.enqueue("test", STEP + "echo_upstream", {})
+    failing = broker.enqueue("test", {}, step=STEP + "crash_naming_a_path")
+    fine = broker.enqueue("test", {}, step=STEP + "echo_upstream")
     tolerant = broker.enqueue(
-        "test", STEP + "echo_upstream", {TOLERATE: [0, 1]}, depends_on=[failing, fine], allow_failure=True
+        "test", {TOLERATE: [0, 1]}, step=STEP + "echo_upstream", depends_on=[failing, fine], allow_failure=True
     )
-    strict = broker.enqueue("test", STEP + "echo_upstream", {}, depends_on=[failing, fine])
+    strict = broker.enqueue("test", {}, step=STEP + "echo_upstream", depends_on=[failing, fine])
     info = broker.wait(failing, WAIT)
     assert info is not None and info.status == Status.FAILED, info
     assert_redacted(info.error)

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.service.fake_steps import FAKE_STEP_PREFIX
 from xner.service.broker import KEEP_META, Broker, Status
 from xner.service.settings import Settings
 from xner.service.steps import TOLERATE
 
-STEP = "tests.service.fake_steps:"
+STEP = FAKE_STEP_PREFIX
 QUEUE = "test"
 WAIT = 30.0
 RECORD_TTL = 5
@@ -39,9 +40,9 @@ def broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
 
 
 def test_chained_jobs_see_upstream_results_in_order(broker):
-    a = broker.enqueue(QUEUE, STEP + "add", {"value": 1})
-    b = broker.enqueue(QUEUE, STEP + "add", {"value": 10}, depends_on=[a])
-    c = broker.enqueue(QUEUE, STEP + "echo", {"value": "c"}, depends_on=[b, a])
+    a = broker.enqueue(QUEUE, {"value": 1}, step=STEP + "add")
+    b = broker.enqueue(QUEUE, {"value": 10}, step=STEP + "add", depends_on=[a])
+    c = broker.enqueue(QUEUE, {"value": "c"}, step=STEP + "echo", depends_on=[b, a])
     info = broker.wait(c, WAIT)
     assert info is not None and info.status == Status.FINISHED, info
     result = broker.result(c)
@@ -50,8 +51,8 @@ def test_chained_jobs_see_upstream_results_in_order(broker):
 
 
 def test_bad_input_fails_at_once_with_its_reason_and_fails_dependents(broker):
-    bad = broker.enqueue(QUEUE, STEP + "bad_input", {"value": "chunk 2"})
-    child = broker.enqueue(QUEUE, STEP + "echo", {}, depends_on=[bad])
+    bad = broker.enqueue(QUEUE, {"value": "chunk 2"}, step=STEP + "bad_input")
+    child = broker.enqueue(QUEUE, {}, step=STEP + "echo", depends_on=[bad])
     info = broker.wait(bad, WAIT)
     assert info is not None and info.status == Status.FAILED
     assert "sentence 3 is empty (chunk 2)" in (info.error or "")
@@ -62,13 +63,13 @@ def test_bad_input_fails_at_once_with_its_reason_and_fails_dependents(broker):
 
 def test_exceptions_are_retried_then_fail_with_the_reason(broker, tmp_path: Path):
     marker = tmp_path / "attempts"
-    job = broker.enqueue(QUEUE, STEP + "flaky", {"marker": str(marker), "fail_times": 2})
+    job = broker.enqueue(QUEUE, {"marker": str(marker), "fail_times": 2}, step=STEP + "flaky")
     info = broker.wait(job, WAIT)
     assert info is not None and info.status == Status.FINISHED, info
     assert broker.result(job) == {"value": 2}  # two failures, then success on the third attempt
 
     marker2 = tmp_path / "attempts2"
-    job2 = broker.enqueue(QUEUE, STEP + "flaky", {"marker": str(marker2), "fail_times": 99})
+    job2 = broker.enqueue(QUEUE, {"marker": str(marker2), "fail_times": 99}, step=STEP + "flaky")
     info2 = broker.wait(job2, WAIT)
     assert info2 is not None and info2.status == Status.FAILED
     assert "transient failure 3" in (info2.error or "")
@@ -76,9 +77,9 @@ def test_exceptions_are_retried_then_fail_with_the_reason(broker, tmp_path: Path
 
 
 def test_cancel_a_queued_job_and_its_position(broker):
-    running = broker.enqueue(QUEUE, STEP + "sleep", {"seconds": 1.5})
-    queued = broker.enqueue(QUEUE, STEP + "echo", {"value": 1})
-    later = broker.enqueue(QUEUE, STEP + "echo", {"value": 2})
+    running = broker.enqueue(QUEUE, {"seconds": 1.5}, step=STEP + "sleep")
+    queued = broker.enqueue(QUEUE, {"value": 1}, step=STEP + "echo")
+    later = broker.enqueue(QUEUE, {"value": 2}, step=STEP + "echo")
     deadline = time.monotonic() + WAIT
     while broker.info(running).status != Status.RUNNING and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -97,7 +98,7 @@ def test_cancel_a_queued_job_and_its_position(broker):
 
 
 def test_cancel_a_running_job(broker):
-    job = broker.enqueue(QUEUE, STEP + "sleep", {"seconds": 3})
+    job = broker.enqueue(QUEUE, {"seconds": 3}, step=STEP + "sleep")
     deadline = time.monotonic() + WAIT
     while broker.info(job).status != Status.RUNNING and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -121,11 +122,11 @@ def test_embedded_broker_forgets_jobs_past_their_ttl(monkeypatch):
     monkeypatch.setattr(broker_embedded, "PURGE_INTERVAL", 0.0)
     embedded = broker_embedded.EmbeddedBroker(Settings(result_ttl=1, failure_ttl=1))
     try:
-        old = embedded.enqueue(QUEUE, STEP + "echo", {"value": 1})
+        old = embedded.enqueue(QUEUE, {"value": 1}, step=STEP + "echo")
         assert embedded.wait(old, WAIT).status == Status.FINISHED
         embedded.save_record("r", {"x": 1}, ttl=1)
         time.sleep(1.2)
-        new = embedded.enqueue(QUEUE, STEP + "echo", {"value": 2})  # sweeps on enqueue
+        new = embedded.enqueue(QUEUE, {"value": 2}, step=STEP + "echo")  # sweeps on enqueue
         assert embedded.info(old) is None
         assert embedded.load_record("r") is None
         assert embedded.wait(new, WAIT).status == Status.FINISHED
@@ -134,12 +135,12 @@ def test_embedded_broker_forgets_jobs_past_their_ttl(monkeypatch):
 
 
 def test_a_job_allowing_failures_runs_after_a_failed_dependency_and_sees_its_reason(broker):
-    crashed = broker.enqueue(QUEUE, STEP + "crash", {})
-    fine = broker.enqueue(QUEUE, STEP + "echo", {"value": "fine"})
+    crashed = broker.enqueue(QUEUE, {}, step=STEP + "crash")
+    fine = broker.enqueue(QUEUE, {"value": "fine"}, step=STEP + "echo")
     tolerant = broker.enqueue(
-        QUEUE, STEP + "echo", {"value": "t", TOLERATE: [0, 1]}, depends_on=[crashed, fine], allow_failure=True
+        QUEUE, {"value": "t", TOLERATE: [0, 1]}, step=STEP + "echo", depends_on=[crashed, fine], allow_failure=True
     )
-    strict = broker.enqueue(QUEUE, STEP + "echo", {"value": "s"}, depends_on=[crashed, fine])
+    strict = broker.enqueue(QUEUE, {"value": "s"}, step=STEP + "echo", depends_on=[crashed, fine])
     info = broker.wait(tolerant, WAIT)
     assert info is not None and info.status == Status.FINISHED, info
     failed, ok = broker.result(tolerant)["upstream"]
@@ -149,16 +150,16 @@ def test_a_job_allowing_failures_runs_after_a_failed_dependency_and_sees_its_rea
 
 
 def test_a_tolerant_job_fails_when_every_tolerated_dependency_failed(broker):
-    crashed = broker.enqueue(QUEUE, STEP + "crash", {})
-    tolerant = broker.enqueue(QUEUE, STEP + "echo", {TOLERATE: [0]}, depends_on=[crashed], allow_failure=True)
+    crashed = broker.enqueue(QUEUE, {}, step=STEP + "crash")
+    tolerant = broker.enqueue(QUEUE, {TOLERATE: [0]}, step=STEP + "echo", depends_on=[crashed], allow_failure=True)
     info = broker.wait(tolerant, WAIT)
     assert info is not None and info.status == Status.FAILED and crashed in (info.error or "")
 
 
 def test_enqueueing_an_existing_job_id_changes_nothing(broker):
-    first = broker.enqueue(QUEUE, STEP + "echo", {"value": 1}, job_id="same-job")
+    first = broker.enqueue(QUEUE, {"value": 1}, step=STEP + "echo", job_id="same-job")
     assert broker.wait(first, WAIT).status == Status.FINISHED
-    again = broker.enqueue(QUEUE, STEP + "echo", {"value": 2}, job_id="same-job")
+    again = broker.enqueue(QUEUE, {"value": 2}, step=STEP + "echo", job_id="same-job")
     assert again == first
     assert broker.wait(again, WAIT).status == Status.FINISHED
     assert broker.result(again)["value"] == 1
@@ -172,13 +173,13 @@ def test_concurrent_identical_enqueues_run_the_job_once(broker, tmp_path: Path):
 
     def submit() -> str:
         start.wait()
-        return broker.enqueue(QUEUE, STEP + "flaky", {"marker": str(marker), "fail_times": 0}, job_id="twin")
+        return broker.enqueue(QUEUE, {"marker": str(marker), "fail_times": 0}, step=STEP + "flaky", job_id="twin")
 
     with ThreadPoolExecutor(8) as pool:
         ids = list(pool.map(lambda _: submit(), range(8)))
     assert set(ids) == {"twin"}
     assert broker.wait("twin", WAIT).status == Status.FINISHED
-    follow = broker.enqueue(QUEUE, STEP + "echo", {"value": 0})  # queued behind any duplicate of "twin"
+    follow = broker.enqueue(QUEUE, {"value": 0}, step=STEP + "echo")  # queued behind any duplicate of "twin"
     assert broker.wait(follow, WAIT).status == Status.FINISHED
     assert len(marker.read_text().splitlines()) == 1
 
@@ -188,7 +189,7 @@ def test_a_running_job_keeps_its_records_alive(broker):
     broker.save_record("corpus-alive", {"x": 1}, ttl=RECORD_TTL)
     broker.save_record("corpus-unrelated", {"x": 2}, ttl=RECORD_TTL)
     job = broker.enqueue(
-        QUEUE, STEP + "sleep", {"seconds": 1.0}, meta={KEEP_META: {"keys": ["corpus-alive"], "ttl": 60}}
+        QUEUE, {"seconds": 1.0}, step=STEP + "sleep", meta={KEEP_META: {"keys": ["corpus-alive"], "ttl": 60}}
     )
     assert broker.wait(job, WAIT).status == Status.FINISHED
     time.sleep(max(0.0, saved + RECORD_TTL + 0.5 - time.monotonic()))  # past the records' own TTL
@@ -202,10 +203,10 @@ def test_no_dependents_set_outlives_its_jobs(broker):
     dependents without a TTL; the worker gives it one when the job runs, so nothing stays in Redis for ever."""
     from rq.job import Job
 
-    done = broker.enqueue(QUEUE, STEP + "echo", {"value": 1})
+    done = broker.enqueue(QUEUE, {"value": 1}, step=STEP + "echo")
     assert broker.wait(done, WAIT).status == Status.FINISHED
-    slow = broker.enqueue(QUEUE, STEP + "sleep", {"seconds": 0.5})
-    child = broker.enqueue(QUEUE, STEP + "echo", {}, depends_on=[done, slow])
+    slow = broker.enqueue(QUEUE, {"seconds": 0.5}, step=STEP + "sleep")
+    child = broker.enqueue(QUEUE, {}, step=STEP + "echo", depends_on=[done, slow])
     assert broker.wait(child, WAIT).status == Status.FINISHED
     key = Job.dependents_key_for(done)
     assert broker.redis.ttl(key) != -1  # -2: gone, or a TTL: it expires

@@ -272,7 +272,7 @@ def test_ner_limits_and_validation(client):
 def test_ner_behind_a_long_queue_gets_429_and_a_timed_out_request_cancels_its_jobs():
     with make_client(max_queue_length=1, sync_timeout=0.3) as c:
         broker = c.app.state.broker
-        held = broker.enqueue("ner", "tests.service.fake_steps:sleep", {"seconds": 3.0})  # occupies the ner worker
+        held = broker.enqueue("ner", {"seconds": 3.0}, step="fake_sleep")  # occupies the ner worker
         deadline = time.monotonic() + 5
         while broker.queue_length("ner") and time.monotonic() < deadline:
             time.sleep(0.01)  # until the worker took it
@@ -280,8 +280,8 @@ def test_ner_behind_a_long_queue_gets_429_and_a_timed_out_request_cancels_its_jo
         timed_out = c.post("/v1/ner/en", json={"texts": ["Angela Merkel visited Paris ."]})
         assert timed_out.status_code == 504 and "sync_timeout" in timed_out.json()["error"]["message"]
         assert broker.queue_length("ner") == 0  # the request's job was canceled, not left for the worker
-        broker.enqueue("ner", "tests.service.fake_steps:sleep", {"seconds": 0.1})
-        broker.enqueue("ner", "tests.service.fake_steps:sleep", {"seconds": 0.1})  # two queued: over the limit
+        broker.enqueue("ner", {"seconds": 0.1}, step="fake_sleep")
+        broker.enqueue("ner", {"seconds": 0.1}, step="fake_sleep")  # two queued: over the limit
         crowded = c.post("/v1/ner/en", json={"texts": ["Paris ."]})
         assert crowded.status_code == 429 and "max_queue_length" in crowded.json()["error"]["message"]
         assert crowded.headers["Retry-After"]

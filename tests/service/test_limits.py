@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.service.clients import embedded_settings
 from xner.service.broker_embedded import EmbeddedBroker
-from xner.service.servers import build_app
+from xner.suite import build_app
 
 CONLL = "Kofi\tB-PER\nAnnan\tI-PER\n\nAccra\tB-LOC\n\nHello\tO\n\n"
 

@@ -12,7 +12,7 @@ schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not i
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 from tests.service.clients import SPACY_EN, embedded_settings  # noqa: E402
-from xner.service.servers import build_app  # noqa: E402
+from xner.suite import build_app  # noqa: E402
 
 EXAMPLES = 25
 """Generated requests per operation: enough to reach every status path, bounded to keep the test short."""

@@ -17,11 +17,12 @@ from rq.job import Job
 from rq.scheduler import RQScheduler
 
 from tests.service.conftest import Api, Workers
+from tests.service.fake_steps import FAKE_STEP_PREFIX
 from xner.service.broker import Status
 from xner.service.broker_embedded import EmbeddedBroker
 from xner.service.settings import Settings
 
-STEP = "tests.service.fake_steps:"
+STEP = FAKE_STEP_PREFIX
 WAIT = 20.0
 """Longest bounded wait of these tests (seconds)."""
 
@@ -106,11 +107,11 @@ def test_every_key_jobs_leave_expires(stack: Api, redis_url: str, workers: Worke
     assert accepted.status_code == 202, accepted.text
     assert corpus_status(stack, accepted.json()["job_id"]) == "finished"
     # deferred for ever: its dependency failed
-    crashed = broker.enqueue("test", STEP + "crash", {})
-    orphan = broker.enqueue("test", STEP + "echo", {}, depends_on=[crashed])
+    crashed = broker.enqueue("test", {}, step=STEP + "crash")
+    orphan = broker.enqueue("test", {}, step=STEP + "echo", depends_on=[crashed])
     # stopped while running; and one canceled while deferred behind it
-    running = broker.enqueue("test", STEP + "sleep", {"seconds": 5})
-    behind = broker.enqueue("test", STEP + "echo", {}, depends_on=[running])
+    running = broker.enqueue("test", {"seconds": 5}, step=STEP + "sleep")
+    behind = broker.enqueue("test", {}, step=STEP + "echo", depends_on=[running])
     until(lambda: broker.info(running).status == Status.RUNNING, what="the sleep job runs")
     broker.cancel(behind)
     broker.cancel(running)
@@ -118,9 +119,9 @@ def test_every_key_jobs_leave_expires(stack: Api, redis_url: str, workers: Worke
     assert broker.wait(orphan, WAIT).status == Status.FAILED  # reported failed, still deferred in RQ
     # deferred for ever behind a dependency that had finished without dependents (RQ creates its set of
     # dependents then, without a TTL)
-    done = broker.enqueue("test", STEP + "echo", {})
+    done = broker.enqueue("test", {}, step=STEP + "echo")
     assert broker.wait(done, WAIT).status == Status.FINISHED
-    late = broker.enqueue("test", STEP + "echo", {}, depends_on=[done, crashed])
+    late = broker.enqueue("test", {}, step=STEP + "echo", depends_on=[done, crashed])
     assert broker.wait(late, WAIT).status == Status.FAILED
 
     redis = Redis.from_url(redis_url, decode_responses=True)
@@ -140,9 +141,9 @@ def test_canceled_jobs_expire_and_stale_registry_entries_are_pruned(redis_url: s
     settings = Settings(redis_url=redis_url, result_ttl=100, failure_ttl=1000, retry_max=0)
     broker = RQBroker(settings)
     redis = broker.redis
-    parent = broker.enqueue("prune", STEP + "echo", {})  # no worker: stays queued
-    deferred = broker.enqueue("prune", STEP + "echo", {}, depends_on=[parent])
-    gone = broker.enqueue("prune", STEP + "echo", {}, depends_on=[parent])
+    parent = broker.enqueue("prune", {}, step=STEP + "echo")  # no worker: stays queued
+    deferred = broker.enqueue("prune", {}, step=STEP + "echo", depends_on=[parent])
+    gone = broker.enqueue("prune", {}, step=STEP + "echo", depends_on=[parent])
     assert 900 < redis.ttl(Job.key_for(parent)) <= wait_ttl(settings) == 1000
     assert 900 < redis.ttl(Job.key_for(deferred)) <= 1000
     assert 900 < redis.ttl(Job.dependents_key_for(parent)) <= 1000
@@ -209,19 +210,19 @@ def kept(broker: EmbeddedBroker, job_ids: list[str]) -> list[str]:
 
 
 def test_the_embedded_broker_keeps_the_newest_done_jobs_up_to_its_cap(small: EmbeddedBroker) -> None:
-    jobs = [small.enqueue("fast", STEP + "echo", {"value": i}) for i in range(20)]
+    jobs = [small.enqueue("fast", {"value": i}, step=STEP + "echo") for i in range(20)]
     assert small.wait(jobs[-1], WAIT).status == Status.FINISHED
     assert kept(small, jobs) == jobs[-5:]
     assert small.result(jobs[-1])["value"] == 19
 
 
 def test_the_embedded_cap_never_forgets_running_jobs_nor_what_waiting_jobs_need(small: EmbeddedBroker) -> None:
-    running = small.enqueue("slow", STEP + "sleep", {"seconds": 3})
+    running = small.enqueue("slow", {"seconds": 3}, step=STEP + "sleep")
     until(lambda: small.info(running).status == Status.RUNNING, what="the sleep job runs")
-    parent = small.enqueue("fast", STEP + "echo", {"value": "parent"})
+    parent = small.enqueue("fast", {"value": "parent"}, step=STEP + "echo")
     assert small.wait(parent, WAIT).status == Status.FINISHED
-    child = small.enqueue("slow", STEP + "echo", {"value": "child"}, depends_on=[parent])  # waits behind sleep
-    fast = [small.enqueue("fast", STEP + "echo", {"value": i}) for i in range(20)]
+    child = small.enqueue("slow", {"value": "child"}, step=STEP + "echo", depends_on=[parent])  # waits behind sleep
+    fast = [small.enqueue("fast", {"value": i}, step=STEP + "echo") for i in range(20)]
     assert small.wait(fast[-1], WAIT).status == Status.FINISHED
     assert small.info(running).status == Status.RUNNING
     assert small.info(child).status == Status.QUEUED
@@ -239,17 +240,17 @@ def test_the_embedded_broker_expires_failed_and_canceled_jobs_after_the_failure_
     monkeypatch.setattr(broker_embedded, "PURGE_INTERVAL", 0.0)
     broker = EmbeddedBroker(Settings(result_ttl=3600, failure_ttl=1, retry_max=0))
     try:
-        blocker = broker.enqueue("slow", STEP + "sleep", {"seconds": 0.5})
-        canceled = broker.enqueue("slow", STEP + "echo", {})
+        blocker = broker.enqueue("slow", {"seconds": 0.5}, step=STEP + "sleep")
+        canceled = broker.enqueue("slow", {}, step=STEP + "echo")
         broker.cancel(canceled)
-        failed = broker.enqueue("fast", STEP + "crash", {})
-        finished = broker.enqueue("fast", STEP + "echo", {})
+        failed = broker.enqueue("fast", {}, step=STEP + "crash")
+        finished = broker.enqueue("fast", {}, step=STEP + "echo")
         assert broker.wait(finished, WAIT).status == Status.FINISHED
         assert broker.wait(blocker, WAIT).status == Status.FINISHED
         assert broker.info(failed).status == Status.FAILED and broker.info(canceled).status == Status.CANCELED
 
         def expired() -> bool:
-            broker.wait(broker.enqueue("fast", STEP + "echo", {}), WAIT)  # each job's end sweeps
+            broker.wait(broker.enqueue("fast", {}, step=STEP + "echo"), WAIT)  # each job's end sweeps
             return broker.info(failed) is None and broker.info(canceled) is None
 
         until(expired, timeout=10, what="failed and canceled jobs forgotten")
@@ -261,5 +262,5 @@ def test_the_embedded_broker_expires_failed_and_canceled_jobs_after_the_failure_
 def test_the_embedded_broker_caps_its_records_forgetting_those_expiring_first(small: EmbeddedBroker) -> None:
     for i in range(8):
         small.save_record(f"r{i}", {"i": i}, ttl=100 + i)
-    small.wait(small.enqueue("fast", STEP + "echo", {}), WAIT)
+    small.wait(small.enqueue("fast", {}, step=STEP + "echo"), WAIT)
     assert [small.load_record(f"r{i}") for i in range(8)] == [None] * 3 + [{"i": i} for i in range(3, 8)]

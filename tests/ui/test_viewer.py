@@ -22,8 +22,8 @@ from tests.service.test_viewer_api import DROPPED_SOURCE, DROPPED_TARGET
 pytest.importorskip("websockets", reason="websockets (the dev extra) drives Chromium; skipping the browser tests")
 
 from tests.ui.cdp import CHROMIUM, Browser
-from xner.service.servers import build_app
 from xner.service.settings import Settings
+from xner.suite import build_app
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium); skipping the browser tests"

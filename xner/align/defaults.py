@@ -5,7 +5,7 @@ from __future__ import annotations
 # --- backend selection -------------------------------------------------------------------------------------
 
 DEFAULT_ALIGNER = "eflomal"
-"""The backend ``xner align`` and the services use when none is named (weight-free, runs everywhere)."""
+"""The aligner every surface uses when none is named (weight-free, runs everywhere)."""
 
 # --- SimAlign / awesome-align extraction ---------------------------------------------------------------------
 

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from xner import formats
-from xner.align import defaults
-from xner.align.registry import load_aligner
+from xner import backends, formats
+from xner.backends import DEFAULT_SPECS
 from xner.cli._progress import stderr
 from xner.cli.app import app
 from xner.errors import InputError
@@ -46,9 +45,9 @@ def align_command(
     source: Annotated[Path, typer.Option(help="Source sentences: CoNLL or one tokenised sentence per line.")],
     target: Annotated[Path, typer.Option(help="Target sentences, parallel to the source.")],
     out: Annotated[Path, typer.Option(help="Pharaoh output, one line per pair ('-' for stdout).")],
-    aligner: Annotated[str, typer.Option(help="Backend spec NAME[:MODEL]: eflomal[:PRIORS], encoder[:MODEL].")] = (
-        defaults.DEFAULT_ALIGNER
-    ),
+    aligner: Annotated[
+        str, typer.Option(help="Backend spec NAME[:MODEL]: eflomal[:PRIORS], encoder[:MODEL].")
+    ] = DEFAULT_SPECS["aligner"],
     method: Annotated[
         str | None, typer.Option(help="Encoder extraction: itermax (default) | argmax | match | softmax.")
     ] = None,
@@ -68,7 +67,7 @@ def align_command(
     """Align the words of parallel sentences; write one Pharaoh line (i-j pairs) per sentence pair."""
     src = read_tokens(source, source_format)
     tgt = read_tokens(target, target_format)
-    backend = load_aligner(aligner, method=method, symmetrise=symmetrise)
+    backend = backends.load("aligner", aligner, method=method, symmetrise=symmetrise)
     if save_priors is not None:
         align_and_learn = getattr(backend, "align_and_learn", None)
         if align_and_learn is None:

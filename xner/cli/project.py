@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from xner import formats
+from xner import backends, formats
+from xner.backends import DEFAULT_SPECS
 from xner.cli._progress import stderr
 from xner.cli.app import FormatOption, app
 from xner.corpus import Sentence
@@ -28,18 +29,16 @@ def _read(path: Path, fmt: str | None) -> list[Sentence]:
 
 def _tagger(spec: str) -> SpanTagger:
     """The tagger proposing NER candidates (imported only when asked for)."""
-    from xner.ner import load_tagger
 
-    tagger: SpanTagger = load_tagger(spec)
+    tagger: SpanTagger = backends.load("tagger", spec)
     return tagger
 
 
 def _align(spec: str, src: list[list[str]], tgt: list[list[str]]) -> list[list[Link]]:
     """Align with the backend ``spec`` names (imported only when no --alignments are given)."""
-    from xner.align import load_aligner
     from xner.project.links import align_links
 
-    return align_links(load_aligner(spec), src, tgt)
+    return align_links(backends.load("aligner", spec), src, tgt)
 
 
 def _links(path: Path, n_pairs: int) -> list[list[Link]]:
@@ -63,7 +62,7 @@ def project_command(
         list[str] | None,
         typer.Option(help="Translate mode: target language (repeat for several; OUT gets a .LANG suffix)."),
     ] = None,
-    translator: Annotated[str, typer.Option(help="Translate mode: translator SPEC.")] = "apertium",
+    translator: Annotated[str, typer.Option(help="Translate mode: translator SPEC.")] = DEFAULT_SPECS["translator"],
     train_base: Annotated[
         str | None, typer.Option("--train", help="Also fine-tune this base model (hf:MODEL) on the projected data.")
     ] = None,
@@ -75,7 +74,9 @@ def project_command(
         list[Path] | None,
         typer.Option(help="Pharaoh i-j links, source-target, one line per sentence (one file per --source)."),
     ] = None,
-    aligner: Annotated[str, typer.Option(help="Aligner SPEC used when no --alignments are given.")] = "eflomal",
+    aligner: Annotated[str, typer.Option(help="Aligner SPEC used when no --alignments are given.")] = DEFAULT_SPECS[
+        "aligner"
+    ],
     tagger: Annotated[str | None, typer.Option(help="Tagger SPEC for --candidates ner|both.")] = None,
     source_format: Annotated[str | None, typer.Option(help="Source format (default: from the extension).")] = None,
     target_format: Annotated[str | None, typer.Option(help="Target format (default: from the extension).")] = None,
@@ -132,9 +133,7 @@ def _translate_mode(
     options: CandidateOptions,
     tagger: SpanTagger | None,
 ) -> ProjectionResult:
-    from xner.align import load_aligner
     from xner.pipeline import translate_train
-    from xner.translate import load_translator
 
     source_code, target_code = normalise_language(src_lang), normalise_language(tgt_lang)
     stderr.print(f"translate-train: {len(sources)} sentences {source_code} -> {target_code} ({translator})")
@@ -142,8 +141,8 @@ def _translate_mode(
         sources,
         src_lang=source_code,
         tgt_lang=target_code,
-        translator=load_translator(translator),
-        aligner=load_aligner(aligner),
+        translator=backends.load("translator", translator),
+        aligner=backends.load("aligner", aligner),
         method=method,
         options=options,
         tagger=tagger,

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from xner.cli.app import app
-from xner.errors import UnknownNameError
 from xner.service import defaults
 
 
@@ -23,7 +22,9 @@ def worker(
     """Run a worker of one service against XNER_REDIS_URL: models load once, jobs run in this process."""
     from xner.service.settings import get_settings
     from xner.service.worker import run_worker
+    from xner.suite import register_steps
 
+    register_steps()
     run_worker(service, get_settings(), burst=burst, preload=preload)
 
 
@@ -43,12 +44,9 @@ def serve(
 ) -> None:
     """Serve the REST APIs. Without XNER_REDIS_URL every step runs in this process (no Redis, no GPU needed)."""
     from xner.service.http_server import serve as run_server
-    from xner.service.servers import build_app
     from xner.service.settings import get_settings
+    from xner.suite import build_app
 
-    names = ("all", "gateway", *defaults.QUEUES, "labelstudio")
-    if service not in names:
-        raise UnknownNameError("service", service, names)
     settings = get_settings()
     app_ = build_app(service, settings)
     run_server(app_, settings, host=host, port=port or defaults.PORTS.get(service, 8000))

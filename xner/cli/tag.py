@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from xner import formats
+from xner import backends, formats
+from xner.backends import DEFAULT_SPECS
 from xner.cli._inputs import chunks, count_lines, read_unlabelled
 from xner.cli._progress import progress, stderr
 from xner.cli.app import app
@@ -32,8 +33,8 @@ def tag(
     via: Annotated[
         str | None, typer.Option(help="Translate-test through this language (e.g. eng_Latn): the tagger runs there.")
     ] = None,
-    translator: Annotated[str, typer.Option(help="Translator spec for --via.")] = "apertium",
-    aligner: Annotated[str, typer.Option(help="Aligner spec for --via.")] = "eflomal",
+    translator: Annotated[str, typer.Option(help="Translator spec for --via.")] = DEFAULT_SPECS["translator"],
+    aligner: Annotated[str, typer.Option(help="Aligner spec for --via.")] = DEFAULT_SPECS["aligner"],
     method: Annotated[str, typer.Option(help="Projection method for --via: heuristic | candidates.")] = "heuristic",
 ) -> None:
     """Tag every sentence of IN and write it, with the predicted spans, to OUT.
@@ -41,13 +42,12 @@ def tag(
     With --via, translate-test: translate IN into the --via language, tag the translation, align it with IN and
     project the spans back onto the original words (the whole input is aligned at once).
     """
-    from xner.ner import load_tagger
 
     code = normalise_language(lang)
     options: dict[str, object] = {"keep": keep, "drop": drop, "label_map": label_map}
     if device is not None:
         options["device"] = device
-    backend = load_tagger(tagger, **options)
+    backend = backends.load("tagger", tagger, **options)
     out_format = formats.check_format(to or formats.detect_format(out))
     if via is not None:
         _translate_test(
@@ -76,10 +76,8 @@ def _translate_test(
     aligner: str,
     method: str,
 ) -> None:
-    from xner.align import load_aligner
     from xner.cli.project import summary_table
     from xner.pipeline import translate_test
-    from xner.translate import load_translator
 
     sentences = list(progress(read_unlabelled(source, fmt, lang), "reading", total=count_lines(source)))
     stderr.print(f"translate-test: {len(sentences)} sentences {lang} -> {via} ({translator}), tag, align ({aligner})")
@@ -87,9 +85,9 @@ def _translate_test(
         sentences,
         lang=lang,
         via=via,
-        translator=load_translator(translator),
+        translator=backends.load("translator", translator),
         tagger=tagger,  # type: ignore[arg-type]
-        aligner=load_aligner(aligner),
+        aligner=backends.load("aligner", aligner),
         method=method,
     )
     count = formats.write(result.sentences, out, out_format)

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from xner import backends
+from xner.backends import DEFAULT_SPECS
 from xner.cli._inputs import chunks, count_lines, read_unlabelled
 from xner.cli._progress import progress, stderr
 from xner.cli.app import app
@@ -22,7 +24,9 @@ def translate(
     source: Annotated[
         Path | None, typer.Argument(help="Input: text (one sentence per line), CoNLL or JSONL; stdin if absent.")
     ] = None,
-    translator: Annotated[str, typer.Option(help="Backend spec NAME[:MODEL]: nllb, ct2:DIR, apertium, ...")] = "nllb",
+    translator: Annotated[
+        str, typer.Option(help="Backend spec NAME[:MODEL]: nllb, ct2:DIR, apertium, ...")
+    ] = DEFAULT_SPECS["translator"],
     src_lang: Annotated[
         str, typer.Option(help="Source language (FLORES-200 or ISO 639 code).", show_default=False)
     ] = "",
@@ -39,7 +43,6 @@ def translate(
     cache_dir: Annotated[Path | None, typer.Option(help="Directory of an on-disk translation cache.")] = None,
 ) -> None:
     """Translate sentences, one output line per input sentence, in input order."""
-    from xner.translate import load_translator
 
     src, tgt = normalise_language(src_lang), normalise_language(tgt_lang)
     options: dict[str, Any] = {}
@@ -47,7 +50,7 @@ def translate(
         if value is not None:
             options[key] = value
     try:
-        backend = load_translator(translator, cache_dir=cache_dir, **options)
+        backend = backends.load("translator", translator, cache_dir=cache_dir, **options)
     except TypeError as exc:
         raise InputError(f"an option does not apply to the {translator!r} translator: {exc}") from None
     total = count_lines(source)

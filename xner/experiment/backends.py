@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from xner import backends
+from xner.align.base import Aligner
+from xner.ner.base import Tagger
+from xner.translate.base import Translator
+
 
 class Backends:
     """Translator, aligner and tagger instances by spec. Tests subclass it to wrap or count backend calls."""
@@ -18,24 +23,19 @@ class Backends:
         return self._loaded[key]
 
     def load(self, kind: str, spec: str) -> Any:
-        """Build the backend ``kind`` (translator, aligner, tagger) named ``spec``."""
-        if kind == "translator":
-            from xner.translate import load_translator
+        """Build the backend ``kind`` (translator, aligner, tagger) named ``spec`` with the library's loader
+        (:func:`xner.backends.load`); translations are not cached twice (the step cache already keeps them)."""
+        options = {"cache": False} if kind == "translator" else {}
+        return backends.load(kind, spec, **options)
 
-            return load_translator(spec, cache=False)  # the step cache already keeps translations
-        if kind == "aligner":
-            from xner.align import load_aligner
+    def translator(self, spec: str) -> Translator:
+        translator: Translator = self._get("translator", spec)
+        return translator
 
-            return load_aligner(spec)
-        from xner.ner import load_tagger
+    def aligner(self, spec: str) -> Aligner:
+        aligner: Aligner = self._get("aligner", spec)
+        return aligner
 
-        return load_tagger(spec)
-
-    def translator(self, spec: str) -> Any:
-        return self._get("translator", spec)
-
-    def aligner(self, spec: str) -> Any:
-        return self._get("aligner", spec)
-
-    def tagger(self, spec: str) -> Any:
-        return self._get("tagger", spec)
+    def tagger(self, spec: str) -> Tagger:
+        tagger: Tagger = self._get("tagger", spec)
+        return tagger

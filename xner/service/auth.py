@@ -8,16 +8,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from xner.service.deps import SettingsDep, app_settings
 from xner.service.errors import Forbidden, Unauthorized
-from xner.service.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_owner(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> str:
+def get_owner(request: Request, settings: SettingsDep) -> str:
     """Check ``Authorization: Bearer <key>`` when keys are configured (401 without, 403 with a wrong one); return
     an opaque owner id (a hash of the key, ``anonymous`` when the API is open) used for per-key limits."""
     if not settings.api_keys:
@@ -40,6 +35,6 @@ async def metrics_access(request: Request) -> None:
     """``/metrics`` needs a key like every ``/v1`` route (queue sizes and routes are the operator's business),
     unless the operator made it public (``XNER_METRICS_PUBLIC=true``). Async, and without sync dependencies, so it
     runs on the event loop even when every worker thread is busy."""
-    settings = get_settings(request)
+    settings = app_settings(request)
     if not settings.metrics_public:
         get_owner(request, settings)

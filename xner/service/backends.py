@@ -1,49 +1,29 @@
-"""Backends loaded once per process and kept: the worker's "load the model once" and the API's readiness.
+"""Backends a process keeps loaded, and the specs a client may choose.
 
-``get(kind, spec)`` returns the loaded backend for a spec, loading it on first use; :func:`preload` loads the
-defaults a service's worker needs before it takes its first job, and :func:`loaded` tells ``/ready`` whether
-they are in memory.
+``get(kind, spec)`` returns the backend for a spec, loading it through the library's loader
+(:func:`xner.backends.load`) on first use and keeping it for the process's life (the worker's "load the model
+once"); :func:`preload` loads the defaults a service's worker needs before its first job; :func:`check_spec` decides
+whether a client may name a spec at all.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections import OrderedDict
 from typing import Any
 
+from xner import backends as library
 from xner.errors import InputError
-from xner.registry import parse_spec
+from xner.registry import LazyRegistry, parse_spec
+from xner.service.defaults import MAX_LOADED_BACKENDS, MAX_SHOWN_SPEC
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.backends")
 
-_LOADERS: dict[str, str] = {
-    "translator": "xner.translate:load_translator",
-    "aligner": "xner.align:load_aligner",
-    "tagger": "xner.ner:load_tagger",
-}
-"""Kind -> ``module:function`` that builds a backend from a spec."""
-
-MAX_LOADED_BACKENDS = 8
-"""Backends kept loaded per process; the least recently used one is dropped beyond this."""
-
-_REGISTRIES: dict[str, str] = {
-    "translator": "xner.translate.registry:TRANSLATORS",
-    "aligner": "xner.align.registry:BACKENDS",
-    "tagger": "xner.ner.registry:TAGGERS",
-}
-"""Kind -> the registry naming its backends (importing it never imports torch)."""
-
 _cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _lock = threading.Lock()
 _loading: dict[tuple[str, str], threading.Lock] = {}
-
-
-def _import(target: str) -> Any:
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def check_spec(kind: str, spec: str, settings: Settings) -> str:
@@ -55,7 +35,7 @@ def check_spec(kind: str, spec: str, settings: Settings) -> str:
     directory of its choosing. Specs match when their backend names (aliases and case resolved) and their models
     (exactly, after stripping spaces) are equal.
     """
-    registry = _import(_REGISTRIES[kind])
+    registry = library.registry(kind)
     wanted = parse_spec(spec)
     key = (registry.canonical(wanted.name), wanted.model)
     allowed = allowed_specs(kind, settings)
@@ -72,23 +52,19 @@ def check_spec(kind: str, spec: str, settings: Settings) -> str:
 def allowed_specs(kind: str, settings: Settings) -> list[str]:
     """The specs of ``kind`` clients may choose: the defaults of that kind, then the ``allowed_backends`` whose
     backend name is one of that kind (in the order configured, each once)."""
-    registry = _import(_REGISTRIES[kind])
+    registry = library.registry(kind)
     configured = [spec for default_kind, spec in all_defaults(settings) if default_kind == kind]
     configured += [spec for spec in settings.allowed_backends if _spec_key(registry, spec) is not None]
     return list(dict.fromkeys(spec.strip() for spec in configured))
 
 
-def _spec_key(registry: Any, spec: str) -> tuple[str, str | None] | None:
+def _spec_key(registry: LazyRegistry, spec: str) -> tuple[str, str | None] | None:
     """``(canonical backend name, model)`` of an operator's spec, or ``None`` when it is not one of ``registry``."""
     try:
         parsed = parse_spec(spec)
         return registry.canonical(parsed.name), parsed.model
     except InputError:
         return None
-
-
-MAX_SHOWN_SPEC = 80
-"""Characters of a rejected client spec that its error message repeats."""
 
 
 def _shown(spec: str) -> str:
@@ -113,7 +89,7 @@ def get(kind: str, spec: str) -> Any:
             if key in _cache:
                 return _cache[key]
         log.info("loading %s %s", kind, spec)
-        backend = _import(_LOADERS[kind])(spec)
+        backend = library.load(kind, spec)
         with _lock:
             _cache[key] = backend
             while len(_cache) > MAX_LOADED_BACKENDS:

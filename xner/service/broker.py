@@ -2,12 +2,12 @@
 
 Two implementations with one interface: :class:`~xner.service.broker_rq.RQBroker` (Redis + RQ, one queue per
 service, workers anywhere) and :class:`~xner.service.broker_embedded.EmbeddedBroker` (no Redis: the same step
-functions run on threads of this process). :func:`make_broker` picks one from the settings.
+functions run on threads of this process). :func:`xner.service.brokers.make_broker` picks one from the settings.
 
-A step is named (see :mod:`xner.service.steps`) and takes a JSON payload plus the results of the jobs it depends
-on; it returns a JSON-serialisable result. A step that finds bad input returns ``{"error": {...}}`` (the job
-"fails" at once, without retries, keeping its reason); any other exception is retried with backoff and, when the
-retries are spent, the job fails with the exception as its reason.
+A job runs a step (see :mod:`xner.service.steps`): by default the one named like its queue. A step takes a JSON
+payload plus the results of the jobs it depends on; it returns a JSON-serialisable result. A step that finds bad
+input returns ``{"error": {...}}`` (the job "fails" at once, without retries, keeping its reason); any other
+exception is retried with backoff and, when the retries are spent, the job fails with the exception as its reason.
 """
 
 from __future__ import annotations
@@ -61,18 +61,19 @@ class Broker(Protocol):
     def enqueue(
         self,
         queue: str,
-        step: str,
         payload: dict[str, Any],
         *,
+        step: str | None = None,
         job_id: str | None = None,
         depends_on: Sequence[str] = (),
         allow_failure: bool = False,
         meta: dict[str, Any] | None = None,
     ) -> str:
-        """Put a step on ``queue``; it runs once every job in ``depends_on`` has finished (or, with
-        ``allow_failure``, is done whether it finished or failed: the step then sees a failed dependency's result
-        as ``{"error": ...}`` with its reason). Returns the job id. Enqueueing a ``job_id`` that exists already
-        does nothing (a retried submission does not reset jobs that run or ran)."""
+        """Put a job on ``queue`` that runs ``step`` (default: the queue's own step, named like the queue); it runs
+        once every job in ``depends_on`` has finished (or, with ``allow_failure``, is done whether it finished or
+        failed: the step then sees a failed dependency's result as ``{"error": ...}`` with its reason). Returns the
+        job id. Enqueueing a ``job_id`` that exists already does nothing (a retried submission does not reset jobs
+        that run or ran)."""
         ...
 
     def info(self, job_id: str) -> JobInfo | None:
@@ -152,22 +153,3 @@ def kept_records(meta: dict[str, Any]) -> tuple[list[str], int]:
     if not isinstance(keep, dict):
         return [], 0
     return [str(key) for key in keep.get("keys", [])], int(keep.get("ttl", 0))
-
-
-def step_error(result: Any) -> str | None:
-    """The reason a step reported for bad input (a result of the form ``{"error": {...}}``), else ``None``."""
-    if isinstance(result, dict) and isinstance(result.get("error"), dict):
-        error = result["error"]
-        return f"{error.get('type', 'error')}: {error.get('message', '')}"
-    return None
-
-
-def make_broker(settings: Settings) -> Broker:
-    """An :class:`RQBroker` when ``settings.redis_url`` is set, else an :class:`EmbeddedBroker`."""
-    if settings.redis_url:
-        from xner.service.broker_rq import RQBroker
-
-        return RQBroker(settings)
-    from xner.service.broker_embedded import EmbeddedBroker
-
-    return EmbeddedBroker(settings)

@@ -25,10 +25,11 @@ from typing import Any
 
 from xner.service import steps
 from xner.service.admission import Admission, LocalAdmission
-from xner.service.broker import JobInfo, Status, job_policy, kept_records, step_error
+from xner.service.broker import JobInfo, Status, job_policy, kept_records
 from xner.service.errors import error_body
 from xner.service.redact import public_message
 from xner.service.settings import Settings
+from xner.service.steps import step_error
 
 log = logging.getLogger("xner.broker")
 
@@ -83,16 +84,17 @@ class EmbeddedBroker:
     def enqueue(
         self,
         queue: str,
-        step: str,
         payload: dict[str, Any],
         *,
+        step: str | None = None,
         job_id: str | None = None,
         depends_on: Sequence[str] = (),
         allow_failure: bool = False,
         meta: dict[str, Any] | None = None,
     ) -> str:
         job_id = job_id or uuid.uuid4().hex
-        job = _Job(job_id, queue, step, {**payload, "upstream": list(depends_on)}, list(depends_on), dict(meta or {}))
+        upstream = list(depends_on)
+        job = _Job(job_id, queue, step or queue, {**payload, "upstream": upstream}, upstream, dict(meta or {}))
         job.allow_failure = allow_failure
         with self._lock:
             if job_id in self._jobs:

@@ -1,6 +1,6 @@
 """The Redis + RQ broker: one RQ queue per service, JSON serializer only, retries with backoff, TTLs from settings.
 
-Jobs call :func:`xner.service.steps.run_step`; their dependencies are RQ dependencies (``depends_on``), so a
+Jobs call :func:`run_step`; their dependencies are RQ dependencies (``depends_on``), so a
 chunk's translate -> align -> project chain crosses the service queues inside Redis. A job whose dependency failed
 stays deferred in RQ; :meth:`RQBroker.info` reports it as failed with the dependency's reason.
 
@@ -54,10 +54,7 @@ from xner.service.broker import JobInfo, Status, job_policy
 from xner.service.errors import error_body
 from xner.service.redact import public_message
 from xner.service.settings import Settings
-from xner.service.steps import ERROR_META
-
-RUN_STEP = "xner.service.steps.run_step"
-"""The function every xner RQ job calls."""
+from xner.service.steps import ERROR_META, execute, step_error
 
 RECORD_PREFIX = "xner:record:"
 """Redis key prefix of the gateway's records."""
@@ -178,9 +175,9 @@ class RQBroker:
     def enqueue(
         self,
         queue: str,
-        step: str,
         payload: dict[str, Any],
         *,
+        step: str | None = None,
         job_id: str | None = None,
         depends_on: Sequence[str] = (),
         allow_failure: bool = False,
@@ -193,8 +190,8 @@ class RQBroker:
         if policy.retries > 0:
             retry = Retry(max=policy.retries, interval=list(self.settings.retry_intervals) or 0)
         job = self.queue(queue).enqueue_call(
-            RUN_STEP,
-            args=(step, {**payload, "upstream": list(depends_on)}),
+            run_step,
+            args=(step or queue, {**payload, "upstream": list(depends_on)}),
             job_id=job_id,
             depends_on=Dependency(jobs=list(depends_on), allow_failure=allow_failure) if depends_on else None,
             meta=dict(meta or {}),
@@ -203,7 +200,7 @@ class RQBroker:
             failure_ttl=self.settings.failure_ttl,
             ttl=wait_ttl(self.settings),
             retry=retry,
-            description=f"xner {step}",
+            description=f"xner {step or queue}",
         )
         if depends_on:
             self._expire_dependents_sets(depends_on)
@@ -388,6 +385,22 @@ def failure_reason(job: Job) -> str:
     URLs and addresses redacted (it is the job's ``error`` clients read)."""
     latest = job.latest_result()
     return public_message(_last_line(latest.exc_string if latest is not None else None) or "failed")
+
+
+def run_step(step: str, payload: dict[str, Any]) -> Any:
+    """The function every xner RQ job calls (in a worker, :mod:`xner.service.worker`): fetch the results of the
+    jobs this one depends on, then run the step (:func:`xner.service.steps.execute`). A step's rejection of its
+    input is also kept in the job's meta, so the job's state is known without reading its (large) result."""
+    from rq import get_current_job
+
+    job = get_current_job()
+    upstream = upstream_results(job, payload.get("upstream", [])) if job is not None else []
+    result = execute(step, payload, upstream)
+    reason = step_error(result)
+    if job is not None and reason is not None:
+        job.meta[ERROR_META] = reason
+        job.save_meta()  # type: ignore[no-untyped-call]
+    return result
 
 
 def upstream_results(job: Job, job_ids: Sequence[str]) -> list[Any]:

@@ -133,3 +133,9 @@ the ``ner`` queue that serves predictions."""
 
 TRAIN_TIMEOUT = 6 * 3600
 """Seconds a project fine-tuning job may run before its worker stops it (fine-tuning jobs are not retried)."""
+
+MAX_LOADED_BACKENDS = 8
+"""Backends a process keeps loaded; the least recently used one is dropped beyond this."""
+
+MAX_SHOWN_SPEC = 80
+"""Characters of a rejected client spec that its error message repeats."""

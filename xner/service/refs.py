@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from xner.errors import InputError
-from xner.service.broker import step_error
 from xner.service.failures import failed_item
+from xner.service.steps import step_error
 
 
 def ref(index: int, key: str, *, size: int | None = None) -> dict[str, Any]:

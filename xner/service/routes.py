@@ -1,5 +1,14 @@
-"""The routes every service API shares: ``POST /v1/<service>`` (enqueue; answer synchronously when small) and
-``GET /v1/<service>/jobs/{id}`` (state and result of one of its jobs).
+"""What every service API shares: ``POST /v1/<service>`` runs the service's step (answering synchronously when
+small) and ``GET /v1/<service>/jobs/{id}`` shows the state and result of one of its jobs.
+
+A service declares its own ``POST`` route, with its own request model, and hands the step payload to
+:class:`StepRunner` (an ``Annotated`` dependency, :data:`StepRunnerDep`)::
+
+    ROUTER = service_router("align")
+
+    @ROUTER.post("/align", **step_route("Word-align sentence pairs."))
+    def align(body: AlignRequest, runner: StepRunnerDep) -> StepJob:
+        return runner.run("align", *to_payload(body, runner.settings))
 
 A request with at most ``sync_max_sentences`` sentences is enqueued and waited for up to ``sync_timeout``
 seconds: 200 with the result when it finishes in time; otherwise (or for larger requests) 202 with the job id.
@@ -11,14 +20,15 @@ service's queue limit applies (429 with Retry-After).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
 from xner.service.auth import OwnerDep
 from xner.service.broker import Broker, Status
+from xner.service.deps import BrokerDep, SettingsDep
 from xner.service.errors import NotFound, error_from_result
 from xner.service.limits import JOB_WORK, admit, check_sentence_count
 from xner.service.settings import Settings
@@ -50,26 +60,24 @@ def _job_view(broker: Broker, service: str, job_id: str, owner: str) -> StepJob:
     )
 
 
-def service_router(
-    service: str,
-    request_model: type[BaseModel],
-    to_payload: Callable[[Any, Settings], tuple[dict[str, Any], int]],
-    *,
-    summary: str,
-) -> APIRouter:
-    """Routes of one service. ``to_payload(request, settings)`` returns the step payload and its size in
-    sentences (which decides between answering synchronously and 202)."""
-    router = APIRouter(prefix="/v1", tags=[service])
+@dataclass(slots=True)
+class StepRunner:
+    """Runs one request's step for the caller: admit, enqueue, wait when small, answer."""
 
-    def submit(body: Any, request: Request, response: Response, owner: OwnerDep) -> StepJob:
-        settings: Settings = request.app.state.settings
-        broker: Broker = request.app.state.broker
-        payload, size = to_payload(body, settings)
+    settings: Settings
+    broker: Broker
+    owner: str
+    response: Response
+
+    def run(self, service: str, payload: dict[str, Any], size: int) -> StepJob:
+        """Enqueue ``payload`` on ``service``'s queue (its step), ``size`` sentences; the job's view, finished when
+        it was small enough to wait for (200) and else queued or running (202)."""
+        settings, broker, owner = self.settings, self.broker, self.owner
         check_sentence_count(size, settings.max_sentences_per_job, "max_sentences_per_job", "the request")
         job_id = uuid.uuid4().hex
         admitted = admit(broker, settings, owner, f"{JOB_WORK}{job_id}", {service: 1})
         try:
-            broker.enqueue(service, service, payload, job_id=job_id, meta={"owner": owner})
+            broker.enqueue(service, payload, job_id=job_id, meta={"owner": owner})
         except BaseException:
             broker.admission.release(owner, admitted.member or "")
             raise
@@ -81,21 +89,32 @@ def service_router(
                 raise error_from_result(broker.result(job_id), info.error or f"{service} job {job_id} failed")
             if info is not None and info.status == Status.FINISHED:
                 return _job_view(broker, service, job_id, owner)
-        response.status_code = 202
+        self.response.status_code = 202
         return _job_view(broker, service, job_id, owner)
 
-    submit.__annotations__["body"] = request_model
-    router.add_api_route(
-        f"/{service}",
-        submit,
-        methods=["POST"],
-        response_model=StepJob,
-        summary=summary,
-        responses={202: {"model": StepJob, "description": "Accepted: poll links.self"}},
-    )
+
+def step_runner(settings: SettingsDep, broker: BrokerDep, owner: OwnerDep, response: Response) -> StepRunner:
+    return StepRunner(settings, broker, owner, response)
+
+
+StepRunnerDep = Annotated[StepRunner, Depends(step_runner)]
+
+
+def step_route(summary: str) -> dict[str, Any]:
+    """The decorator arguments of a service's ``POST`` route: its answer model, summary and the 202 answer."""
+    return {
+        "response_model": StepJob,
+        "summary": summary,
+        "responses": {202: {"model": StepJob, "description": "Accepted: poll links.self"}},
+    }
+
+
+def service_router(service: str) -> APIRouter:
+    """The router of one service (prefix ``/v1``) with its job route; the service adds its ``POST`` route."""
+    router = APIRouter(prefix="/v1", tags=[service])
 
     @router.get(f"/{service}/jobs/{{job_id}}", response_model=StepJob, summary=f"State and result of a {service} job.")
-    def get_job(job_id: str, request: Request, owner: OwnerDep) -> StepJob:
-        return _job_view(request.app.state.broker, service, job_id, owner)
+    def get_job(job_id: str, broker: BrokerDep, owner: OwnerDep) -> StepJob:
+        return _job_view(broker, service, job_id, owner)
 
     return router

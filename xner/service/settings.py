@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from xner.backends import DEFAULT_SPECS
 from xner.service import defaults
 
 CommaList = Annotated[list[str], NoDecode]
@@ -19,9 +20,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="XNER_", env_file=".env", env_ignore_empty=True, extra="ignore")
 
     redis_url: str | None = Field(None, description="Redis URL; unset = embedded in-process queue.")
-    translator: str = Field("apertium", description="Default translator SPEC (NAME[:MODEL]).")
-    aligner: str = Field("eflomal", description="Default aligner SPEC.")
-    tagger: str = Field("spacy:en_core_web_sm", description="Default English tagger SPEC (translate-test).")
+    translator: str = Field(DEFAULT_SPECS["translator"], description="Default translator SPEC (NAME[:MODEL]).")
+    aligner: str = Field(DEFAULT_SPECS["aligner"], description="Default aligner SPEC.")
+    tagger: str = Field(DEFAULT_SPECS["tagger"], description="Default English tagger SPEC (translate-test).")
     native_taggers: dict[str, str] = Field(
         default_factory=dict, description='Native taggers per language, JSON: {"spa_Latn": "spacy:es_core_news_sm"}.'
     )

@@ -1,40 +1,57 @@
-"""The named steps jobs run, and the entry point RQ workers call.
+"""The steps jobs run: a registry the apps fill, and the one way a step runs (:func:`execute`).
 
-Each service's ``jobs.py`` holds its step functions ``fn(payload, upstream) -> result``: ``payload`` is the job's
-JSON payload and ``upstream`` the results of the jobs it depends on, in the order given at enqueue time. Steps are
-imported by name only when run, so the gateway never imports a model library.
+A step is a function ``fn(payload, upstream) -> result``: ``payload`` is the job's JSON payload and ``upstream``
+the results of the jobs it depends on, in the order given at enqueue time. Each service's ``jobs.py`` defines its
+steps and names them in a ``STEPS`` mapping; the suite (:mod:`xner.suite`) registers them here before a worker or
+the embedded broker runs a job, so the path from a worker to a step is plain imports. The kit itself imports no
+step: the gateway, which only enqueues, never imports a model library.
+
+A step that finds bad input returns ``{"error": {...}}`` (:func:`step_error` reads the reason); the broker then
+fails the job at once, without retries.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from xner.errors import BackendUnavailable, InputError, UnknownNameError
-from xner.service.broker import step_error
 from xner.service.errors import error_body
 from xner.service.redact import public_details, public_message
 
 StepFunction = Callable[[dict[str, Any], list[Any]], Any]
 
-STEPS: dict[str, str] = {
-    "translate": "services.translate.jobs:translate_step",
-    "align": "services.align.jobs:align_step",
-    "project": "services.project.jobs:project_step",
-    "ner": "services.ner.jobs:ner_step",
-    "train": "services.ner.jobs:train_step",
-}
-"""Step name -> ``module:function``."""
+TOLERATE = "tolerate"
+"""Payload key listing the upstream indices whose failure the step tolerates (it gets their ``{"error": ...}``
+results and marks the sentences they should have produced as failed); see :func:`xner.service.refs.ref`."""
+
+ERROR_META = "xner_error"
+"""Job meta key holding the reason a step rejected its input."""
+
+REGISTERED: dict[str, StepFunction] = {}
+"""The steps this process can run, by name; fill it with :func:`register`."""
+
+
+def register(steps: Mapping[str, StepFunction], *, replace: bool = False) -> None:
+    """Make ``steps`` (name -> function) runnable in this process. Registering the same function twice is harmless;
+    a different function under a registered name is an error unless ``replace`` (a test worker's fault injection)."""
+    for name, function in steps.items():
+        known = REGISTERED.get(name)
+        if known is not None and known is not function and not replace:
+            raise ValueError(f"step {name!r} is registered already (as {known.__module__}.{known.__qualname__})")
+        REGISTERED[name] = function
+
+
+def registered() -> list[str]:
+    """The names of the steps this process can run."""
+    return sorted(REGISTERED)
 
 
 def resolve(step: str) -> StepFunction:
-    """Import the function of a step: a name in :data:`STEPS`, or a ``module:function`` path."""
-    target = STEPS.get(step) or (step if ":" in step else None)
-    if target is None:
-        raise UnknownNameError("step", step, STEPS)
-    module, _, name = target.partition(":")
-    function: StepFunction = getattr(importlib.import_module(module), name)
+    """The function of a registered step; an unknown name lists the registered ones."""
+    function = REGISTERED.get(step)
+    if function is None:
+        raise UnknownNameError("step", step, REGISTERED)
     return function
 
 
@@ -58,28 +75,12 @@ def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
         return error_body(exc.type_name, public_message(exc.message), public_details(exc.details))
 
 
-def run_step(step: str, payload: dict[str, Any]) -> Any:
-    """The function RQ jobs call: fetch the results of the jobs this one depends on, then :func:`execute`."""
-    from rq import get_current_job
-
-    from xner.service.broker_rq import upstream_results
-
-    job = get_current_job()
-    upstream = upstream_results(job, payload.get("upstream", [])) if job is not None else []
-    result = execute(step, payload, upstream)
-    reason = step_error(result)
-    if job is not None and reason is not None:
-        job.meta[ERROR_META] = reason  # so the job's state is known without reading its (large) result
-        job.save_meta()  # type: ignore[no-untyped-call]
-    return result
-
-
-TOLERATE = "tolerate"
-"""Payload key listing the upstream indices whose failure the step tolerates (it gets their ``{"error": ...}``
-results and marks the sentences they should have produced as failed); see :func:`xner.service.refs.ref`."""
-
-ERROR_META = "xner_error"
-"""Job meta key holding the reason a step rejected its input."""
+def step_error(result: Any) -> str | None:
+    """The reason a step reported for bad input (a result of the form ``{"error": {...}}``), else ``None``."""
+    if isinstance(result, dict) and isinstance(result.get("error"), dict):
+        error = result["error"]
+        return f"{error.get('type', 'error')}: {error.get('message', '')}"
+    return None
 
 
 def dependency_failed(parent: str, parent_result: Any) -> dict[str, Any]:

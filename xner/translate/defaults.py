@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+DEFAULT_TRANSLATOR = "apertium"
+"""The translator every surface uses when none is named (weight-free: Debian's Apertium, no model download)."""
+
 DEFAULT_NLLB_MODEL = "facebook/nllb-200-distilled-600M"
 """The NLLB checkpoint used when a spec names no model (``nllb`` = ``nllb:facebook/nllb-200-distilled-600M``)."""
 

@@ -46,4 +46,12 @@ def hold_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
     return {}
 
 
-HOLD_STEP = f"{__name__}:hold_step"
+HOLD_STEP = "fake_hold"
+"""The name :func:`hold_step` is registered under (embedded brokers only: it waits on this process's event)."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hold_step_registered() -> None:
+    from xner.service import steps
+
+    steps.register({HOLD_STEP: hold_step})

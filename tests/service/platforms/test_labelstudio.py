@@ -15,6 +15,7 @@ from gateway.platforms.labelstudio_api import fetch_tasks
 from tests.service.clients import embedded_client, embedded_settings
 from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG, TRICKY_TEXT, utf16_slice
 from xner.errors import BackendError, InputError
+from xner.service import steps
 from xner.service.defaults import TRAIN_QUEUE
 
 sdk = pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is not installed (pip install -e '.[dev]')")
@@ -139,7 +140,7 @@ def test_a_prediction_past_the_time_limit_is_a_504_naming_the_setting():
     with embedded_client(platform_timeout=0.2) as slow:
         broker = slow.app.state.broker  # type: ignore[attr-defined]
         HOLD.clear()
-        blocker = broker.enqueue("ner", HOLD_STEP, {})  # the ner queue is busy: the prediction cannot finish
+        blocker = broker.enqueue("ner", {}, step=HOLD_STEP)  # the ner queue is busy: the prediction cannot finish
         try:
             response = slow.post("/labelstudio/predict", json=predict_body(["Paris"]))
         finally:
@@ -251,7 +252,7 @@ def test_projects_belong_to_the_api_key_that_set_them_up(tmp_path):
         assert secured.get("/labelstudio/projects/1", headers=key_b).json()["lang"] == "fra_Latn"
         broker = secured.app.state.broker  # type: ignore[attr-defined]
         HOLD.clear()
-        blocker = broker.enqueue(TRAIN_QUEUE, HOLD_STEP, {})  # keeps the training jobs queued
+        blocker = broker.enqueue(TRAIN_QUEUE, {}, step=HOLD_STEP)  # keeps the training jobs queued
         jobs: list[str] = []
         try:
             trained = secured.post("/labelstudio/webhook", json=start, headers=key_b)
@@ -281,8 +282,6 @@ TRAINABLE = [
 
 
 def test_a_prediction_is_answered_while_a_fine_tuning_job_runs(monkeypatch, tmp_path):
-    import services.ner.jobs
-
     started = threading.Event()
 
     def held_training(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
@@ -290,7 +289,7 @@ def test_a_prediction_is_answered_while_a_fine_tuning_job_runs(monkeypatch, tmp_
         HOLD.wait(60)
         return {"output_dir": payload["output_dir"]}
 
-    monkeypatch.setattr(services.ner.jobs, "train_step", held_training)  # a fine-tuning that runs until released
+    monkeypatch.setitem(steps.REGISTERED, "train", held_training)  # a fine-tuning that runs until released
     start = {"action": "START_TRAINING", "project": {"id": 61, "label_config": LABEL_CONFIG}, "tasks": TRAINABLE}
     HOLD.clear()
     with embedded_client(platform_timeout=10, train_dir=str(tmp_path)) as c:

@@ -133,7 +133,7 @@ def test_a_second_training_while_one_is_pending_is_429_and_the_last_model_stays_
 
     def train_while_held() -> None:
         HOLD.clear()
-        blocker = broker.enqueue(TRAIN_QUEUE, HOLD_STEP, {})  # keeps the training job queued
+        blocker = broker.enqueue(TRAIN_QUEUE, {}, step=HOLD_STEP)  # keeps the training job queued
         try:
             assert trainer.post("/inception/train", json=body).status_code == 204
             busy = trainer.post("/inception/train", json=body)
