@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from gateway.defaults import RENDER_BATCH
 from xner.corpus import Sentence
 from xner.formats.conll import write_conll
 from xner.formats.jsonl import doccano_record, parse_record
@@ -19,9 +20,6 @@ MEDIA_TYPES = {
     "doccano": "application/x-ndjson",
 }
 """Media type of each result format."""
-
-RENDER_BATCH = 256
-"""Records rendered per streamed chunk."""
 
 
 def _sentence(record: dict[str, Any], index: int) -> Sentence:

@@ -19,12 +19,6 @@ from xner.errors import InputError
 from xner.evaluate import SpanKey, score_span_sets
 from xner.formats.jsonl import parse_record
 
-MAX_PAGE_SENTENCES = 200
-"""Most sentences one page (``GET /v1/jobs/{id}/sentences``) returns."""
-
-DEFAULT_PAGE_SENTENCES = 25
-"""Sentences per page when the request does not say."""
-
 STATUS_CODES = {"projected": "p", "partial": "a", "dropped": "d", "failed": "f"}
 """Sentence statuses and the one-letter code each has in a summary's ``statuses`` string."""
 

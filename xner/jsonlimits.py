@@ -16,11 +16,7 @@ from typing import Any
 
 import numpy as np
 
-MAX_DEPTH = 64
-"""Deepest nesting of arrays and objects accepted by default."""
-
-MAX_DIGITS = 100
-"""Longest run of digits accepted by default in a JSON number."""
+from xner.defaults import MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 """A JSON string (escapes included); blanked before counting brackets and digits."""
@@ -34,7 +30,7 @@ class JsonLimitError(ValueError):
     """JSON over a bound; the message names the bound and its setting."""
 
 
-def problem(data: str | bytes, *, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS) -> str | None:
+def problem(data: str | bytes, *, max_depth: int = MAX_JSON_DEPTH, max_digits: int = MAX_NUMBER_DIGITS) -> str | None:
     """What makes ``data`` exceed the bounds (a message naming the limit), or ``None`` when it is within them."""
     raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
     skeleton = _STRING.sub(b'""', raw) if b'"' in raw else raw
@@ -57,14 +53,14 @@ def nesting_depth(skeleton: bytes) -> int:
     return int(np.cumsum(steps).max())
 
 
-def check(data: str | bytes, *, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS) -> None:
+def check(data: str | bytes, *, max_depth: int = MAX_JSON_DEPTH, max_digits: int = MAX_NUMBER_DIGITS) -> None:
     """Raise :class:`JsonLimitError` when ``data`` exceeds the bounds."""
     found = problem(data, max_depth=max_depth, max_digits=max_digits)
     if found is not None:
         raise JsonLimitError(found)
 
 
-def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS) -> Any:
+def loads(data: str | bytes, *, max_depth: int = MAX_JSON_DEPTH, max_digits: int = MAX_NUMBER_DIGITS) -> Any:
     """``json.loads`` of text within the bounds (:class:`JsonLimitError` otherwise; malformed JSON raises
     ``json.JSONDecodeError`` as usual)."""
     check(data, max_depth=max_depth, max_digits=max_digits)

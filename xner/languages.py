@@ -24,6 +24,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from xner.defaults import SUGGESTIONS
 from xner.errors import InputError
 
 # code <TAB> ISO 639-1 (or "-") <TAB> English name. The ISO 639-1 code is given for one variety only.
@@ -278,9 +279,6 @@ _TRADITIONAL_REGIONS = {"tw", "hk", "mo"}
 #: Languages written without spaces between words (joined without a separator when re-assembling text).
 NO_SPACE_LANGUAGES = frozenset({"jpn_Jpan", "zho_Hans", "zho_Hant", "yue_Hant", "tha_Thai", "lao_Laoo", "khm_Khmr",
                                 "mya_Mymr", "bod_Tibt", "dzo_Tibt", "shn_Mymr"})  # fmt: skip
-
-#: How many suggestions an unknown code's error offers.
-SUGGESTIONS = 5
 
 
 def _default_by_prefix() -> dict[str, str]:

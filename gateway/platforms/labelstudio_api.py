@@ -14,17 +14,12 @@ from typing import Any
 
 import httpx
 
+from gateway.defaults import FETCH_TIMEOUT, LOGGED_BODY
 from xner import jsonlimits
 from xner.errors import BackendError, InputError
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.platforms")
-
-FETCH_TIMEOUT = 60.0
-"""Seconds to wait for Label Studio's export."""
-
-LOGGED_BODY = 200
-"""Characters of an unexpected answer of Label Studio that are logged (at debug level only)."""
 
 
 def export_url(base: str, project: int) -> httpx.URL:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gateway.defaults import DEV_EVERY, MIN_TRAIN_SENTENCES
 from xner.corpus import Sentence
 from xner.errors import FormatError, InputError
 from xner.formats.jsonl import sentence_record
@@ -26,11 +27,6 @@ from xner.service.settings import Settings
 RECORD_KEY = "platform:{owner}:{tool}:{project:d}"
 """Broker record of one project (an integer id: ``:d`` refuses anything else) of one tool, of one owner (API key)."""
 
-MIN_TRAIN_SENTENCES = 2
-"""Fewest annotated sentences a fine-tuning job accepts (one is held out to pick the best epoch)."""
-
-DEV_EVERY = 10
-"""Every tenth annotated sentence is held out as the dev set of a fine-tuning job (at least one)."""
 
 MAX_PROJECT_ID = 2**63 - 1
 """The largest project id: a Java ``long`` (INCEpTION's ids) and a PostgreSQL ``bigint`` (Label Studio's)."""

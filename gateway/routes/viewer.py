@@ -12,10 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from gateway import corpus_jobs
+from gateway.defaults import DEFAULT_PAGE_SENTENCES, MAX_PAGE_SENTENCES
 from gateway.routes.projections import finished_language, owned
 from gateway.viewer import (
-    DEFAULT_PAGE_SENTENCES,
-    MAX_PAGE_SENTENCES,
     matching_indices,
     parse_statuses,
     pick,

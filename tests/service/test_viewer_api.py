@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.app import UI_DIR
-from gateway.viewer import MAX_PAGE_SENTENCES
+from gateway.defaults import MAX_PAGE_SENTENCES
 from tests.service.test_gateway import make_client, submit, wait_done
 from xner import formats
 from xner.evaluate import evaluate

@@ -14,14 +14,13 @@ import os
 from pathlib import Path
 
 from xner.align.base import Aligner, Alignment, Batch
+from xner.align.defaults import ALIGNMENT_CACHE_BATCHES
 from xner.hashing import content_hash
 from xner.translate.cache import TranslationCache
 
 CACHE_DIR_ENV = "XNER_CACHE_DIR"
 """Environment variable naming the on-disk cache directory (unset: in-memory cache only)."""
 
-ALIGNMENT_CACHE_BATCHES = 64
-"""Aligned batches kept in memory per process."""
 
 ALIGNMENT_CACHE_FILE = "alignments.sqlite3"
 """File name of the on-disk alignment cache."""

@@ -92,3 +92,9 @@ ORTHO_MIN_SIMILARITY = 0.8
 
 ORTHO_MIN_LENGTH = 3
 """Shortest word (in characters) linked because it is near-identical; identical numbers link at any length."""
+
+ALIGNMENT_CACHE_BATCHES = 64
+"""Aligned batches kept in memory per process."""
+
+ORTHOGRAPHIC_POSITION_WEIGHT = 1e-3
+"""Tie-breaker only: far smaller than any similarity difference that matters."""

@@ -24,8 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xner.align import defaults
-
-_POSITION_WEIGHT = 1e-3  # tie-breaker only: far smaller than any similarity difference that matters
+from xner.align.defaults import ORTHOGRAPHIC_POSITION_WEIGHT
 
 
 @lru_cache(maxsize=65536)
@@ -83,7 +82,9 @@ def orthographic_links(
         return links
     src_pos = np.arange(m) / max(1, m - 1)
     tgt_pos = np.arange(n) / max(1, n - 1)
-    weights = np.where(scores > 0, scores - _POSITION_WEIGHT * np.abs(src_pos[:, None] - tgt_pos[None, :]), 0.0)
+    weights = np.where(
+        scores > 0, scores - ORTHOGRAPHIC_POSITION_WEIGHT * np.abs(src_pos[:, None] - tgt_pos[None, :]), 0.0
+    )
     chosen_rows, chosen_cols = linear_sum_assignment(weights, maximize=True)
     keep = scores[chosen_rows, chosen_cols] > 0
     links[chosen_rows[keep], chosen_cols[keep]] = True

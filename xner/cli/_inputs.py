@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from xner import formats
+from xner.cli.defaults import CHUNK_SENTENCES
 from xner.corpus import Sentence
 from xner.errors import UnknownNameError
 from xner.formats._lines import decode_lines
 
 T = TypeVar("T")
-
-CHUNK_SENTENCES = 256
-"""Sentences handed to a backend at once by the CLI (the backend batches inside a chunk)."""
 
 
 def chunks(items: Iterable[T], size: int = CHUNK_SENTENCES) -> Iterator[list[T]]:

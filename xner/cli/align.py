@@ -11,9 +11,8 @@ from xner import backends, formats
 from xner.backends import DEFAULT_SPECS
 from xner.cli._progress import stderr
 from xner.cli.app import app
+from xner.cli.defaults import SNIFF_BYTES
 from xner.errors import InputError
-
-_SNIFF_BYTES = 65536
 
 
 def input_format(path: Path, given: str | None) -> str:
@@ -25,7 +24,7 @@ def input_format(path: Path, given: str | None) -> str:
         return by_extension
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+            head = handle.read(SNIFF_BYTES)
     except OSError:
         return "text"  # the reader reports the error with the file name
     return "conll" if b"\t" in head else "text"

@@ -42,3 +42,18 @@ MIN_POINTS_FOR_CORRELATION = 3
 
 EXACT_SPEARMAN_MAX_N = 8
 """Up to this many languages, Spearman's p-value is computed exactly over all permutations (8! = 40320)."""
+
+FIGURE_SIZE = (9.0, 6.0)
+"""Width and height of each figure, inches."""
+
+BAR_GROUP_WIDTH = 0.8
+"""Share of a language's slot the bars of its group fill."""
+
+LEGEND_COLUMNS = 2
+"""Columns of the legend, drawn below the axes so it never hides a bar or a point."""
+
+MARKER_SIZE = 60
+"""Area of a point in the distance plot."""
+
+X_MARGIN = 1.1
+"""The distance axis runs from 0 to this times the largest distance (or the threshold)."""

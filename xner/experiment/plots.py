@@ -16,25 +16,11 @@ from typing import Any
 
 from xner.experiment import defaults
 from xner.experiment.analysis import SeriesSummary, best_per_pipeline
+from xner.experiment.defaults import BAR_GROUP_WIDTH, FIGURE_SIZE, LEGEND_COLUMNS, MARKER_SIZE, X_MARGIN
 from xner.experiment.results import Row
-
-FIGURE_SIZE = (9.0, 6.0)
-"""Width and height of each figure, inches."""
-
-BAR_GROUP_WIDTH = 0.8
-"""Share of a language's slot the bars of its group fill."""
-
-LEGEND_COLUMNS = 2
-"""Columns of the legend, drawn below the axes so it never hides a bar or a point."""
 
 MARKERS = ("o", "s", "^", "D", "v", "P")
 """Point shapes of the series in the distance plot, so coinciding points of two series stay visible."""
-
-MARKER_SIZE = 60
-"""Area of a point in the distance plot."""
-
-X_MARGIN = 1.1
-"""The distance axis runs from 0 to this times the largest distance (or the threshold)."""
 
 
 def _safe(name: str) -> str:

@@ -9,9 +9,7 @@ from typing import Any
 
 from xner import jsonlimits
 from xner.errors import FormatError
-
-#: Bytes read from the file at a time while streaming a JSON array.
-READ_CHUNK_CHARS = 1 << 16
+from xner.formats.defaults import READ_CHUNK_CHARS
 
 _decoder = json.JSONDecoder()
 _WHITESPACE = " \t\r\n"

@@ -2,73 +2,73 @@
 
 from __future__ import annotations
 
-#: Heuristic: runs of aligned target words separated by at most this many unaligned words are merged.
 GAP = 1
+"""Heuristic: runs of aligned target words separated by at most this many unaligned words are merged."""
 
-#: Heuristic: drop aligned target words made only of punctuation before building runs.
 DROP_PUNCT = True
+"""Heuristic: drop aligned target words made only of punctuation before building runs."""
 
-#: Paper-code heuristic: a run is kept only if ``len(run) / len(entity)`` is strictly above this ratio.
 PAPER_LENGTH_RATIO = 0.8
+"""Paper-code heuristic: a run is kept only if ``len(run) / len(entity)`` is strictly above this ratio."""
 
-#: Paper-code heuristic: runs merge when at most this many words separate them.
 PAPER_MERGE_DISTANCE = 1
+"""Paper-code heuristic: runs merge when at most this many words separate them."""
 
-#: Candidates: the longest target n-gram considered as a candidate span.
 MAX_CANDIDATE_LEN = 10
+"""Candidates: the longest target n-gram considered as a candidate span."""
 
-#: Candidates: tokens an n-gram may not contain (sentence-final punctuation, as the paper's extractor).
 SENTENCE_FINAL = frozenset({".", "!", "?", "…", "。", "！", "？", "؟", "।"})
+"""Candidates: tokens an n-gram may not contain (sentence-final punctuation, as the paper's extractor)."""
 
-#: Fusion weight of the alignment (Dice) score.
 WEIGHT_ALIGN = 1.0
+"""Fusion weight of the alignment (Dice) score."""
 
-#: Fusion weight of the NER-candidate (tagger confidence) score.
 WEIGHT_NER = 0.5
+"""Fusion weight of the NER-candidate (tagger confidence) score."""
 
-#: Fusion weight of the translation (NMTScore-style) score.
 WEIGHT_TRANSLATION = 1.0
+"""Fusion weight of the translation (NMTScore-style) score."""
 
-#: Fusion weight of the surface (shared spelling) score; 0 disables it.
 WEIGHT_SURFACE = 0.5
+"""Fusion weight of the surface (shared spelling) score; 0 disables it."""
 
-#: Surface score: a word pair spelt alike (difflib ratio at least this, lower-cased) counts partly.
 SURFACE_SIMILARITY = 0.6
+"""Surface score: a word pair spelt alike (difflib ratio at least this, lower-cased) counts partly."""
 
-#: Surface score: what a similar (not identical) word pair counts; an identical pair counts 1.
 SURFACE_PARTIAL = 0.5
+"""Surface score: what a similar (not identical) word pair counts; an identical pair counts 1."""
 
-#: Fusion weight of the corpus consistency score (how often an entity's text went to this candidate's text
-#: in a first pass over the corpus); 0 disables the second pass.
 WEIGHT_CONSISTENCY = 1.0
+"""Fusion weight of the corpus consistency score (how often an entity's text went to this candidate's text in a first
+pass over the corpus); 0 disables the second pass."""
 
-#: Consistency score: an entity text needs at least this many first-pass projections to count.
 CONSISTENCY_MIN_COUNT = 2
+"""Consistency score: an entity text needs at least this many first-pass projections to count."""
 
-#: Candidates: n-grams may be this many times longer than the longest entity of the sentence, even past
-#: ``MAX_CANDIDATE_LEN`` (long titles of reports and committees).
 CANDIDATE_LEN_FACTOR = 2
+"""Candidates: n-grams may be this many times longer than the longest entity of the sentence, even past
+``MAX_CANDIDATE_LEN`` (long titles of reports and committees)."""
 
-#: An alignment score at or below this does not make a pair a match.
 THRESHOLD_ALIGN = 0.0
+"""An alignment score at or below this does not make a pair a match."""
 
-#: A tagger confidence at or below this is ignored (thesis: 0.05).
 THRESHOLD_NER = 0.05
+"""A tagger confidence at or below this is ignored (thesis: 0.05)."""
 
-#: A translation score at or below this is ignored (thesis: 0.1).
 THRESHOLD_TRANSLATION = 0.1
+"""A translation score at or below this is ignored (thesis: 0.1)."""
 
-#: A fused score at or below this is never matched.
 THRESHOLD_FUSED = 0.0
+"""A fused score at or below this is never matched."""
 
-#: Marker mode: the opening marker put before an entity (EasyProject).
 MARKER_OPEN = "["
 
 #: Marker mode: the closing marker put after an entity (EasyProject).
 MARKER_CLOSE = "]"
+"""Marker mode: the opening marker put before an entity (EasyProject)."""
 
-#: Marker mode: a marked span takes an entity's type only if their similarity is strictly above this.
 MARKER_SIMILARITY = 0.5
+"""Marker mode: a marked span takes an entity's type only if their similarity is strictly above this."""
 
-#: Multi-source: a target span is kept if its share of the total source weight is at least this.
 VOTE_THRESHOLD = 0.5
+"""Multi-source: a target span is kept if its share of the total source weight is at least this."""

@@ -25,7 +25,7 @@ from xner import __version__
 from xner.errors import XnerError
 from xner.service.auth import metrics_access
 from xner.service.broker import Broker
-from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS
+from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS, PROBE_THREADS, PROBE_TIMEOUT
 from xner.service.errors import QueueUnavailable, body_of, error_body, headers_of, status_of
 from xner.service.logs import configure_logging
 from xner.service.metrics import Metrics
@@ -95,15 +95,8 @@ def create_app(
     return app
 
 
-PROBE_TIMEOUT = 3.0
-"""Seconds ``/ready`` waits for its checks (and ``/metrics`` for twice that) before answering 503."""
-
 T = TypeVar("T")
 
-
-PROBE_THREADS = 4
-"""Threads of the pool ``/ready`` and ``/metrics`` run their checks on: their own, so requests that fill the
-server's thread pool (all waiting on Redis, say) cannot delay them."""
 
 _probe_pool = ThreadPoolExecutor(PROBE_THREADS, thread_name_prefix="xner-probe")
 

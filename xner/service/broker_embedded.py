@@ -26,18 +26,13 @@ from typing import Any
 from xner.service import steps
 from xner.service.admission import Admission, LocalAdmission
 from xner.service.broker import JobInfo, Status, job_policy, kept_records
+from xner.service.defaults import MAX_EMBEDDED_RETRY_WAIT, PURGE_INTERVAL
 from xner.service.errors import error_body
 from xner.service.redact import public_message
 from xner.service.settings import Settings
 from xner.service.steps import step_error
 
 log = logging.getLogger("xner.broker")
-
-PURGE_INTERVAL = 60.0
-"""Seconds between sweeps that forget jobs done longer ago than the result (or failure) TTL."""
-
-MAX_EMBEDDED_RETRY_WAIT = 2.0
-"""Longest wait before an embedded retry (seconds): the embedded queue serves a single user, not a fleet."""
 
 
 _RQ_STATE = {Status.RUNNING: "started"}

@@ -51,6 +51,13 @@ from rq.serializers import JSONSerializer
 from xner.service import defaults
 from xner.service.admission import Admission, RedisAdmission
 from xner.service.broker import JobInfo, Status, job_policy
+from xner.service.defaults import (
+    CLAIM_WAIT_SECONDS,
+    PING_TIMEOUT,
+    PRUNE_BATCH,
+    REDIS_SOCKET_TIMEOUT,
+    WAIT_BLOCK_SECONDS,
+)
 from xner.service.errors import error_body
 from xner.service.redact import public_message
 from xner.service.settings import Settings
@@ -61,16 +68,6 @@ RECORD_PREFIX = "xner:record:"
 
 CLAIM_PREFIX = "xner:claim:"
 """Redis key prefix of the claims that make enqueueing a given job id happen once."""
-
-CLAIM_WAIT_SECONDS = 2.0
-"""How long a caller that lost the claim on a job id waits for the winner's job to appear before enqueueing it
-itself (the winner died between claiming and enqueueing)."""
-
-WAIT_BLOCK_SECONDS = 0.5
-"""Longest a :meth:`RQBroker.wait` blocks on the result stream before re-checking the job's state."""
-
-REDIS_SOCKET_TIMEOUT = 30
-"""Seconds a Redis command may take before the client gives up on the connection (and retries)."""
 
 
 def connect(url: str) -> Redis:
@@ -88,9 +85,6 @@ def connect(url: str) -> Redis:
     )
 
 
-PING_TIMEOUT = 2.0
-"""Seconds a readiness ping waits for Redis."""
-
 _STATUS = {
     JobStatus.CREATED: Status.QUEUED,
     JobStatus.QUEUED: Status.QUEUED,
@@ -105,8 +99,6 @@ _STATUS = {
     JobStatus.CANCELED: Status.CANCELED,
 }
 
-PRUNE_BATCH = 1000
-"""Deferred-registry entries :func:`prune_registries` looks at per Redis call (a script: it blocks Redis meanwhile)."""
 
 _EXPIRE_PERSISTENT = """
 for _, key in ipairs(KEYS) do

@@ -139,3 +139,38 @@ MAX_LOADED_BACKENDS = 8
 
 MAX_SHOWN_SPEC = 80
 """Characters of a rejected client spec that its error message repeats."""
+
+PROBE_TIMEOUT = 3.0
+"""Seconds ``/ready`` waits for its checks (and ``/metrics`` for twice that) before answering 503."""
+
+PROBE_THREADS = 4
+"""Threads of the pool ``/ready`` and ``/metrics`` run their checks on: their own, so requests that fill the
+server's thread pool (all waiting on Redis, say) cannot delay them."""
+
+PURGE_INTERVAL = 60.0
+"""Seconds between sweeps that forget jobs done longer ago than the result (or failure) TTL."""
+
+MAX_EMBEDDED_RETRY_WAIT = 2.0
+"""Longest wait before an embedded retry (seconds): the embedded queue serves a single user, not a fleet."""
+
+CLAIM_WAIT_SECONDS = 2.0
+"""How long a caller that lost the claim on a job id waits for the winner's job to appear before enqueueing it
+itself (the winner died between claiming and enqueueing)."""
+
+WAIT_BLOCK_SECONDS = 0.5
+"""Longest a :meth:`RQBroker.wait` blocks on the result stream before re-checking the job's state."""
+
+REDIS_SOCKET_TIMEOUT = 30
+"""Seconds a Redis command may take before the client gives up on the connection (and retries)."""
+
+PING_TIMEOUT = 2.0
+"""Seconds a readiness ping waits for Redis."""
+
+PRUNE_BATCH = 1000
+"""Deferred-registry entries :func:`prune_registries` looks at per Redis call (a script: it blocks Redis meanwhile)."""
+
+KEEP_ALIVE_SECONDS = 5
+"""Seconds an idle keep-alive connection stays open between requests."""
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
+"""Histogram buckets of request latency (seconds)."""

@@ -14,10 +14,8 @@ from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from xner.service.defaults import KEEP_ALIVE_SECONDS
 from xner.service.settings import Settings
-
-KEEP_ALIVE_SECONDS = 5
-"""Seconds an idle keep-alive connection stays open between requests."""
 
 
 class HeaderDeadlineProtocol(H11Protocol):

@@ -1,0 +1,12 @@
+"""Tunables of the library's small helpers (language names, JSON bounds), one named constant each."""
+
+from __future__ import annotations
+
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of arrays and objects accepted by default."""
+
+MAX_NUMBER_DIGITS = 100
+"""Longest run of digits accepted by default in a JSON number."""
+
+SUGGESTIONS = 5
+"""How many suggestions an unknown code's error offers."""
