@@ -7,7 +7,7 @@ orthographic priors; the issue's plain rows used one run with grow-diag-final-an
 differ by a few tenths of a point; ``--cache DIR`` stores the alignments as Pharaoh files on the first run and
 reuses them afterwards, so every method is compared on the same links. ``--speed`` also times projection with
 given alignments against a faithful re-implementation of the reference ``sentence_projection``
-(``bench/_reference.py``).
+(``reference_sentence_projection`` in ``bench/speed.py``).
 """
 
 from __future__ import annotations
@@ -17,13 +17,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import europarl_dir
-from xner import formats
-from xner.align import load_aligner
+from bench.europarl_data import alignments, load
 from xner.corpus import Sentence
 from xner.evaluate import evaluate
-from xner.project import CandidateOptions, format_pharaoh, project_corpus, read_pharaoh
-from xner.project.links import Link, align_links
+from xner.project import CandidateOptions, project_corpus
+from xner.project.links import Link
 
 #: Published/measured reference F1 (x100) per method and language, printed beside ours.
 REFERENCE: dict[str, dict[str, float]] = {
@@ -48,24 +46,6 @@ def methods() -> dict[str, Method]:
             project_corpus(s, t, a, method="candidates", options=CandidateOptions(matching="exact")).sentences
         ),
     }
-
-
-def load(lang: str) -> list[Sentence]:
-    return list(formats.read(europarl_dir() / f"{lang}-europarl.test.conll02", "conll"))
-
-
-def alignments(
-    aligner: str, src: list[Sentence], tgt: list[Sentence], lang: str, cache: Path | None
-) -> list[list[Link]]:
-    """Links en->lang, from the cache when present (written there otherwise)."""
-    path = cache / f"en-{lang}.{aligner}.links" if cache else None
-    if path is not None and path.is_file():
-        return list(read_pharaoh(path))
-    links = align_links(load_aligner(aligner), [s.tokens for s in src], [t.tokens for t in tgt])
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(format_pharaoh(x) + "\n" for x in links), encoding="utf-8")
-    return links
 
 
 def main() -> None:

@@ -82,9 +82,9 @@ def time_requests(url: str, n: int) -> list[float]:
 
 
 def in_process(n: int) -> list[float]:
-    from xner.ner import load_tagger
+    from xner import backends
 
-    tagger = load_tagger(TAGGER)
+    tagger = backends.load("tagger", TAGGER)
     tagger.tag([SENTENCE])
     out = []
     for _ in range(n):

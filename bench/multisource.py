@@ -23,11 +23,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from bench.common import europarl_dir
-from xner import formats
+from bench.europarl_data import cached_links, load
 from xner.corpus import Sentence, Span
 from xner.evaluate import Scores, evaluate
-from xner.project import CandidateOptions, format_pharaoh, project_corpus, read_pharaoh
+from xner.project import CandidateOptions, project_corpus
 from xner.project.links import Link
 from xner.project.multisource import vote
 from xner.project.parallel import with_projection
@@ -36,25 +35,10 @@ from xner.project.parallel import with_projection
 THRESHOLDS = (0.3, 0.5, 0.6)
 
 
-def load(lang: str) -> list[Sentence]:
-    """One side of Europarl-NER with its gold."""
-    return list(formats.read(europarl_dir() / f"{lang}-europarl.test.conll02", "conll"))
-
-
 def links_for(src_lang: str, tgt_lang: str, cache: Path | None) -> list[list[Link]]:
     """eflomal links src->tgt over the whole side (from ``cache`` when present; written there otherwise)."""
     path = cache / f"{src_lang}-{tgt_lang}.eflomal.links" if cache else None
-    if path is not None and path.is_file():
-        return list(read_pharaoh(path))
-    from xner.align import load_aligner
-
-    src, tgt = load(src_lang), load(tgt_lang)
-    alignments = load_aligner("eflomal").align([s.tokens for s in src], [t.tokens for t in tgt])
-    links = [[(int(i), int(j)) for i, j in a] for a in alignments]
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(format_pharaoh(x) + "\n" for x in links), encoding="utf-8")
-    return links
+    return cached_links("eflomal", load(src_lang), load(tgt_lang), path)
 
 
 def single_projections(

@@ -216,7 +216,7 @@ def summary(p: Projection) -> tuple[object, ...]:
 
 
 def main() -> None:
-    from bench.europarl import alignments, load
+    from bench.europarl_data import alignments, load
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--aligner", default="eflomal")

@@ -10,14 +10,12 @@ from dataclasses import dataclass
 
 from xner.corpus import Sentence, Span
 from xner.formats.jsonl import parse_record
+from xner.languages import PIVOT
 from xner.service.broker import Broker, Status
 from xner.service.errors import Timeout, error_from_result
 from xner.service.limits import admitted_while, job_counts
 from xner.service.refs import ref
 from xner.service.settings import Settings
-
-PIVOT = "eng_Latn"
-"""The language translate-test goes through."""
 
 TRANSLATE_TEST_QUEUES = ("translate", "ner", "align", "project")
 """The queue of each job of a translate-test chain, in order."""

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from xner.errors import FormatError, InputError, UnknownNameError
+from xner.errors import InputError, UnknownNameError
 
 #: Tag schemes xner reads and writes.
 SCHEMES = ("IOB1", "IOB2", "IOBES", "BILOU")
@@ -383,12 +383,3 @@ def strict_tags_to_spans(tags: Sequence[str], scheme: str) -> list[Span]:
             i += 1
         prev = extended[i - 1]
     return spans
-
-
-def tags_error(tags: Sequence[str], *, source: str | None = None, line: int | None = None) -> None:
-    """Validate every tag, raising a :class:`FormatError` that names the first bad one."""
-    for tag in tags:
-        try:
-            parse_tag(tag)
-        except ValueError as exc:
-            raise FormatError(str(exc), source=source, line=line) from None

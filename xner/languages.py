@@ -276,6 +276,9 @@ CODE_ALIASES = {"sat_Beng": "sat_Olck"}
 #: Regions of Chinese written in traditional characters.
 _TRADITIONAL_REGIONS = {"tw", "hk", "mo"}
 
+PIVOT = "eng_Latn"
+"""The pivot language of translate-test (sentences are translated into it, tagged there and projected back)."""
+
 #: Languages written without spaces between words (joined without a separator when re-assembling text).
 NO_SPACE_LANGUAGES = frozenset({"jpn_Jpan", "zho_Hans", "zho_Hant", "yue_Hant", "tha_Thai", "lao_Laoo", "khm_Khmr",
                                 "mya_Mymr", "bod_Tibt", "dzo_Tibt", "shn_Mymr"})  # fmt: skip
@@ -361,15 +364,6 @@ def suggest_languages(code: str, n: int = SUGGESTIONS) -> list[str]:
     return seen[:n]
 
 
-def is_language(code: str) -> bool:
-    """Whether :func:`normalise_language` accepts ``code``."""
-    try:
-        normalise_language(code)
-    except UnknownLanguageError:
-        return False
-    return True
-
-
 def language_name(code: str) -> str:
     """The English name of a language given in any accepted form."""
     return LANGUAGE_NAMES[normalise_language(code)]
@@ -379,11 +373,6 @@ def iso639_1(code: str) -> str | None:
     """The ISO 639-1 code of a language given in any accepted form, or ``None`` if it has none."""
     flores = normalise_language(code)
     return next((two for two, full in _ISO1.items() if full == flores), None)
-
-
-def iso639_3(code: str) -> str:
-    """The ISO 639-3 part of the FLORES-200 code (``spa_Latn`` -> ``spa``)."""
-    return normalise_language(code)[:3]
 
 
 def uses_spaces(code: str) -> bool:

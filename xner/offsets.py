@@ -18,11 +18,6 @@ def utf16_positions(text: str) -> list[int]:
     return [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
 
 
-def to_utf16(text: str, offset: int) -> int:
-    """Convert a code-point offset into ``text`` to a UTF-16 offset."""
-    return utf16_positions(text)[offset]
-
-
 def from_utf16(text: str, offset: int, positions: list[int] | None = None) -> int:
     """Convert a UTF-16 offset into ``text`` to a code-point offset.
 

@@ -11,43 +11,19 @@ service steps (``services/*/jobs.py``) call the same building blocks, so the sui
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from xner.align.base import Aligner
 from xner.corpus import Sentence
 from xner.errors import MismatchError
+from xner.languages import PIVOT
 from xner.project import CandidateOptions, ProjectionResult, project_corpus
 from xner.project.links import align_links
 from xner.project.protocols import SpanTagger
-from xner.text import tokenize
-
-PIVOT = "eng_Latn"
-"""The pivot language of translate-test."""
-
-_NO_SPACE_BEFORE = frozenset(".,;:!?)]}%»”’…")
-_NO_SPACE_AFTER = frozenset("([{¿¡«“‘")
-
-QUOTES = frozenset({'"', "''", "``"})
-"""Undirected quote tokens: odd occurrences open a quotation (no space after), even ones close it."""
-
-APOSTROPHES = frozenset({"'", "’"})
-"""Apostrophe tokens, joined to both neighbours where they mark a clitic or an elision."""
-
-CLITICS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
-"""Words that follow an apostrophe as a clitic: ``Union ' s`` -> ``Union's``, ``don ' t`` -> ``don't``."""
-
-ELISIONS = frozenset(
-    {
-        "c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
-        "all", "coll", "dall", "dell", "nell", "pell", "sull", "quell", "quest", "un", "nessun", "alcun",
-        "ciascun", "qualcun", "buon", "bell", "sant", "tutt",
-    }
-)  # fmt: skip
-"""Elided words (French, Italian, Catalan) joined to the next word: ``l ' Europa`` -> ``l'Europa``."""
-
-Tokenizer = Callable[[str], list[str]]
-"""Splits a text into words."""
+from xner.text import Tokenizer, default_tokenizer, detokenize
+from xner.translate.base import Translator
 
 
 @runtime_checkable
@@ -57,64 +33,8 @@ class WordSplitter(Protocol):
     def split_words(self, text: str) -> list[str]: ...
 
 
-def _is_clitic_token(token: str) -> bool:
-    """A PTB-style clitic token that attaches to the word before it: ``'s``, ``’re``, ``n't``."""
-    lower = token.lower()
-    if lower in ("n't", "n’t"):
-        return True
-    return lower[:1] in APOSTROPHES and lower[1:] in CLITICS
-
-
-def _word(token: str) -> bool:
-    return bool(token) and token[0].isalpha()
-
-
-def _joins_apostrophe(left: str, right: str) -> bool:
-    """Whether an apostrophe between ``left`` and ``right`` marks a clitic or an elision (not a quote)."""
-    if not (_word(left) and left[-1].isalpha() and _word(right)):
-        return False
-    return right.lower() in CLITICS or left.lower() in ELISIONS
-
-
-def detokenize(tokens: Sequence[str]) -> str:
-    """Join tokens into text for a translator (the translator should see text, not tokens).
-
-    No space before closing punctuation or after opening brackets; undirected quotes ``"`` alternate between
-    opening and closing (``" efecto del año 2000 "`` -> ``"efecto del año 2000"``); an apostrophe token between
-    two words that reads as a clitic (``Union ' s``, ``don ' t``) or an elision (``l ' Europa``) is joined to
-    both; a clitic token (``Union 's``, ``do n't``) is joined to the word before it.
-    """
-    out: list[str] = []
-    quotes_open = False
-    glue_next = False
-    for k, token in enumerate(tokens):
-        space = bool(out)
-        if token in QUOTES:
-            if quotes_open:
-                space = False
-            quotes_open = not quotes_open
-        elif (token[:1] in _NO_SPACE_BEFORE and len(token) == 1 and token not in APOSTROPHES) or (
-            out and _is_clitic_token(token)
-        ):
-            space = False
-        if out and (out[-1][-1:] in _NO_SPACE_AFTER or glue_next):
-            space = False
-        glue_next = token in QUOTES and quotes_open
-        if token in APOSTROPHES and 0 < k < len(tokens) - 1 and _joins_apostrophe(tokens[k - 1], tokens[k + 1]):
-            space, glue_next = False, True
-        if space:
-            out.append(" ")
-        out.append(token)
-    return "".join(out)
-
-
-def default_tokenizer(text: str) -> list[str]:
-    """xner's own tokeniser (:func:`xner.text.tokenize`) as a word list."""
-    return [text[s:e] for s, e in tokenize(text)]
-
-
 def translate_sentences(
-    translator: Any,
+    translator: Translator,
     sentences: Sequence[Sequence[str]],
     src_lang: str,
     tgt_lang: str,
@@ -142,8 +62,8 @@ def translate_train(
     *,
     src_lang: str,
     tgt_lang: str,
-    translator: Any,
-    aligner: Any,
+    translator: Translator,
+    aligner: Aligner,
     method: str = "candidates",
     options: CandidateOptions | None = None,
     tagger: SpanTagger | None = None,
@@ -169,9 +89,9 @@ def translate_test(
     targets: Sequence[Sentence],
     *,
     lang: str,
-    translator: Any,
+    translator: Translator,
     tagger: SpanTagger,
-    aligner: Any,
+    aligner: Aligner,
     via: str = PIVOT,
     method: str = "heuristic",
     options: CandidateOptions | None = None,

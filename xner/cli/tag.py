@@ -16,6 +16,7 @@ from xner.cli._progress import progress, stderr
 from xner.cli.app import app
 from xner.corpus import Sentence
 from xner.languages import normalise_language
+from xner.project.protocols import SpanTagger
 
 
 @app.command()
@@ -71,7 +72,7 @@ def _translate_test(
     out_format: str,
     lang: str,
     via: str,
-    tagger: object,
+    tagger: SpanTagger,
     translator: str,
     aligner: str,
     method: str,
@@ -86,7 +87,7 @@ def _translate_test(
         lang=lang,
         via=via,
         translator=backends.load("translator", translator),
-        tagger=tagger,  # type: ignore[arg-type]
+        tagger=tagger,
         aligner=backends.load("aligner", aligner),
         method=method,
     )

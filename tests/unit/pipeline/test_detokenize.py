@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xner.pipeline import detokenize
+from xner.text import detokenize
 
 
 @pytest.mark.parametrize(

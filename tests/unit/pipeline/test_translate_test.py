@@ -13,7 +13,8 @@ from xner import formats
 from xner.cli import main
 from xner.corpus import Sentence, Span
 from xner.evaluate import evaluate
-from xner.pipeline import WordSplitter, default_tokenizer, pivot_tokenizer_for, translate_test
+from xner.pipeline import WordSplitter, pivot_tokenizer_for, translate_test
+from xner.text import default_tokenizer
 
 #: Sentences of the Europarl-NER Spanish side used by the slow end-to-end test.
 EUROPARL_HEAD = 100

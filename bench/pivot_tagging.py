@@ -1,6 +1,6 @@
 """translate-test on Europarl-NER (Spanish side by default): P/R/F1 per type and overall, with an ablation.
 
-    python -m bench.translate_test [--lang es] [--tagger spacy:en_core_web_sm] [--translator apertium]
+    python -m bench.pivot_tagging [--lang es] [--tagger spacy:en_core_web_sm] [--translator apertium]
                                    [--aligner eflomal] [--no-ablation]
 
 The pipeline is the one of ``xner tag --lang spa_Latn --via eng_Latn``: Apertium translates each sentence into
@@ -22,14 +22,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bench.common import europarl_dir
-from xner import formats
+from bench.europarl_data import load
+from xner import backends
 from xner.corpus import Sentence, Span
 from xner.evaluate import Report, evaluate
 from xner.languages import normalise_language
 from xner.ner.conventions import RULES, SpanConventions
-from xner.pipeline import default_tokenizer, pivot_tokenizer_for, translate_sentences, translate_test
+from xner.pipeline import pivot_tokenizer_for, translate_sentences, translate_test
 from xner.project import CandidateOptions, project_corpus
+from xner.text import default_tokenizer
 
 #: The issue's measured baseline F1 (x100) and the goal.
 BASELINE_F1 = 49.0
@@ -96,10 +97,6 @@ def per_type_table(scores: Any) -> None:
 
 
 def main() -> None:
-    from xner.align import load_aligner
-    from xner.ner import load_tagger
-    from xner.translate import load_translator
-
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lang", default="es", help="Europarl-NER side: es (Apertium spa-eng is installed)")
     parser.add_argument("--tagger", default="spacy:en_core_web_sm")
@@ -109,17 +106,20 @@ def main() -> None:
     args = parser.parse_args()
 
     lang = normalise_language(args.lang)
-    gold = list(formats.read(europarl_dir() / f"{args.lang}-europarl.test.conll02", "conll"))
+    gold = load(args.lang)
     targets = [replace(s, spans=[], tags=None) for s in gold]
-    translator, aligner = load_translator(args.translator), CachedAligner(load_aligner(args.aligner))
-    tagger = load_tagger(args.tagger)  # the default: conventions on
+    translator = backends.load("translator", args.translator)
+    aligner = CachedAligner(backends.load("aligner", args.aligner))
+    tagger = backends.load("tagger", args.tagger)  # the default: conventions on
     print(f"translate-test on Europarl-NER {args.lang} ({len(gold)} sentences): {args.translator} -> English, ")
     print(f"{args.tagger}, {args.aligner}; P / R / F1 x100 against the {args.lang} gold")
 
     if not args.no_ablation:
         from xner.ner.labels import LabelMap
 
-        raw_tagger = load_tagger(args.tagger, conventions=False, label_map=LabelMap())  # the model's own labels
+        raw_tagger = backends.load(
+            "tagger", args.tagger, conventions=False, label_map=LabelMap()
+        )  # the model's own labels
 
         def pivot(split: Callable[[str], list[str]]) -> Pivot:
             _, words = translate_sentences(translator, [s.tokens for s in gold], lang, "eng_Latn", tokenizer=split)
