@@ -11,8 +11,6 @@ FORMAT_NAMES: tuple[str, ...] = get_args(FormatName)
 """Formats a corpus or target document may come in."""
 
 ResultFormat = Literal["jsonl", "conll", "labelstudio", "doccano"]
-RESULT_FORMATS: tuple[str, ...] = get_args(ResultFormat)
-"""Formats a job's result can be fetched in."""
 
 EXAMPLE_CONLL = "Angela\tB-PER\nMerkel\tI-PER\nvisited\tO\nParis\tB-LOC\n.\tO\n"
 

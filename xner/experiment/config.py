@@ -25,15 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from xner.errors import InputError
 from xner.experiment import defaults
 
-LAYOUTS = ("europarl", "masakhaner2", "panx", "conll")
-"""Data set layouts the harness reads (see :mod:`xner.experiment.layouts`)."""
-
-PIPELINES = ("translate-test", "translate-train", "parallel", "model-transfer")
-"""Pipelines of the grid (see :mod:`xner.experiment.grid`)."""
-
-PARALLEL_LAYOUTS = ("europarl", "conll")
-"""Layouts that can hold sentence-parallel gold in several languages."""
-
 Layout = Literal["europarl", "masakhaner2", "panx", "conll"]
 Pipeline = Literal["translate-test", "translate-train", "parallel", "model-transfer"]
 Distance = Literal["syntactic", "phonological", "inventory", "featural", "genetic"]

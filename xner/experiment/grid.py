@@ -29,9 +29,6 @@ from xner.experiment.steps import Steps, filter_labels
 Advance = Callable[[str], None]
 """Called once per finished cell with a short description."""
 
-PROJECTING = ("translate-test", "parallel", "translate-train")
-"""Pipelines that project spans (they have a method and an aligner)."""
-
 
 def cells_per_language(config: ExperimentConfig, dataset: DatasetConfig) -> int:
     """How many rows one target language of ``dataset`` produces."""
