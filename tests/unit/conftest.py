@@ -1,10 +1,11 @@
-"""Session fixtures for the backend tests: tiny random models built offline (never committed), and skips that
+"""Session fixtures of the unit tests: tiny random models built offline (never committed), and skips that
 say why when an optional backend (ctranslate2, Apertium, a spaCy pipeline) is not installed here."""
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,3 +63,14 @@ def spacy_pipeline() -> str:
         if importlib.util.find_spec(name) is not None:
             return name
     pytest.skip(f"no English spaCy pipeline installed (pip install {SPACY_PIPELINES[0].replace('_', '-')})")
+
+
+@pytest.fixture(scope="session")
+def english_tagger() -> Any:
+    """The spaCy English tagger (``spacy:en_core_web_sm``); skipped when spaCy or the pipeline is missing."""
+    pytest.importorskip("spacy", reason="spaCy is not installed (pip install 'xner[ner]')")
+    if not any(importlib.util.find_spec(name) for name in SPACY_PIPELINES):
+        pytest.skip(f"no English spaCy pipeline installed (pip install {SPACY_PIPELINES[0].replace('_', '-')})")
+    from xner import backends
+
+    return backends.load("tagger", "spacy:en_core_web_sm")

@@ -13,7 +13,7 @@ from xner.errors import UnknownNameError
 from xner.experiment.backends import Backends
 from xner.service.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PACKAGE_LOADERS = {"load_translator": "xner/translate", "load_aligner": "xner/align", "load_tagger": "xner/ner"}
 
 
