@@ -3,12 +3,13 @@
 Install the engine and a language pair: ``apt-get install apertium apertium-eng-spa`` (``apt-cache search
 apertium`` lists the pairs). A pair is found by its mode name, ``eng-spa`` or older two-letter names such as
 ``en-gl``, in the modes directory. A missing pair is a :class:`~xner.errors.BackendUnavailable` that names the
-package to install. One ``apertium`` process translates a whole batch, one sentence per line; Apertium cannot
+package to install. One ``apertium`` process translates a whole batch, a blank line between sentences; Apertium cannot
 score translations.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -26,6 +27,12 @@ APERTIUM_CODES: dict[str, tuple[str, ...]] = {
     "zsm_Latn": ("zlm",),
     "nob_Latn": ("nob", "nor"),
 }
+
+
+SENTENCE_SEPARATOR = "\n\n"
+"""What follows each sentence of a batch: a blank line, which Apertium's text format keeps as a boundary."""
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 class ApertiumTranslator:
@@ -75,17 +82,23 @@ class ApertiumTranslator:
         )
 
     def translate(self, sentences: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
+        """One translation per sentence, the same as translating each alone: the batch goes through one
+        ``apertium`` process with a blank line between sentences, which Apertium keeps as a boundary (a plain
+        newline is whitespace to it, so an unpunctuated line would run into the next: "the big" / "dog" would come
+        back as "El perro" / "grande")."""
         mode = self.mode_for(src_lang, tgt_lang)
         lines = [" ".join(s.split()) for s in sentences]
-        if not lines:
-            return []
-        output = self._run(mode, "\n".join(lines) + "\n")
-        translated = output.split("\n")
-        if translated and translated[-1] == "":
-            translated.pop()
-        if len(translated) != len(lines):  # the pair merged or split lines: fall back to one call per line
-            translated = [self._run(mode, line + "\n") if line else "" for line in lines]
-        return [" ".join(t.split()) for t in translated]
+        present = [k for k, line in enumerate(lines) if line]
+        translated = [""] * len(lines)
+        if not present:
+            return translated
+        output = self._run(mode, "".join(lines[k] + SENTENCE_SEPARATOR for k in present))
+        pieces = [piece for piece in _BLANK_LINE.split(output.strip()) if piece.strip()]
+        if len(pieces) != len(present):  # the pair merged or split sentences: fall back to one call per sentence
+            pieces = [self._run(mode, lines[k] + "\n") for k in present]
+        for k, piece in zip(present, pieces, strict=True):
+            translated[k] = " ".join(piece.split())
+        return translated
 
     def score(self, src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str) -> list[float]:
         raise BackendUnavailable("apertium is rule-based and cannot score translations; use nllb or ctranslate2")

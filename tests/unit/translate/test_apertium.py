@@ -55,3 +55,24 @@ def test_markers_survive_apertium(apertium_eng_spa: str) -> None:
     sentence = result.sentences[0]
     spans = {" ".join(sentence.tokens[s.start : s.end]): s.label for s in sentence.spans}
     assert spans == {"John": "PER", "Madrid": "LOC"}
+
+
+UNPUNCTUATED = [
+    "Results of the vote",  # a heading
+    "the big",  # an unpunctuated line that would run into the next
+    "dog",
+    "John Smith",  # a list of names
+    "Mary Jones",
+    "Annex II",
+    "Mr President, I would like to thank the rapporteur",
+    "The Council adopted the report.",
+]
+
+
+def test_a_batch_gives_what_each_line_gives_alone(apertium_eng_spa: str) -> None:
+    """Headings, lists and unpunctuated lines stay apart: N lines in, the N translations of N separate calls."""
+    translator = ApertiumTranslator()
+    alone = [translator.translate([line], "en", "es")[0] for line in UNPUNCTUATED]
+    assert translator.translate(UNPUNCTUATED, "en", "es") == alone
+    assert alone[1:3] == ["El grande", "Perro"]  # not "El perro" / "grande"
+    assert alone[3:5] == ["John Smith", "Mary Jones"]
