@@ -26,10 +26,11 @@ def _sentence(record: dict[str, Any], index: int) -> Sentence:
     return parse_record(record, source="result", line=index + 1)
 
 
-def render(records: Iterable[dict[str, Any]], fmt: str) -> Iterator[str]:
-    """Stream ``records`` (our JSONL shape with ``meta.status``) as JSONL, CoNLL (with ``# status`` comments),
-    doccano JSONL (UTF-16 offsets, meta as top-level fields) or a Label Studio task array (status in each task's
-    ``meta``)."""
+def render(records: Iterable[dict[str, Any]], fmt: str, *, metadata: bool = False) -> Iterator[str]:
+    """Stream ``records`` (our JSONL shape with ``meta.status``) as JSONL, CoNLL (plain ``token<TAB>tag`` lines,
+    as ``xner project`` writes them and CoNLL-2003 readers expect; with ``metadata``, each sentence preceded by
+    ``# id = ...`` and ``# projection.status = ...`` comment lines), doccano JSONL (UTF-16 offsets, meta as
+    top-level fields) or a Label Studio task array (status in each task's ``meta``)."""
     if fmt == "jsonl":
         for record in records:
             yield json.dumps(record, ensure_ascii=False) + "\n"
@@ -41,7 +42,7 @@ def render(records: Iterable[dict[str, Any]], fmt: str) -> Iterator[str]:
     if fmt == "conll":
         buffer = io.StringIO()
         for index, record in enumerate(records):
-            write_conll([_sentence(record, index)], buffer, comments=True)
+            write_conll([_sentence(record, index)], buffer, comments=metadata)
             if index % RENDER_BATCH == RENDER_BATCH - 1:
                 yield buffer.getvalue()
                 buffer = io.StringIO()

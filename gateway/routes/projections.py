@@ -99,10 +99,14 @@ def get_result(
     owner: OwnerDep,
     format: Annotated[ResultFormat, Query()] = "jsonl",
     lang: Annotated[str | None, Query(description="Target language (needed when the job has several)")] = None,
+    metadata: Annotated[
+        bool,
+        Query(description="CoNLL only: precede each sentence with `# id` and `# projection.*` comment lines"),
+    ] = False,
 ) -> StreamingResponse:
     record = owned(broker, job_id, owner)
     lang = finished_language(broker, record, lang)
-    chunks: Iterator[str] = render(corpus_jobs.output_records(broker, record, lang), format)
+    chunks: Iterator[str] = render(corpus_jobs.output_records(broker, record, lang), format, metadata=metadata)
     return StreamingResponse(
         chunks,
         media_type=MEDIA_TYPES[format],

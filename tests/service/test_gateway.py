@@ -68,7 +68,10 @@ def test_translate_mode_returns_every_sentence_in_every_format(client):
         ("LOC", "Paris"),
     ]
     conll = client.get(f"/v1/jobs/{job}/result?format=conll").text
-    assert "# projection.status = projected" in conll and "UN\tB-ORG" in conll
+    assert "UN\tB-ORG" in conll and "#" not in conll  # plain token<TAB>tag lines, as the CLI writes
+    assert all(line.count("\t") == 1 for line in conll.splitlines() if line)
+    annotated = client.get(f"/v1/jobs/{job}/result?format=conll&metadata=true").text
+    assert "# projection.status = projected" in annotated and "UN\tB-ORG" in annotated
     tasks = client.get(f"/v1/jobs/{job}/result?format=labelstudio").json()
     assert len(tasks) == 3 and tasks[1]["predictions"][0]["result"][0]["value"]["labels"] == ["ORG"]
     assert client.get(f"/v1/jobs/{job}/result?format=xml").status_code == 422
