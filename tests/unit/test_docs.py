@@ -119,3 +119,44 @@ def test_the_checks_catch_a_missing_name():
     assert check_path("xner/no_such_module.py") is not None
     assert check_dotted("xner.backends.load") is None
     assert check_dotted("xner.no_such_module") is not None
+
+
+def command_lines() -> list[tuple[str, str]]:
+    """Every ``xner SUBCOMMAND ...`` line shown in a code block or an inline code span, up to a shell separator."""
+    found = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        blocks = "\n".join(re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S)).replace("\\\n", " ")
+        logical: list[str] = []  # an indented line continues the one before (a usage spread over lines)
+        for raw in blocks.splitlines():
+            if raw[:1] in (" ", "\t") and logical:
+                logical[-1] += " " + raw.strip()
+            else:
+                logical.append(raw)
+        for source in (*logical, *CODE.findall(text)):
+            for part in re.split(r"&&|\|\||;|\$\(|\s\|\s(?![-\[(])", source):  # `A|B` is a usage choice
+                match = re.search(r"(?:^|\s)xner ([a-z][a-z-]+\b.*)$", part.strip())
+                if "import" in part:
+                    continue
+                if match:
+                    found.append((doc.name, "xner " + match.group(1).split(" #")[0].strip()))
+    return sorted(set(found))
+
+
+COMMAND_LINES = command_lines()
+
+
+@pytest.mark.parametrize(("doc", "line"), COMMAND_LINES, ids=[f"{d}:{line}" for d, line in COMMAND_LINES])
+def test_a_doc_shows_options_that_exist(doc, line):
+    """Each ``--option`` a doc's command line shows is an option of that subcommand (``--format`` where the option
+    is ``--fmt`` fails here)."""
+    from typer.main import get_command
+
+    from xner.cli import app
+
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    name = line.split()[1]
+    assert name in commands, f"{doc}: `{line}`: no subcommand {name}"
+    options = {"--help"} | {opt for param in commands[name].params for opt in (*param.opts, *param.secondary_opts)}
+    shown = {word.split("=")[0] for word in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*(?:=\S*)?", line)}
+    assert shown <= options, f"{doc}: `{line}` shows {sorted(shown - options)}; {name} has {sorted(options)}"
