@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xner.errors import BackendUnavailable, InputError, UnknownNameError
+from xner.extras import missing_package_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +70,9 @@ class LazyRegistry(Mapping[str, str]):
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:
-            raise BackendUnavailable(
-                f"{self.kind} {name!r} needs a package that is not installed ({exc.name or exc}); "
-                "install the matching extra, e.g. pip install 'xner[translate]' or 'xner[ner]'"
-            ) from exc
+            fix = missing_package_message(exc.name) or (
+                f"the {exc.name or exc} package is not installed; install the matching extra, e.g. "
+                "pip install 'xner[translate]' or 'xner[ner]'"
+            )
+            raise BackendUnavailable(f"{self.kind} {name!r}: {fix}") from exc
         return getattr(module, attribute)

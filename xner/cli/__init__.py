@@ -11,6 +11,7 @@ import sys
 from xner.cli import align, convert, evaluate, experiment, project, serve, tag, train, translate  # noqa: F401  (registers commands)
 from xner.cli.app import State, app
 from xner.errors import InputError, XnerError
+from xner.extras import missing_package_message
 
 EXIT_INPUT_ERROR = 2
 EXIT_FAILURE = 1
@@ -25,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xner: interrupted", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:  # an optional dependency: one line naming the extra that installs it
+        if State.debug:
+            raise
+        print(f"xner: error: {missing_package_message(exc.name) or f'{type(exc).__name__}: {exc}'}", file=sys.stderr)
+        return EXIT_FAILURE
     except XnerError as exc:
         if State.debug:
             raise
