@@ -28,8 +28,9 @@ from xner.corpus import Sentence, Span
 from xner.evaluate import Report, evaluate
 from xner.languages import normalise_language
 from xner.ner.conventions import RULES, SpanConventions
-from xner.pipeline import pivot_tokenizer_for, translate_sentences, translate_test
+from xner.pipeline import Run, given, pivot_tokenizer_for, translate_sentences, translate_test
 from xner.project import CandidateOptions, project_corpus
+from xner.project.config import ProjectionConfig
 from xner.text import default_tokenizer
 
 #: The issue's measured baseline F1 (x100) and the goal.
@@ -156,7 +157,9 @@ def main() -> None:
         ]
         print(row("model transfer: the English tagger on the Spanish words", evaluate(gold, direct)))
 
-    result = translate_test(targets, lang=lang, translator=translator, tagger=tagger, aligner=aligner)
+    result = translate_test(
+        targets, lang=lang, tagger=tagger, run=Run(ProjectionConfig(), given(translator=translator, aligner=aligner))
+    )
     scores = evaluate(gold, result.sentences)
     print(
         f"\nthe pipeline (xner.pipeline.translate_test, as `xner tag --via eng_Latn`): {len(result.sentences)} "

@@ -1,8 +1,14 @@
 """Job plans: how a corpus job becomes chained steps on the service queues (pure functions, no I/O).
 
-For each target language, the corpus is split into chunks of ``chunk_size`` sentences and:
+For each target language, the corpus is split into chunks of ``chunk_size`` sentences, and the projection
+configuration (:class:`~xner.project.config.ProjectionConfig`, its backend specs resolved by the gateway) rides in
+every payload that needs it:
 
-* translate mode: every chunk gets a ``translate`` job (source -> target language);
+* translate mode (translate-train): every chunk gets a ``translate`` job (source -> target language);
+* method ``markers`` (translate-train only): every chunk gets one ``translate`` job with markers, whose labelled
+  translations are the output (EasyProject); nothing is aligned;
+* ``backtranslation``: every chunk also gets a ``translate`` job with markers; its labelled back-translations are
+  aligned with the targets (same language) and projected, instead of the source;
 * a *sentence-level* aligner (encoder) then gets an ``align`` and a ``project`` job per chunk, chained with
   ``depends_on``: translate_c -> align_c -> project_c;
 * a *corpus-level* aligner (eflomal learns from the whole corpus) gets one ``align`` job over the whole corpus,
@@ -10,10 +16,10 @@ For each target language, the corpus is split into chunks of ``chunk_size`` sent
   projected through the gateway gets exactly the alignments ``xner project`` would compute. These two jobs
   tolerate failed translate chunks: they run on the chunks that were translated, and the sentences of a failed
   chunk come out as ``failed`` records with the reason (one failed chunk does not fail the language).
-* parallel mode (a target text is given) has no translate jobs.
+* parallel mode (a target text is given) has no plain translate jobs.
 
-Every project job's result holds the projected records of its sentences, in order; the plan keeps the project
-jobs in corpus order, so the result is assembled by reading them one after the other.
+Every output job's result holds the projected records of its sentences, in order; the plan keeps the output jobs
+in corpus order, so the result is assembled by reading them one after the other.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from xner.project.config import Pipeline, ProjectionConfig
 from xner.service.refs import concat, ref
 from xner.service.steps import TOLERATE
 
@@ -51,121 +58,151 @@ def chunked(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
+class Upstream:
+    """The dependencies of one job, collected while its payload names their results (a :func:`ref` indexes the
+    job's ``depends_on`` list)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.tolerated: list[int] = []
+
+    def ref(self, key: str, name: str, *, size: int | None = None) -> dict[str, Any]:
+        """A reference to job ``key``'s result ``name``; with ``size``, a failed job gives placeholders (tolerated)."""
+        if key not in self.keys:
+            self.keys.append(key)
+        index = self.keys.index(key)
+        if size is not None and index not in self.tolerated:
+            self.tolerated.append(index)
+        return ref(index, name, size=size)
+
+    def payload(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``payload``, with the indices of the tolerated dependencies when there are any."""
+        return {**payload, TOLERATE: sorted(self.tolerated)} if self.tolerated else payload
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of an align/project job over some chunks: literal lists, or the results of upstream jobs."""
+
+    literal: list[Any] | None
+    keys: list[str]
+    sizes: list[int]
+
+    def get(self, upstream: Upstream, name: str, *, tolerate: bool) -> Any:
+        if self.literal is not None:
+            return self.literal
+        refs = [
+            upstream.ref(key, name, size=size if tolerate else None)
+            for key, size in zip(self.keys, self.sizes, strict=True)
+        ]
+        return refs[0] if len(refs) == 1 and not tolerate else concat(*refs)
+
+
 def build_plan(
     *,
     sources: list[dict[str, Any]],
     source_lang: str,
     target_lang: str,
     targets: list[list[str]] | None,
-    options: dict[str, Any],
+    config: ProjectionConfig,
     chunk_size: int,
     corpus_level_aligner: bool,
     gold: list[list[dict[str, Any]]] | None = None,
 ) -> Plan:
     """Plan the jobs projecting ``sources`` (JSONL records with tokens and spans) into ``target_lang``.
 
-    ``targets`` (tokenised target sentences) selects parallel mode. ``options`` carries the translator, aligner
-    and projection settings into the steps' payloads. ``gold`` (parallel mode: the target's own token spans, per
-    sentence) rides along to the project jobs, which put it in each record's ``meta.gold``.
+    ``targets`` (tokenised target sentences) selects parallel mode. ``config`` (its specs resolved) decides the
+    steps and rides in their payloads. ``gold`` (parallel mode: the target's own token spans, per sentence) rides
+    along to the project jobs, which put it in each record's ``meta.gold``.
     """
+    pipeline: Pipeline = "parallel" if targets is not None else "translate-train"
+    config.check_for(pipeline)
+    projection = config.model_dump(mode="json")
     jobs: list[PlannedJob] = []
     source_chunks = chunked(sources, chunk_size)
-    target_chunks = chunked(targets, chunk_size) if targets is not None else None
-    gold_chunks = chunked(gold, chunk_size) if gold is not None else None
-    projection: dict[str, Any] = {
-        key: options[key] for key in ("method", "matching", "candidates", "tagger", "translator") if key in options
-    }
-    projection.update({"source_lang": source_lang, "target_lang": target_lang})
-    translate_keys: list[str] = []
-    if target_chunks is None:
-        for c, chunk in enumerate(source_chunks):
-            key = f"{target_lang}.translate.{c}"
-            payload = {
-                "sentences": [record["tokens"] for record in chunk],
-                "src_lang": source_lang,
-                "tgt_lang": target_lang,
-                "translator": options["translator"],
-            }
-            jobs.append(PlannedJob(key, "translate", payload))
-            translate_keys.append(key)
+    sizes = [len(chunk) for chunk in source_chunks]
 
-    outputs: list[str] = []
-    if corpus_level_aligner:
-        sizes = [len(chunk) for chunk in source_chunks]
-        if target_chunks is None:
-            tgt_tokens: Any = concat(*(ref(i, "tokens", size=sizes[i]) for i in range(len(translate_keys))))
+    def translate(c: int, chunk: list[dict[str, Any]], *, markers: bool) -> str:
+        key = f"{target_lang}.{'markers' if markers else 'translate'}.{c}"
+        payload: dict[str, Any] = {"src_lang": source_lang, "tgt_lang": target_lang, "translator": config.translator}
+        if markers:
+            payload.update(markers=True, sources=chunk, offset=c * chunk_size)
         else:
-            tgt_tokens = [tokens for chunk in target_chunks for tokens in chunk]
-        align_key = f"{target_lang}.align"
+            payload["sentences"] = [record["tokens"] for record in chunk]
+        jobs.append(PlannedJob(key, "translate", payload))
+        return key
+
+    if config.method_for(pipeline) == "markers":
+        marker_outputs = [translate(c, chunk, markers=True) for c, chunk in enumerate(source_chunks)]
+        return Plan(target_lang, jobs, marker_outputs, sizes)
+    translated = (
+        [translate(c, chunk, markers=False) for c, chunk in enumerate(source_chunks)] if targets is None else []
+    )
+    marked = (
+        [translate(c, chunk, markers=True) for c, chunk in enumerate(source_chunks)] if config.backtranslation else []
+    )
+
+    def sides(chunks: list[int]) -> tuple[Side, Side, Side]:
+        """The labelled side's tokens, records, and the target side, over the chunks ``chunks``."""
+        chunk_sizes = [sizes[c] for c in chunks]
+        if marked:
+            tokens = Side(None, [marked[c] for c in chunks], chunk_sizes)
+            records = tokens
+        else:
+            chosen = [record for c in chunks for record in source_chunks[c]]
+            tokens = Side([record["tokens"] for record in chosen], [], [])
+            records = Side(chosen, [], [])
+        if targets is None:
+            target = Side(None, [translated[c] for c in chunks], chunk_sizes)
+        else:
+            target = Side([t for c in chunks for t in targets[c * chunk_size : c * chunk_size + sizes[c]]], [], [])
+        return tokens, records, target
+
+    groups = [list(range(len(source_chunks)))] if corpus_level_aligner else [[c] for c in range(len(source_chunks))]
+    tolerate = corpus_level_aligner  # one corpus-level job goes on when some chunks failed
+    outputs: list[str] = []
+    for group in groups:
+        suffix = "" if corpus_level_aligner else f".{group[0]}"
+        labelled_tokens, labelled_records, target = sides(group)
+        align = Upstream()
+        align_key = f"{target_lang}.align{suffix}"
+        align_payload = {
+            "src": labelled_tokens.get(align, "tokens", tolerate=tolerate),
+            "tgt": target.get(align, "tokens", tolerate=tolerate),
+            "aligner": config.aligner,
+            "projection": projection,
+        }
         jobs.append(
             PlannedJob(
-                align_key,
-                "align",
-                {
-                    "src": [record["tokens"] for record in sources],
-                    "tgt": tgt_tokens,
-                    "aligner": options["aligner"],
-                    TOLERATE: list(range(len(translate_keys))),
-                },
-                depends_on=list(translate_keys),
-                allow_failure=bool(translate_keys),
+                align_key, "align", align.payload(align_payload), align.keys, allow_failure=bool(align.tolerated)
             )
         )
-        project_key = f"{target_lang}.project"
-        targets_ref: Any = (
-            concat(*(ref(i + 1, "tokens", size=sizes[i]) for i in range(len(translate_keys))))
-            if target_chunks is None
-            else tgt_tokens
-        )
+        project = Upstream()
+        project_key = f"{target_lang}.project{suffix}"
+        first = group[0] * chunk_size
+        chosen = [record for c in group for record in source_chunks[c]]
+        project_payload: dict[str, Any] = {
+            "alignments": project.ref(align_key, "alignments"),
+            "sources": labelled_records.get(project, "records", tolerate=tolerate),
+            "targets": target.get(project, "tokens", tolerate=tolerate),
+            "offset": first,
+            "projection": projection,
+            "pipeline": pipeline,
+            "source_lang": target_lang if marked else source_lang,
+            "target_lang": target_lang,
+        }
+        if marked:
+            project_payload.update(inputs=chosen, backtranslated=True)
+        if gold is not None:
+            project_payload["gold"] = [g for c in group for g in gold[c * chunk_size : c * chunk_size + sizes[c]]]
         jobs.append(
             PlannedJob(
                 project_key,
                 "project",
-                {
-                    "sources": sources,
-                    "targets": targets_ref,
-                    "alignments": ref(0, "alignments"),
-                    "offset": 0,
-                    TOLERATE: list(range(1, len(translate_keys) + 1)),
-                    **projection,
-                    **({"gold": gold} if gold is not None else {}),
-                },
-                depends_on=[align_key, *translate_keys],
-                allow_failure=bool(translate_keys),
+                project.payload(project_payload),
+                project.keys,
+                allow_failure=bool(project.tolerated),
             )
         )
         outputs.append(project_key)
-    else:
-        for c, chunk in enumerate(source_chunks):
-            align_key, project_key = f"{target_lang}.align.{c}", f"{target_lang}.project.{c}"
-            if target_chunks is None:
-                tgt: Any = ref(0, "tokens")
-                upstream = [translate_keys[c]]
-            else:
-                tgt, upstream = target_chunks[c], []
-            jobs.append(
-                PlannedJob(
-                    align_key,
-                    "align",
-                    {"src": [record["tokens"] for record in chunk], "tgt": tgt, "aligner": options["aligner"]},
-                    depends_on=upstream,
-                )
-            )
-            jobs.append(
-                PlannedJob(
-                    project_key,
-                    "project",
-                    {
-                        "sources": chunk,
-                        "targets": ref(1, "tokens") if target_chunks is None else target_chunks[c],
-                        "alignments": ref(0, "alignments"),
-                        "offset": c * chunk_size,
-                        **projection,
-                        **({"gold": gold_chunks[c]} if gold_chunks is not None else {}),
-                    },
-                    depends_on=[align_key, *upstream],
-                )
-            )
-            outputs.append(project_key)
-    sizes = [len(chunk) for chunk in source_chunks] if not corpus_level_aligner else [len(sources)]
-    return Plan(target_lang, jobs, outputs, sizes)
+    return Plan(target_lang, jobs, outputs, [len(sources)] if corpus_level_aligner else sizes)

@@ -15,11 +15,11 @@ from gateway.schemas import CorpusData, ProjectionRequest
 from xner import formats, jsonlimits
 from xner.align.registry import is_corpus_level
 from xner.corpus import Sentence
-from xner.errors import FormatError, InputError
+from xner.errors import FormatError, InputError, field_message, field_path
 from xner.formats.jsonl import sentence_record
 from xner.languages import normalise_language
 from xner.project.trace import span_dicts
-from xner.service.backends import check_spec
+from xner.service.backends import resolve_projection
 from xner.service.broker import Broker
 from xner.service.errors import PayloadTooLarge, UnsupportedMediaType
 from xner.service.limits import (
@@ -58,7 +58,7 @@ async def parse_request(request: Request) -> ProjectionRequest:
             raise FormatError(f"the body is not valid JSON ({exc})", source="request") from None
         return ProjectionRequest.model_validate(body)
     except ValidationError as exc:
-        problems = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        problems = [{"field": field_path(e["loc"]), "message": field_message(str(e["msg"]))} for e in exc.errors()]
         first = problems[0]
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         raise InputError(message, details=problems) from None
@@ -162,10 +162,10 @@ def submit_projection(
         targets = [s.tokens for s in target_sentences]
         if any(s.spans for s in target_sentences):
             gold = [span_dicts(s.spans) for s in target_sentences]
-    options = body.options.model_dump()
-    options["translator"] = check_spec("translator", options["translator"] or settings.translator, settings)
-    options["aligner"] = check_spec("aligner", options["aligner"] or settings.aligner, settings)
-    options["tagger"] = settings.tagger
+    config = resolve_projection(body.options, settings).check_for(
+        "parallel" if targets is not None else "translate-train"
+    )
+    options = config.model_dump(mode="json")
     records = [sentence_record(s) for s in sources]
     for index, record in enumerate(records):
         record.setdefault("id", str(index))
@@ -197,7 +197,7 @@ def submit_projection(
             source_lang=source_lang,
             target_lang=lang,
             targets=targets,
-            options=options,
+            config=config,
             chunk_size=settings.chunk_size,
             corpus_level_aligner=level,
             gold=gold,

@@ -6,6 +6,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from xner.project.config import ProjectionConfig
+
 FormatName = Literal["conll", "jsonl", "labelstudio", "doccano", "text"]
 FORMAT_NAMES: tuple[str, ...] = get_args(FormatName)
 """Formats a corpus or target document may come in."""
@@ -21,17 +23,6 @@ class CorpusData(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: FormatName = Field("conll", description=" | ".join(FORMAT_NAMES))
     data: str = Field(..., description="The document itself (CoNLL text, JSON Lines, a Label Studio JSON array, ...).")
-
-
-class ProjectionOptions(BaseModel):
-    """How to translate, align and project; unset fields take the server's defaults (XNER_TRANSLATOR, ...)."""
-
-    model_config = ConfigDict(extra="forbid")
-    translator: str | None = Field(None, description="Translator SPEC, e.g. apertium or nllb:facebook/nllb-200-3.3B")
-    aligner: str | None = Field(None, description="Aligner SPEC, e.g. eflomal or encoder:bert-base-multilingual-cased")
-    method: Literal["heuristic", "heuristic-paper", "candidates"] = "candidates"
-    matching: Literal["greedy", "exact"] = "exact"
-    candidates: Literal["ngram", "ner", "both"] = "ngram"
 
 
 class ProjectionRequest(BaseModel):
@@ -54,7 +45,10 @@ class ProjectionRequest(BaseModel):
     target_lang: str | list[str] = Field(..., description="One language or a list of languages")
     corpus: CorpusData
     target: CorpusData | None = Field(None, description="Parallel mode: the target text (tags ignored); no MT")
-    options: ProjectionOptions = Field(default_factory=ProjectionOptions)
+    options: ProjectionConfig = Field(
+        default_factory=ProjectionConfig,
+        description="How to translate, align and project (the server's XNER_PROJECTION and defaults where unset)",
+    )
 
     @property
     def target_langs(self) -> list[str]:
@@ -113,6 +107,9 @@ class NerRequest(BaseModel):
     )
     sentences: list[list[str]] | None = None
     texts: list[str] | None = None
+    projection: ProjectionConfig | None = Field(
+        None, description="Translate-test: how to translate, align and project back (no effect with a native tagger)"
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> NerRequest:

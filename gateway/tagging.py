@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from xner.corpus import Sentence, Span
 from xner.formats.jsonl import parse_record
 from xner.languages import PIVOT
+from xner.project.config import ProjectionConfig
+from xner.service.backends import resolve_projection
 from xner.service.broker import Broker, Status
 from xner.service.errors import Timeout, error_from_result
 from xner.service.limits import admitted_while, job_counts
@@ -18,7 +20,7 @@ from xner.service.refs import ref
 from xner.service.settings import Settings
 
 TRANSLATE_TEST_QUEUES = ("translate", "ner", "align", "project")
-"""The queue of each job of a translate-test chain, in order."""
+"""The queue of each job of a translate-test chain, in order (without back-translation)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,14 @@ def native_tagger(settings: Settings, lang: str) -> str | None:
     return settings.native_taggers.get(lang) or (settings.tagger if lang == PIVOT else None)
 
 
+def translate_test_model(config: ProjectionConfig, settings: Settings) -> str:
+    """How translate-test tags, for responses: ``translator + tagger + aligner`` and the projection's non-default
+    choices (``apertium + spacy:en_core_web_sm + eflomal [heuristic+backtranslation]``)."""
+    shown = {name: value for name, value in config.changed().items() if name not in ("translator", "aligner")}
+    choices = f" [{ProjectionConfig.model_validate(shown).label()}]" if shown else ""
+    return f"{config.translator} + {settings.tagger} + {config.aligner}{choices}"
+
+
 def tag_sentences(
     broker: Broker,
     settings: Settings,
@@ -45,20 +55,23 @@ def tag_sentences(
     timeout: float,
     timeout_setting: str = "sync_timeout",
     tagger: str | None = None,
+    projection: ProjectionConfig | None = None,
 ) -> Tagged:
     """Tag ``sentences`` (FLORES-200 ``lang``) and wait up to ``timeout`` seconds (504 past it, naming
     ``timeout_setting``). ``tagger`` overrides the native tagger (a project's fine-tuned model). The request's jobs
     are admitted for ``owner`` while it waits (:func:`xner.service.limits.admitted_while`: 429 when the key's
-    quota or a queue is full)."""
+    quota or a queue is full). ``projection`` configures translate-test (the server's ``XNER_PROJECTION`` under it;
+    checked even when a native tagger answers, so a wrong setting is never silently ignored)."""
     native = tagger or native_tagger(settings, lang)
-    queues = ("ner",) if native is not None else TRANSLATE_TEST_QUEUES
+    config = resolve_projection(projection or ProjectionConfig(), settings).check_for("translate-test")
+    queues = ("ner",) if native is not None else translate_test_queues(config)
     with admitted_while(broker, settings, owner, job_counts(queues)) as admitted:
         if native is not None:
             chain = [broker.enqueue("ner", {"sentences": [s.tokens for s in sentences], "tagger": native})]
             key, model, via = "records", native, None
         else:
-            chain = _translate_test(broker, settings, sentences, lang)
-            key, model, via = "sentences", f"{settings.translator} + {settings.tagger} + {settings.aligner}", PIVOT
+            chain = _translate_test(broker, settings, sentences, lang, config)
+            key, model, via = "sentences", translate_test_model(config, settings), config.via or PIVOT
         broker.admission.settle(admitted)
         final = chain[-1]
         info = broker.wait(final, timeout)
@@ -73,30 +86,69 @@ def tag_sentences(
     return Tagged(spans=spans, model=model, via=via)
 
 
-def _translate_test(broker: Broker, settings: Settings, sentences: list[Sentence], lang: str) -> list[str]:
-    """translate (lang -> English) -> tag English (split by the tagger's tokenizer) -> align English <-> original
-    -> project the English spans back; four jobs chained across the four queues, as ``xner tag --via`` does.
-    Returns the chain's job ids, the last one's result being the answer."""
+def translate_test_queues(config: ProjectionConfig) -> tuple[str, ...]:
+    """The queue of each job of a translate-test chain, in order (back-translation adds a second translate job)."""
+    return ("translate", "ner", "translate", "align", "project") if config.backtranslation else TRANSLATE_TEST_QUEUES
+
+
+def _translate_test(
+    broker: Broker, settings: Settings, sentences: list[Sentence], lang: str, config: ProjectionConfig
+) -> list[str]:
+    """translate (lang -> pivot) -> tag the pivot (split by the tagger's tokenizer) -> align pivot <-> original ->
+    project the pivot spans back; four jobs chained across the four queues, as ``xner tag --translate-test`` does.
+    With back-translation, the tagged pivot is translated back into ``lang`` with markers first, and that is
+    aligned with the original (same language). Returns the chain's job ids, the last one's result being the answer."""
+    via = config.via or PIVOT
     tokens = [s.tokens for s in sentences]
+    projection = config.model_dump(mode="json")
+    project = {
+        "targets": tokens,
+        "offset": 0,
+        "projection": projection,
+        "pipeline": "translate-test",
+        "target_lang": lang,
+    }
     translate = broker.enqueue(
-        "translate",
-        {"sentences": tokens, "src_lang": lang, "tgt_lang": PIVOT, "translator": settings.translator},
+        "translate", {"sentences": tokens, "src_lang": lang, "tgt_lang": via, "translator": config.translator}
     )
     tag = broker.enqueue("ner", {"texts": ref(0, "texts"), "tagger": settings.tagger}, depends_on=[translate])
-    align = broker.enqueue(
-        "align", {"src": ref(0, "tokens"), "tgt": tokens, "aligner": settings.aligner}, depends_on=[tag]
+    if not config.backtranslation:
+        align = broker.enqueue(
+            "align",
+            {"src": ref(0, "tokens"), "tgt": tokens, "aligner": config.aligner, "projection": projection},
+            depends_on=[tag],
+        )
+        last = broker.enqueue(
+            "project",
+            {**project, "sources": ref(0, "records"), "alignments": ref(1, "alignments"), "source_lang": via},
+            depends_on=[tag, align],
+        )
+        return [translate, tag, align, last]
+    back = broker.enqueue(
+        "translate",
+        {
+            "markers": True,
+            "sources": ref(0, "records"),
+            "src_lang": via,
+            "tgt_lang": lang,
+            "translator": config.translator,
+        },
+        depends_on=[tag],
     )
-    project = broker.enqueue(
+    align = broker.enqueue(
+        "align",
+        {"src": ref(0, "tokens"), "tgt": tokens, "aligner": config.aligner, "projection": projection},
+        depends_on=[back],
+    )
+    last = broker.enqueue(
         "project",
         {
+            **project,
             "sources": ref(0, "records"),
-            "targets": tokens,
             "alignments": ref(1, "alignments"),
-            "offset": 0,
-            "method": "heuristic",
-            "source_lang": PIVOT,
-            "target_lang": lang,
+            "source_lang": lang,
+            "backtranslated": True,
         },
-        depends_on=[tag, align],
+        depends_on=[back, align],
     )
-    return [translate, tag, align, project]
+    return [translate, tag, back, align, last]

@@ -17,7 +17,7 @@ line and exits non-zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 
@@ -97,3 +97,22 @@ class BackendUnavailable(BackendError):
     """A backend cannot run here: a package or model is missing. The message says what to install."""
 
     type_name = "backend_unavailable"
+
+
+def field_path(location: Sequence[str | int], prefix: str = "") -> str:
+    """A validation error's location as users write it: ``options.weights.bogus``, ``datasets[0].layout``
+    (pydantic's ``body`` and ``[key]`` markers left out)."""
+    path = prefix
+    for part in location:
+        if part in ("body", "[key]"):
+            continue
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def field_message(message: str) -> str:
+    """A validation message without pydantic's ``Value error, `` prefix (the library's own words stay)."""
+    return message.removeprefix("Value error, ")

@@ -85,6 +85,13 @@ def post(name: str, target: str, path: str, body: Any, ok: frozenset[int], **ext
     return Case(name, target, "POST", path, ok, body=body, headers=headers, **extra)
 
 
+def put(name: str, target: str, path: str, body: Any, ok: frozenset[int], **extra: Any) -> Case:
+    """A PUT of ``body`` as JSON."""
+    return Case(
+        name, target, "PUT", path, ok, body=js(body), headers=JSON_TYPE + tuple(extra.pop("headers", ())), **extra
+    )
+
+
 def get(name: str, target: str, path: str, ok: frozenset[int], **extra: Any) -> Case:
     return Case(name, target, "GET", path, ok, **extra)
 

@@ -14,6 +14,7 @@ from bench.redteam.cases import (
     get,
     inception_body,
     post,
+    put,
 )
 from bench.redteam.payloads import LAUGHS, LS_INJECTION, XXE
 
@@ -182,4 +183,52 @@ def platform_cases() -> list[Case]:
                 group="train-flood",
             )
         )
+    return cases + projection_cases()
+
+
+def projection_cases() -> list[Case]:
+    """A project's projection configuration: client strings that must never become a backend, path or language
+    the operator did not configure, and fields translate-test cannot use."""
+    cases = []
+    for tool in ("labelstudio", "inception"):
+        path = f"/{tool}/projects/1/projection"
+        cases += [
+            put(f"{tool} projection: the defaults", "gateway", path, {"method": "heuristic"}, codes(200)),
+            put(f"{tool} projection: aligner path", "gateway", path, {"aligner": "eflomal:/etc/passwd"}, codes(422)),
+            put(f"{tool} projection: scorer model", "gateway", path, {"scorer": "nllb:../../models"}, codes(422)),
+            put(
+                f"{tool} projection: tagger injection",
+                "gateway",
+                path,
+                {"candidates": "ner", "candidate_tagger": LS_INJECTION},
+                codes(422),
+            ),
+            put(f"{tool} projection: via traversal", "gateway", path, {"via": "../../etc"}, codes(422)),
+            put(f"{tool} projection: markers", "gateway", path, {"method": "markers"}, codes(422)),
+            put(f"{tool} projection: unknown field", "gateway", path, {"shell": "rm -rf /"}, codes(422)),
+            put(f"{tool} projection: weights not numbers", "gateway", path, {"weights": {"align": "x"}}, codes(422)),
+            put(
+                f"{tool} projection: project traversal",
+                "gateway",
+                f"/{tool}/projects/..%2F1/projection",
+                {},
+                codes(404, 422),
+            ),
+        ]
+    cases += [
+        post(
+            "doccano projection: aligner path",
+            "gateway",
+            "/doccano/predict",
+            {"text": "Angela Merkel", "projection": {"aligner": "eflomal:/etc/passwd"}},
+            codes(422),
+        ),
+        post(
+            "ner projection: translator model path",
+            "gateway",
+            "/v1/ner/spa_Latn",
+            {"texts": ["Hola"], "projection": {"translator": "nllb:/etc"}},
+            codes(422),
+        ),
+    ]
     return cases

@@ -9,6 +9,7 @@ from gateway.tagging import tag_sentences
 from xner.errors import LimitError, UnknownNameError
 from xner.languages import normalise_language
 from xner.offsets import OFFSET_UNITS, utf16_positions
+from xner.project.config import ProjectionConfig
 from xner.service.broker import Broker
 from xner.service.errors import PayloadTooLarge
 from xner.service.limits import check_document
@@ -33,11 +34,18 @@ def resolve_lang(settings: Settings, *candidates: str | None) -> str:
 
 
 def predict_texts(
-    broker: Broker, settings: Settings, texts: list[str], lang: str, *, owner: str, tagger: str | None = None
+    broker: Broker,
+    settings: Settings,
+    texts: list[str],
+    lang: str,
+    *,
+    owner: str,
+    tagger: str | None = None,
+    projection: ProjectionConfig | None = None,
 ) -> Prediction:
     """Tag whole documents, split into lines and sentences (:mod:`gateway.platforms.segment`)."""
     pieces = segment(texts, settings.max_tokens_per_sentence)
-    return predict_pieces(broker, settings, pieces, len(texts), lang, owner=owner, tagger=tagger)
+    return predict_pieces(broker, settings, pieces, len(texts), lang, owner=owner, tagger=tagger, projection=projection)
 
 
 def predict_pieces(
@@ -49,9 +57,10 @@ def predict_pieces(
     *,
     owner: str,
     tagger: str | None = None,
+    projection: ProjectionConfig | None = None,
 ) -> Prediction:
     """Tag the sentences of ``documents`` documents within ``platform_timeout`` (504 past it); more than
-    ``platform_max_sentences`` sentences is a 413."""
+    ``platform_max_sentences`` sentences is a 413. ``projection``: the project's translate-test configuration."""
     if len(pieces) > settings.platform_max_sentences:
         raise PayloadTooLarge(
             f"the request has {len(pieces)} sentences (lines); the limit (platform_max_sentences) is "
@@ -69,6 +78,7 @@ def predict_pieces(
         timeout=settings.platform_timeout,
         timeout_setting="platform_timeout",
         tagger=tagger,
+        projection=projection,
     )
     return Prediction(entities(pieces, tagged.spans, documents), tagged.model, lang)
 

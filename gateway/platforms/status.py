@@ -25,9 +25,9 @@ malformed one is the parser's 422 rather than a generic validation error)."""
 
 
 def project_status(broker: Broker, owner: str, tool: str, project: int) -> dict[str, Any]:
-    """``{"project", "lang", "label_map", "model": {"dir", "job", "lang"} | None, "training": {"job_id", "status",
-    "error", "result", "model_dir", "lang"} | None}``; 404 for a project the owner has not used. Model directories
-    are named relative to ``XNER_TRAIN_DIR`` (a response never shows a server path)."""
+    """``{"project", "lang", "label_map", "projection", "model": {"dir", "job", "lang"} | None, "training":
+    {"job_id", "status", "error", "result", "model_dir", "lang"} | None}``; 404 for a project the owner has not
+    used. Model directories are named relative to ``XNER_TRAIN_DIR`` (a response never shows a server path)."""
     record = load_project(broker, owner, tool, project)
     if not record:
         raise NotFound(f"no {tool} project {project} for this API key (call setup, predict with it, or train it first)")
@@ -50,6 +50,7 @@ def project_status(broker: Broker, owner: str, tool: str, project: int) -> dict[
         "project": project,
         "lang": record.get("lang"),
         "label_map": record.get("label_map", {}),
+        "projection": record.get("projection", {}),
         "model": {"dir": _public_dir(model), "job": record.get("model_job"), "lang": record.get("model_lang")}
         if model
         else None,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gateway.platforms.auth import PlatformOwnerDep
 from gateway.platforms.labels import LabelMapper
 from gateway.platforms.predict import offset_table, predict_texts, resolve_lang
+from xner.project.config import ProjectionConfig
 from xner.service.deps import BrokerDep, SettingsDep
 
 router = APIRouter(prefix="/doccano", tags=["doccano"])
@@ -20,6 +21,9 @@ class DoccanoRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"text": "Angela Merkel visitó París."}]})
     text: str
+    projection: ProjectionConfig | None = Field(
+        None, description="Translate-test configuration (write it into doccano's request body template)"
+    )
 
 
 class DoccanoSpan(BaseModel):
@@ -44,7 +48,8 @@ def predict(
     labels: str | None = Query(None, description="Comma-separated project labels: map onto them, drop the rest"),
 ) -> list[DoccanoSpan]:
     positions = offset_table(body.text, offset_unit)
-    found = predict_texts(broker, settings, [body.text], resolve_lang(settings, lang), owner=owner).entities[0]
+    code = resolve_lang(settings, lang)
+    found = predict_texts(broker, settings, [body.text], code, owner=owner, projection=body.projection).entities[0]
     mapper = LabelMapper([name.strip() for name in labels.split(",") if name.strip()] if labels else None)
     spans = []
     for entity in found:

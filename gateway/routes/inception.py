@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.platforms import inception as cas_io
 from gateway.platforms.auth import PlatformOwnerDep
+from gateway.platforms.configuration import add_projection_route, project_projection
 from gateway.platforms.labels import LabelMapper
 from gateway.platforms.predict import predict_pieces, resolve_lang
 from gateway.platforms.projects import load_project, parse_project_id, project_tagger, save_project, start_training
@@ -22,6 +23,7 @@ from xner.service.settings import Settings
 TOOL = "inception"
 
 router = APIRouter(prefix="/inception", tags=["inception"])
+add_projection_route(router, TOOL)
 
 
 class Metadata(BaseModel):
@@ -79,7 +81,10 @@ def _predict(body: PredictRequest, settings: Settings, broker: Broker, owner: st
     tuned = project_tagger(broker, owner, TOOL, project, record, code)
     pieces = cas_io.pieces(cas, 0, settings.max_tokens_per_sentence)
     tuned_spec = tuned.spec if tuned else None
-    found = predict_pieces(broker, settings, pieces, 1, code, owner=owner, tagger=tuned_spec).entities[0]
+    projection = project_projection(record)
+    found = predict_pieces(
+        broker, settings, pieces, 1, code, owner=owner, tagger=tuned_spec, projection=projection
+    ).entities[0]
     mapper = LabelMapper(record.get("labels"))
     cas_io.add_predictions(cas, meta.layer, meta.feature, found, mapper)
     mapper.log_dropped(f"inception project {project}")

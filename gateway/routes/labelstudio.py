@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.platforms.auth import PlatformOwnerDep
+from gateway.platforms.configuration import RECORD_FIELD, add_projection_route, checked, project_projection
 from gateway.platforms.labels import LabelMapper
 from gateway.platforms.labelstudio import (
     MODEL_CLASS,
@@ -39,6 +40,7 @@ from gateway.platforms.status import ProjectPathDep, project_status
 from gateway.tagging import native_tagger
 from xner import __version__
 from xner.errors import FormatError
+from xner.project.config import parse_projection
 from xner.service.auth import metrics_access
 from xner.service.deps import BrokerDep, SettingsDep
 from xner.service.settings import Settings
@@ -84,7 +86,7 @@ def model_version(settings: Settings, lang: str, tuned: TunedModel | None) -> st
     return f"xner-{__version__}-{lang}-{model}"
 
 
-def _extra_params(value: dict[str, Any] | str | None) -> dict[str, Any]:
+def _extra_params(value: dict[str, Any] | str | None, settings: Settings) -> dict[str, Any]:
     if value is None or value == "":
         return {}
     if isinstance(value, str):
@@ -94,20 +96,25 @@ def _extra_params(value: dict[str, Any] | str | None) -> dict[str, Any]:
             raise FormatError(f"not valid JSON: {exc}", source="request", field="extra_params") from None
     if not isinstance(value, dict):
         raise FormatError("must be a JSON object", source="request", field="extra_params")
-    unknown = sorted(set(value) - {"lang", "label_map"})
+    unknown = sorted(set(value) - {"lang", "label_map", "projection"})
     if unknown:
-        raise FormatError(f"unknown keys {unknown}; valid: lang, label_map", source="request", field="extra_params")
+        raise FormatError(
+            f"unknown keys {unknown}; valid: lang, label_map, projection", source="request", field="extra_params"
+        )
     label_map = value.get("label_map") or {}
     if not (isinstance(label_map, dict) and all(isinstance(v, str) for v in label_map.values())):
         raise FormatError("must map model labels to project labels", source="request", field="extra_params.label_map")
     if value.get("lang") is not None and not isinstance(value["lang"], str):
         raise FormatError("must be a language code", source="request", field="extra_params.lang")
-    return {"lang": value.get("lang"), "label_map": label_map}
+    projection = value.get("projection")
+    stored = checked(parse_projection(projection, where="extra_params.projection"), settings) if projection else None
+    return {"lang": value.get("lang"), "label_map": label_map, "projection": stored}
 
 
 def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) -> APIRouter:
     """The routes under ``prefix`` (``""`` for the standalone server, whose app already serves ``/metrics``)."""
     router = APIRouter(prefix=prefix, tags=["label studio"])
+    add_projection_route(router, TOOL)
 
     @router.post("/predict", summary="Pre-annotate Label Studio tasks (results in UTF-16 offsets).")
     def predict(
@@ -123,24 +130,36 @@ def labelstudio_router(prefix: str = "/labelstudio", *, metrics: bool = True) ->
         texts = task_texts(body.tasks, config)
         code = resolve_lang(settings, lang, record.get("lang"))
         tuned = project_tagger(broker, owner, TOOL, project, record, code)
-        found = predict_texts(broker, settings, texts, code, owner=owner, tagger=tuned.spec if tuned else None)
+        found = predict_texts(
+            broker,
+            settings,
+            texts,
+            code,
+            owner=owner,
+            tagger=tuned.spec if tuned else None,
+            projection=project_projection(record),
+        )
         mapper = LabelMapper(config.labels, record.get("label_map"))
         version = model_version(settings, code, tuned)
         results = [prediction(t, e, config, mapper, version) for t, e in zip(texts, found.entities, strict=True)]
         mapper.log_dropped(f"labelstudio project {project}")
         return {"results": results}
 
-    @router.post("/setup", summary="Register a project: its label config and extra_params (lang, label_map).")
+    @router.post(
+        "/setup", summary="Register a project: its label config and extra_params (lang, label_map, projection)."
+    )
     def setup(body: SetupRequest, settings: SettingsDep, broker: BrokerDep, owner: PlatformOwnerDep) -> dict[str, str]:
         project = labelstudio_project(body.project)
         if project is None:
             raise FormatError("names no Label Studio project", source="request", field="project")
-        params = _extra_params(body.extra_params)
+        params = _extra_params(body.extra_params, settings)
         if body.schema_:
             parse_label_config(body.schema_, field="schema")
         record = load_project(broker, owner, TOOL, project)
         lang = resolve_lang(settings, params.get("lang"), record.get("lang"))
         record.update({"lang": lang, "label_map": params.get("label_map", {})})
+        if params.get("projection") is not None:
+            record[RECORD_FIELD] = params["projection"]
         if body.schema_:
             record["schema"] = body.schema_
         save_project(broker, owner, TOOL, project, record)

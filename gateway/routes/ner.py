@@ -28,7 +28,9 @@ router = APIRouter(prefix="/v1", tags=["ner"])
 def ner(lang: str, body: NerRequest, settings: SettingsDep, broker: BrokerDep, owner: OwnerDep) -> NerResponse:
     code = normalise_language(lang)
     sentences = _sentences(body, settings)
-    tagged = tag_sentences(broker, settings, sentences, code, owner=owner, timeout=settings.sync_timeout)
+    tagged = tag_sentences(
+        broker, settings, sentences, code, owner=owner, timeout=settings.sync_timeout, projection=body.projection
+    )
     return NerResponse(
         lang=code,
         via=tagged.via,

@@ -37,7 +37,10 @@ _MULTIPART = {
                         "corpus_format": {"type": "string", "enum": list(FORMAT_NAMES)},
                         "target": {"type": "string", "format": "binary"},
                         "target_format": {"type": "string", "enum": list(FORMAT_NAMES)},
-                        "options": {"type": "string", "description": "ProjectionOptions as JSON"},
+                        "options": {
+                            "type": "string",
+                            "description": "The projection configuration (the options field) as JSON",
+                        },
                     },
                 }
             },

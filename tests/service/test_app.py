@@ -78,7 +78,7 @@ def test_validation_errors_name_the_field():
     assert response.status_code == 422
     body = response.json()["error"]
     assert body["type"] == "validation_error"
-    assert body["message"].startswith("sentences.1")
+    assert body["message"].startswith("sentences[1]: ")
 
 
 def test_bugs_are_500_without_internals_and_unknown_routes_404():

@@ -19,6 +19,17 @@ TAGGER_LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-M
 
 
 @pytest.fixture(scope="session")
+def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Directory of a random 9-layer BERT with hidden size 32; most words split into character pieces."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from tests.fixtures.tiny_bert import build_tiny_bert
+    from tests.unit.align.conftest import WORDS
+
+    return build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), WORDS, n_words=20)
+
+
+@pytest.fixture(scope="session")
 def tiny_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random NLLB (M2M100) model with its tokenizer."""
     pytest.importorskip("transformers")

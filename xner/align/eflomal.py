@@ -71,7 +71,8 @@ class EflomalAligner:
         """Build from a spec: ``eflomal`` or ``eflomal:PRIORS_FILE``. eflomal has no extraction method."""
         if method is not None:
             raise InputError(
-                f"the eflomal aligner takes no --method (got {method!r}); methods belong to the encoder aligner"
+                f"extraction: the eflomal aligner has no extraction method (got {method!r}); extraction methods "
+                "(argmax, itermax, match, softmax) belong to the encoder aligner"
             )
         return cls(priors=model, symmetrise=symmetrise or defaults.EFLOMAL_SYMMETRISE)
 

@@ -12,33 +12,20 @@ from xner import backends, formats
 from xner.backends import DEFAULT_SPECS
 from xner.cli._progress import stderr
 from xner.cli.app import FormatOption, app
+from xner.cli.projection_options import projection_options
 from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
 from xner.languages import normalise_language
-from xner.project import CandidateOptions, ProjectionResult, project_corpus, read_pharaoh
+from xner.pipeline import Run, project_parallel, translate_train
+from xner.project import ProjectionResult, read_pharaoh
+from xner.project.config import ProjectionConfig
 from xner.project.links import Link
-from xner.project.multisource import project_multisource
-from xner.project.protocols import SpanTagger
 from xner.project.status import Counts, Status
 
 
 def _read(path: Path, fmt: str | None) -> list[Sentence]:
     """Sentences of ``path``: CoNLL (tags kept for sources, ignored for targets) or text by extension."""
     return list(formats.read(path, formats.check_format(fmt or formats.detect_format(path, default="conll"))))
-
-
-def _tagger(spec: str) -> SpanTagger:
-    """The tagger proposing NER candidates (imported only when asked for)."""
-
-    tagger: SpanTagger = backends.load("tagger", spec)
-    return tagger
-
-
-def _align(spec: str, src: list[list[str]], tgt: list[list[str]]) -> list[list[Link]]:
-    """Align with the backend ``spec`` names (imported only when no --alignments are given)."""
-    from xner.project.links import align_links
-
-    return align_links(backends.load("aligner", spec), src, tgt)
 
 
 def _links(path: Path, n_pairs: int) -> list[list[Link]]:
@@ -49,73 +36,78 @@ def _links(path: Path, n_pairs: int) -> list[list[Link]]:
 
 
 @app.command("project")
+@projection_options
 def project_command(
     source: Annotated[
         list[Path], typer.Option(help="Labelled source corpus (repeat for multi-source).", show_default=False)
     ],
     out: Annotated[Path, typer.Option(help="Output file ('-' for stdout).", show_default=False)],
+    projection: ProjectionConfig,
     target: Annotated[
         Path | None, typer.Option(help="Parallel mode: target sentences, CoNLL (tags ignored) or text.")
     ] = None,
-    src_lang: Annotated[str | None, typer.Option(help="Translate mode: language of the source corpus.")] = None,
+    src_lang: Annotated[
+        str | None, typer.Option(help="Language of the source corpus (translate mode; back-translation).")
+    ] = None,
     tgt_lang: Annotated[
         list[str] | None,
-        typer.Option(help="Translate mode: target language (repeat for several; OUT gets a .LANG suffix)."),
+        typer.Option(
+            help="Translate mode: target language (repeat for several; OUT gets a .LANG suffix). Parallel mode: "
+            "the target's language (back-translation)."
+        ),
     ] = None,
-    translator: Annotated[str, typer.Option(help="Translate mode: translator SPEC.")] = DEFAULT_SPECS["translator"],
     train_base: Annotated[
         str | None, typer.Option("--train", help="Also fine-tune this base model (hf:MODEL) on the projected data.")
     ] = None,
     train_out: Annotated[Path | None, typer.Option(help="Model directory for --train (default: OUT.model).")] = None,
-    method: Annotated[str, typer.Option(help="heuristic | heuristic-paper | candidates")] = "candidates",
-    matching: Annotated[str, typer.Option(help="Candidate matching: greedy (the paper) | exact.")] = "exact",
-    candidates: Annotated[str, typer.Option(help="Candidate spans: ngram | ner | both.")] = "ngram",
     alignments: Annotated[
         list[Path] | None,
         typer.Option(help="Pharaoh i-j links, source-target, one line per sentence (one file per --source)."),
     ] = None,
-    aligner: Annotated[str, typer.Option(help="Aligner SPEC used when no --alignments are given.")] = DEFAULT_SPECS[
-        "aligner"
-    ],
-    tagger: Annotated[str | None, typer.Option(help="Tagger SPEC for --candidates ner|both.")] = None,
     source_format: Annotated[str | None, typer.Option(help="Source format (default: from the extension).")] = None,
     target_format: Annotated[str | None, typer.Option(help="Target format (default: from the extension).")] = None,
     fmt: FormatOption = None,
     skip_dropped: Annotated[bool, typer.Option(help="Leave sentences with status 'dropped' out of OUT.")] = False,
 ) -> None:
     """Project entity spans from SOURCE onto the parallel TARGET sentences (parallel mode), or onto its
-    translation into each --tgt-lang (translate mode), and write OUT."""
+    translation into each --tgt-lang (translate mode), and write OUT. The Projection options choose how."""
     sources = [_read(path, source_format) for path in source]
-    options = CandidateOptions(candidates=candidates, matching=matching)
-    adapter = _tagger(tagger) if method == "candidates" and candidates in ("ner", "both") and tagger else None
+    run = Run(projection, backends.load)
     if target is None:
         if not src_lang or not tgt_lang:
             raise InputError("give --target (parallel mode), or --src-lang and --tgt-lang (translate mode)")
         if len(sources) != 1:
             raise InputError("translate mode takes one --source")
+        projection.check_for("translate-train")
         for lang in tgt_lang:
             lang_out = out if len(tgt_lang) == 1 else out.with_suffix(f".{normalise_language(lang)}{out.suffix}")
-            result = _translate_mode(sources[0], src_lang, lang, translator, aligner, method, options, adapter)
+            result = _translate_mode(sources[0], src_lang, lang, run)
             written = _write(result, lang_out, fmt, skip_dropped)
             stderr.print(summary_table(result.counts, written))
             stderr.print(f"wrote {written} sentences to {lang_out}")
             if train_base:
                 _train(result, train_base, train_out or lang_out.with_suffix(".model"), normalise_language(lang))
         return
+    projection.check_for("parallel")
+    if projection.backtranslation and not (src_lang and tgt_lang and len(tgt_lang) == 1):
+        raise InputError(
+            "--backtranslation translates the source into the target's language: give --src-lang and one --tgt-lang"
+        )
     targets = _read(target, target_format)
     for path, corpus in zip(source, sources, strict=True):
         if len(corpus) != len(targets):
             raise MismatchError(f"{path} has {len(corpus)} sentences but {target} has {len(targets)}")
     if alignments and len(alignments) != len(sources):
         raise InputError(f"{len(alignments)} --alignments files for {len(sources)} --source files")
-    if alignments:
-        links = [_links(path, len(targets)) for path in alignments]
-    else:
-        links = [_align(aligner, [s.tokens for s in corpus], [t.tokens for t in targets]) for corpus in sources]
-    if len(sources) == 1:
-        result = project_corpus(sources[0], targets, links[0], method=method, options=options, tagger=adapter)
-    else:
-        result = project_multisource(sources, targets, links, method=method, options=options, tagger=adapter)
+    links = [_links(path, len(targets)) for path in alignments] if alignments else None
+    result = project_parallel(
+        run,
+        sources,
+        targets,
+        src_lang=normalise_language(src_lang) if src_lang else "",
+        tgt_lang=normalise_language(tgt_lang[0]) if tgt_lang else "",
+        links=links,
+    )
     written = _write(result, out, fmt, skip_dropped)
     stderr.print(summary_table(result.counts, written))
     stderr.print(f"wrote {written} sentences to {out}")
@@ -123,30 +115,11 @@ def project_command(
         _train(result, train_base, train_out or out.with_suffix(".model"), None)
 
 
-def _translate_mode(
-    sources: list[Sentence],
-    src_lang: str,
-    tgt_lang: str,
-    translator: str,
-    aligner: str,
-    method: str,
-    options: CandidateOptions,
-    tagger: SpanTagger | None,
-) -> ProjectionResult:
-    from xner.pipeline import translate_train
-
+def _translate_mode(sources: list[Sentence], src_lang: str, tgt_lang: str, run: Run) -> ProjectionResult:
     source_code, target_code = normalise_language(src_lang), normalise_language(tgt_lang)
+    translator = run.config.translator or DEFAULT_SPECS["translator"]
     stderr.print(f"translate-train: {len(sources)} sentences {source_code} -> {target_code} ({translator})")
-    return translate_train(
-        sources,
-        src_lang=source_code,
-        tgt_lang=target_code,
-        translator=backends.load("translator", translator),
-        aligner=backends.load("aligner", aligner),
-        method=method,
-        options=options,
-        tagger=tagger,
-    )
+    return translate_train(sources, src_lang=source_code, tgt_lang=target_code, run=run)
 
 
 def _train(result: ProjectionResult, base: str, out: Path, lang: str | None) -> None:

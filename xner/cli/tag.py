@@ -14,14 +14,19 @@ from xner.backends import DEFAULT_SPECS
 from xner.cli._inputs import chunks, count_lines, read_unlabelled
 from xner.cli._progress import progress, stderr
 from xner.cli.app import app
+from xner.cli.projection_options import option_name, projection_options
 from xner.corpus import Sentence
-from xner.languages import normalise_language
+from xner.errors import InputError
+from xner.languages import PIVOT, normalise_language
+from xner.project.config import ProjectionConfig
 from xner.project.protocols import SpanTagger
 
 
 @app.command()
+@projection_options
 def tag(
     source: Annotated[Path, typer.Argument(help="Input: CoNLL (tags ignored), text, JSONL.", show_default=False)],
+    projection: ProjectionConfig,
     out: Annotated[Path, typer.Option(help="Output file; the format follows its extension.", show_default=False)],
     lang: Annotated[str, typer.Option(help="Language of the input (FLORES-200 or ISO 639).", show_default=False)],
     tagger: Annotated[str, typer.Option(help="Backend spec: hf[:MODEL] | spacy:PIPELINE.")] = "hf",
@@ -31,29 +36,29 @@ def tag(
     drop: Annotated[str | None, typer.Option(help="Drop these types, e.g. MISC.")] = None,
     label_map: Annotated[str | None, typer.Option(help="Rename types: PERSON=PER,GPE=LOC (X= drops X).")] = None,
     device: Annotated[str | None, typer.Option(help="cpu | cuda (hf only; default: cuda if present).")] = None,
-    via: Annotated[
-        str | None, typer.Option(help="Translate-test through this language (e.g. eng_Latn): the tagger runs there.")
-    ] = None,
-    translator: Annotated[str, typer.Option(help="Translator spec for --via.")] = DEFAULT_SPECS["translator"],
-    aligner: Annotated[str, typer.Option(help="Aligner spec for --via.")] = DEFAULT_SPECS["aligner"],
-    method: Annotated[str, typer.Option(help="Projection method for --via: heuristic | candidates.")] = "heuristic",
+    translate_test: Annotated[
+        bool, typer.Option("--translate-test", help="Tag through a pivot language (--via, default eng_Latn).")
+    ] = False,
 ) -> None:
     """Tag every sentence of IN and write it, with the predicted spans, to OUT.
 
-    With --via, translate-test: translate IN into the --via language, tag the translation, align it with IN and
-    project the spans back onto the original words (the whole input is aligned at once).
+    With --translate-test (or --via LANG), translate IN into the pivot language, tag the translation, and project
+    the spans back onto the original words as the Projection options say (the whole input aligned at once, or
+    back-translated with markers and aligned same-language with --backtranslation).
     """
 
     code = normalise_language(lang)
+    pivoting = translate_test or projection.via is not None
+    if not pivoting and projection.changed():
+        names = ", ".join(option_name(name) for name in projection.changed())
+        raise InputError(f"{names}: projection options apply with --translate-test (or --via)")
     options: dict[str, object] = {"keep": keep, "drop": drop, "label_map": label_map}
     if device is not None:
         options["device"] = device
     backend = backends.load("tagger", tagger, **options)
     out_format = formats.check_format(to or formats.detect_format(out))
-    if via is not None:
-        _translate_test(
-            source, from_, out, out_format, code, normalise_language(via), backend, translator, aligner, method
-        )
+    if pivoting:
+        _translate_test(source, from_, out, out_format, code, backend, projection)
         return
 
     def tagged() -> Iterator[Sentence]:
@@ -66,31 +71,17 @@ def tag(
 
 
 def _translate_test(
-    source: Path,
-    fmt: str | None,
-    out: Path,
-    out_format: str,
-    lang: str,
-    via: str,
-    tagger: SpanTagger,
-    translator: str,
-    aligner: str,
-    method: str,
+    source: Path, fmt: str | None, out: Path, out_format: str, lang: str, tagger: SpanTagger, config: ProjectionConfig
 ) -> None:
     from xner.cli.project import summary_table
-    from xner.pipeline import translate_test
+    from xner.pipeline import Run, translate_test
 
     sentences = list(progress(read_unlabelled(source, fmt, lang), "reading", total=count_lines(source)))
+    translator = config.translator or DEFAULT_SPECS["translator"]
+    aligner = config.aligner or DEFAULT_SPECS["aligner"]
+    via = config.via or PIVOT
     stderr.print(f"translate-test: {len(sentences)} sentences {lang} -> {via} ({translator}), tag, align ({aligner})")
-    result = translate_test(
-        sentences,
-        lang=lang,
-        via=via,
-        translator=backends.load("translator", translator),
-        tagger=tagger,
-        aligner=backends.load("aligner", aligner),
-        method=method,
-    )
+    result = translate_test(sentences, lang=lang, tagger=tagger, run=Run(config, backends.load))
     count = formats.write(result.sentences, out, out_format)
     stderr.print(summary_table(result.counts, count))
     stderr.print(f"tagged {count} sentences into {out} ({out_format})")

@@ -11,31 +11,33 @@ from xner.translate.base import Translator
 
 
 class Backends:
-    """Translator, aligner and tagger instances by spec. Tests subclass it to wrap or count backend calls."""
+    """Translator, aligner and tagger instances by spec (and options: an aligner's link extraction and
+    symmetrisation). Tests subclass it to wrap or count backend calls."""
 
     def __init__(self) -> None:
-        self._loaded: dict[tuple[str, str], Any] = {}
+        self._loaded: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
 
-    def _get(self, kind: str, spec: str) -> Any:
-        key = (kind, spec)
+    def _get(self, kind: str, spec: str, options: dict[str, str]) -> Any:
+        key = (kind, spec, tuple(sorted(options.items())))
         if key not in self._loaded:
-            self._loaded[key] = self.load(kind, spec)
+            self._loaded[key] = self.load(kind, spec, **options)
         return self._loaded[key]
 
-    def load(self, kind: str, spec: str) -> Any:
+    def load(self, kind: str, spec: str, **options: str) -> Any:
         """Build the backend ``kind`` (translator, aligner, tagger) named ``spec`` with the library's loader
         (:func:`xner.backends.load`); translations are not cached twice (the step cache already keeps them)."""
-        options = {"cache": False} if kind == "translator" else {}
-        return backends.load(kind, spec, **options)
+        settings: dict[str, Any] = {"cache": False} if kind == "translator" else {}
+        return backends.load(kind, spec, **settings, **options)
 
     def translator(self, spec: str) -> Translator:
-        translator: Translator = self._get("translator", spec)
+        translator: Translator = self._get("translator", spec, {})
         return translator
 
-    def aligner(self, spec: str) -> Aligner:
-        aligner: Aligner = self._get("aligner", spec)
+    def aligner(self, spec: str, **options: str) -> Aligner:
+        """The aligner ``spec`` with ``options`` (``method``: link extraction, ``symmetrise``)."""
+        aligner: Aligner = self._get("aligner", spec, options)
         return aligner
 
     def tagger(self, spec: str) -> Tagger:
-        tagger: Tagger = self._get("tagger", spec)
+        tagger: Tagger = self._get("tagger", spec, {})
         return tagger

@@ -7,7 +7,7 @@ A minimal file::
     datasets:
       - {name: europarl, layout: europarl, path: ../data/europarl-ner}
     pipelines: [parallel, model-transfer]
-    methods: [heuristic, "candidates:greedy"]
+    methods: [heuristic, "candidates:greedy", {name: bt, method: heuristic, backtranslation: true}]
     aligners: [eflomal]
 
 Relative paths are resolved against the configuration file's folder; ``$VARS`` in paths are expanded.
@@ -16,14 +16,17 @@ Relative paths are resolved against the configuration file's folder; ``$VARS`` i
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from xner.errors import InputError
 from xner.experiment import defaults
+from xner.project.config import Method, ProjectionConfig
 
 Layout = Literal["europarl", "masakhaner2", "panx", "conll"]
 Pipeline = Literal["translate-test", "translate-train", "parallel", "model-transfer"]
@@ -62,40 +65,100 @@ class DatasetConfig(_Strict):
         return self.layout == "europarl" or (self.layout == "conll" and self.parallel)
 
 
+METHOD_NAMES: tuple[str, ...] = get_args(Method)
+"""The projection methods; each is also a string shorthand of ``methods``."""
+
+OLD_FORM_FIELDS = frozenset({"method", "matching", "candidates", "preset"})
+"""The fields of the older mapping form ``{name: candidates, matching: greedy, candidates: ngram, preset: library}``
+(``name`` a method): such a method keeps its string shorthand's label."""
+
+
+def shorthand_fields(text: str) -> dict[str, str]:
+    """The :class:`ProjectionConfig` fields of a string shorthand: ``heuristic``, ``heuristic-paper``, ``markers``,
+    ``candidates`` (library defaults), ``candidates:greedy``, ``candidates:exact``, ``candidates:paper`` (the
+    paper's preset, greedy), optionally ``+ner``/``+both`` for the candidate source (``candidates:greedy+ner``)."""
+    head, _, source = text.strip().partition("+")
+    name, _, variant = head.partition(":")
+    if name != "candidates" and (variant or source):
+        raise ValueError(f"method {text!r}: only 'candidates' takes ':MATCHING' or '+SOURCE'")
+    fields = {"method": name}
+    if source:
+        fields["candidates"] = source
+    if variant == "paper":
+        fields["preset"] = "paper"
+    elif variant:
+        fields["matching"] = variant
+    return fields
+
+
+def shorthand_label(projection: ProjectionConfig) -> str:
+    """The label of a shorthand method in results: the method's name, or for candidates
+    ``candidates-<matching>-<source>[-paper]`` (the matching the preset actually uses)."""
+    method = projection.method or "candidates"
+    if method != "candidates":
+        return method
+    suffix = "-paper" if projection.preset == "paper" else ""
+    return f"candidates-{projection.candidate_options().matching}-{projection.candidates}{suffix}"
+
+
+def _field_error(field: str, message: str, value: Any) -> ValidationError:
+    """A validation error located at ``field`` of the method being read (so the path reads ``methods[i].field``)."""
+    details = InitErrorDetails(type=PydanticCustomError("value_error", message), loc=(field,), input=value)
+    return ValidationError.from_exception_data("MethodConfig", [details])
+
+
+def _named(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A method from its mapping form: ``name`` (the label) and any :class:`ProjectionConfig` field. Without a
+    ``method``, a ``name`` that is a method's name is also the method; with only the older form's fields it keeps
+    its shorthand's label."""
+    fields = dict(value)
+    name = fields.pop("name", None)
+    if not isinstance(name, str) or not name.strip():
+        raise _field_error("name", "each method mapping needs a name (its label in the results)", value)
+    label: str | None = name.strip()
+    if "method" not in fields and label in METHOD_NAMES:
+        fields["method"] = label
+        if set(fields) <= OLD_FORM_FIELDS:
+            label = None
+    return _method(fields, label)
+
+
+def _method(fields: Mapping[str, Any], label: str | None) -> dict[str, Any]:
+    """The validated :class:`MethodConfig` fields (a :class:`ProjectionConfig` error keeps its field's name)."""
+    projection = ProjectionConfig.model_validate(dict(fields))
+    return {"label": label or shorthand_label(projection), "projection": projection}
+
+
 class MethodConfig(_Strict):
-    """A projection method with its settings. Written as a string: ``heuristic``, ``heuristic-paper``,
-    ``candidates`` (library defaults), ``candidates:greedy``, ``candidates:exact``, ``candidates:paper``
-    (the paper's preset, greedy), optionally ``+ner``/``+both`` for the candidate source, e.g.
-    ``candidates:greedy+ner``."""
+    """A named projection configuration: the label of its rows, and the :class:`ProjectionConfig` it runs.
 
-    name: Literal["heuristic", "heuristic-paper", "candidates"]
-    matching: Literal["greedy", "exact"] = "exact"
-    candidates: Literal["ngram", "ner", "both"] = "ngram"
-    preset: Literal["library", "paper"] = "library"
+    Written as a string shorthand (:func:`shorthand_fields`) or as a mapping ``{name: LABEL, FIELD: VALUE, ...}``
+    with any :class:`ProjectionConfig` field (``{name: bt, method: heuristic, backtranslation: true}``). A method
+    that sets ``aligner`` runs with that aligner only; one that sets ``translator`` uses it instead of the
+    experiment's."""
 
-    @property
-    def label(self) -> str:
-        """The method's name in results: ``heuristic`` or ``candidates-greedy-ngram[-paper]``."""
-        if self.name != "candidates":
-            return self.name
-        suffix = "-paper" if self.preset == "paper" else ""
-        return f"candidates-{self.matching}-{self.candidates}{suffix}"
+    label: str = Field(min_length=1, description="The method's name in results.")
+    projection: ProjectionConfig = Field(default_factory=ProjectionConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read(cls, value: Any) -> Any:
+        """A shorthand or a ``name`` mapping as the model's fields; the model's own form passes unchanged."""
+        if isinstance(value, str):
+            return _method(shorthand_fields(value), None)
+        if isinstance(value, Mapping) and not ("projection" in value and "name" not in value):
+            return _named(value)
+        return value
 
     @classmethod
     def parse(cls, text: str) -> MethodConfig:
-        """Build from the string form (see the class docstring)."""
-        head, _, source = text.strip().partition("+")
-        name, _, variant = head.partition(":")
-        fields: dict[str, str] = {"name": name}
-        if source:
-            fields["candidates"] = source
-        if variant == "paper":
-            fields.update(preset="paper", matching="greedy")
-        elif variant:
-            fields["matching"] = variant
-        if name != "candidates" and (variant or source):
-            raise ValueError(f"method {text!r}: only 'candidates' takes ':MATCHING' or '+SOURCE'")
-        return cls.model_validate(fields)
+        """Build from the string form (:func:`shorthand_fields`)."""
+        return cls.model_validate(text)
+
+    @property
+    def aligner(self) -> str | None:
+        """The method's own aligner spec (``None``: crossed with the experiment's ``aligners``)."""
+        return self.projection.aligner
 
 
 class ExperimentConfig(_Strict):
@@ -106,7 +169,7 @@ class ExperimentConfig(_Strict):
     targets: list[str] = Field(min_length=1, description="Target languages (codes as the data set names them).")
     datasets: list[DatasetConfig] = Field(min_length=1)
     pipelines: list[Pipeline] = Field(default_factory=lambda: list(DEFAULT_PIPELINES), min_length=1)
-    methods: list[MethodConfig] = Field(default_factory=lambda: [MethodConfig(name="heuristic")], min_length=1)
+    methods: list[MethodConfig] = Field(default_factory=lambda: [MethodConfig.parse("heuristic")], min_length=1)
     aligners: list[str] = Field(default_factory=lambda: [defaults.ALIGNER], min_length=1)
     translator: str = defaults.TRANSLATOR
     tagger: str = defaults.TAGGER
@@ -117,11 +180,13 @@ class ExperimentConfig(_Strict):
     distances: Path | None = Field(default=None, description="A TSV of distances to use instead of URIEL's.")
     related_threshold: float = Field(default=defaults.RELATED_THRESHOLD, ge=0.0, le=1.0)
 
-    @field_validator("methods", mode="before")
+    @field_validator("methods")
     @classmethod
-    def _methods(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [MethodConfig.parse(item) if isinstance(item, str) else item for item in value]
+    def _labels(cls, value: list[MethodConfig]) -> list[MethodConfig]:
+        labels = [method.label for method in value]
+        duplicates = sorted({label for label in labels if labels.count(label) > 1})
+        if duplicates:
+            raise ValueError(f"every method needs its own name; used more than once: {', '.join(duplicates)}")
         return value
 
     @field_validator("targets", "aligners", "pipelines")
@@ -151,6 +216,8 @@ class ExperimentConfig(_Strict):
 def _location(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for item in loc:
+        if item == "[key]":
+            continue
         if isinstance(item, int):
             parts.append(f"[{item}]")
         else:
@@ -159,8 +226,8 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 
 def describe_errors(error: ValidationError) -> str:
-    """One line per problem: ``field.path: message``."""
-    return "; ".join(f"{_location(e['loc'])}: {e['msg']}" for e in error.errors())
+    """One line per problem: ``field.path: message`` (``methods[1].extraction: ...``)."""
+    return "; ".join(f"{_location(e['loc'])}: {str(e['msg']).removeprefix('Value error, ')}" for e in error.errors())
 
 
 def parse_config(data: Any, base: Path | None = None) -> ExperimentConfig:

@@ -10,29 +10,51 @@ Pipelines (``src`` = the source language, ``tgt`` = the target):
 * ``translate-train``: the source gold translated into ``tgt`` and projected onto the translation; scored by
   surface form against the parallel target gold (:mod:`xner.experiment.scoring`).
 
-A backend or input error in a step is recorded on the rows it affects (``note``), and the grid goes on.
+Every projecting cell is a pipeline x a method (a named :class:`~xner.project.config.ProjectionConfig`) x an
+aligner, run through :mod:`xner.pipeline` (``project_onto``, ``translate_train``, ``translate_test``) with the
+cached steps as its backends (:meth:`~xner.experiment.steps.Steps.loader`). A method that sets its own ``aligner``
+runs with it alone instead of with each of ``aligners``; its own ``translator`` replaces the experiment's.
+
+A backend or input error in a step is recorded on the rows it affects (``note``), and the grid goes on; so is a
+method that does not apply to a pipeline (``markers`` outside translate-train: the note says why).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from pydantic import ValidationError
+
 from xner.corpus import Sentence
-from xner.errors import XnerError
+from xner.errors import InputError, XnerError
 from xner.experiment.config import DatasetConfig, ExperimentConfig, MethodConfig
 from xner.experiment.layouts import keep_labels, read_gold
 from xner.experiment.results import Row
 from xner.experiment.scoring import span_report, surface_report
-from xner.experiment.steps import Steps, filter_labels
+from xner.experiment.steps import PivotWords, Projected, Steps, corpus_key, filter_labels
+from xner.languages import normalise_language
+from xner.pipeline import Run, project_onto, translate_test, translate_train
+from xner.project.config import PIPELINES, Pipeline, ProjectionConfig, describe_errors, merged
 
 Advance = Callable[[str], None]
 """Called once per finished cell with a short description."""
 
+Cell = tuple[MethodConfig, str]
+"""A method and the aligner spec it runs with."""
+
+
+def method_cells(config: ExperimentConfig) -> list[Cell]:
+    """The (method, aligner) cells of each projecting pipeline: every method without its own aligner with each of
+    ``aligners`` (aligners outer, as listed), then each method that sets ``aligner`` with that one alone."""
+    crossed = [(method, aligner) for aligner in config.aligners for method in config.methods if method.aligner is None]
+    own = [(method, method.aligner) for method in config.methods if method.aligner is not None]
+    return crossed + own
+
 
 def cells_per_language(config: ExperimentConfig, dataset: DatasetConfig) -> int:
     """How many rows one target language of ``dataset`` produces."""
-    per_projection = len(config.methods) * len(config.aligners)
+    per_projection = len(method_cells(config))
     total = 0
     for pipeline in config.pipelines:
         if pipeline == "model-transfer":
@@ -45,6 +67,25 @@ def cells_per_language(config: ExperimentConfig, dataset: DatasetConfig) -> int:
 def total_cells(config: ExperimentConfig) -> int:
     """How many rows the whole grid produces."""
     return sum(cells_per_language(config, d) * len(config.targets) for d in config.datasets)
+
+
+def language_code(code: str) -> str:
+    """``code`` as the pipelines take it (FLORES-200), or as given when xner does not know it (a translator then
+    names it in its own error)."""
+    try:
+        return normalise_language(code)
+    except XnerError:
+        return code
+
+
+def projecting(pipeline: str) -> Pipeline:
+    """The projection configuration's name of a projecting pipeline."""
+    return next(p for p in PIPELINES if p == pipeline)
+
+
+def plain(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The sentences without their spans and tags (what a projection is given as targets)."""
+    return [replace(s, spans=[], tags=None) for s in sentences]
 
 
 @dataclass
@@ -65,10 +106,11 @@ class LanguageRun:
             yield from self._failed(self._applicable(), str(exc))
             return
         for pipeline in self._applicable():
-            try:
-                yield from self._pipeline(pipeline, gold, source)
-            except XnerError as exc:
-                yield from self._failed([pipeline], str(exc))
+            if pipeline == "model-transfer":
+                yield self._model_transfer(gold)
+            else:
+                for method, aligner in method_cells(self.config):
+                    yield self._cell(pipeline, method, aligner, gold, source)
 
     def _applicable(self) -> list[str]:
         """The pipelines this data set supports (parallel and translate-train need a parallel one)."""
@@ -93,53 +135,98 @@ class LanguageRun:
             row.aligner = aligner
         return row
 
+    def _done(self, row: Row) -> Row:
+        """``row``, announced to the progress callback."""
+        self.advance(f"{self.dataset.name} {self.lang} {row.series}" + (": failed" if row.note else ""))
+        return row
+
     def _failed(self, pipelines: list[str], note: str) -> Iterator[Row]:
         for pipeline in pipelines:
             if pipeline == "model-transfer":
                 combos: list[tuple[MethodConfig | None, str | None]] = [(None, None)]
             else:
-                combos = [(m, a) for a in self.config.aligners for m in self.config.methods]
+                combos = list(method_cells(self.config))
             for method, aligner in combos:
                 row = self._row(pipeline, method, aligner)
                 row.note = note
-                self.advance(f"{self.dataset.name} {self.lang} {pipeline}: failed")
-                yield row
+                yield self._done(row)
 
-    def _pipeline(self, pipeline: str, gold: list[Sentence], source: list[Sentence] | None) -> Iterator[Row]:
-        config, steps = self.config, self.steps
-        tokens = [g.tokens for g in gold]
-        if pipeline == "model-transfer":
-            row = self._row(pipeline)
-            row.fill(span_report(gold, filter_labels(steps.tag(config.tagger, tokens), config.labels)))
+    def _model_transfer(self, gold: list[Sentence]) -> Row:
+        """The source tagger on the target words."""
+        row = self._row("model-transfer")
+        try:
+            tagged = self.steps.tag(self.config.tagger, [g.tokens for g in gold])
+            row.fill(span_report(gold, filter_labels(tagged, self.config.labels)))
             row.sentences = len(gold)
-            self.advance(f"{self.dataset.name} {self.lang} {pipeline}")
-            yield row
-            return
-        if pipeline == "translate-test":
-            pivot_tokens = steps.translate(config.translator, tokens, self.lang, config.source)
-            pivot_spans = filter_labels(steps.tag(config.tagger, pivot_tokens), config.labels)
-            projected_from = [Sentence(tokens=t, spans=s) for t, s in zip(pivot_tokens, pivot_spans, strict=True)]
-            onto, scored_tokens = gold, None
-        else:
-            assert source is not None
-            projected_from = source
-            if pipeline == "parallel":
-                onto, scored_tokens = gold, None
+        except XnerError as exc:
+            row.note = str(exc)
+        return self._done(row)
+
+    def _cell(
+        self, pipeline: str, method: MethodConfig, aligner: str, gold: list[Sentence], source: list[Sentence] | None
+    ) -> Row:
+        """One projecting cell, scored; an error (or a method that does not apply) becomes the row's note."""
+        row = self._row(pipeline, method, aligner)
+        try:
+            projected = self._project(projecting(pipeline), self.projection(pipeline, method, aligner), gold, source)
+            spans = filter_labels(projected.spans, self.config.labels)
+            if pipeline == "translate-train":
+                row.fill(surface_report(gold, projected.tokens, spans))
             else:
-                mt = steps.translate(config.translator, [s.tokens for s in source], config.source, self.lang)
-                onto = [Sentence(tokens=t, lang=self.lang) for t in mt]
-                scored_tokens = mt
-        for aligner in config.aligners:
-            links = steps.align(aligner, [s.tokens for s in projected_from], [t.tokens for t in onto])
-            for method in config.methods:
-                row = self._row(pipeline, method, aligner)
-                plain = [replace(t, spans=[], tags=None) for t in onto]
-                spans = steps.project(method, projected_from, plain, links, tagger=config.tagger)
-                spans = filter_labels(spans, config.labels)
-                report = (
-                    span_report(gold, spans) if scored_tokens is None else surface_report(gold, scored_tokens, spans)
-                )
-                row.fill(report)
-                row.sentences = len(gold)
-                self.advance(f"{self.dataset.name} {self.lang} {row.series}")
-                yield row
+                row.fill(span_report(gold, spans))
+            row.sentences = len(gold)
+        except XnerError as exc:
+            row.note = str(exc)
+        return self._done(row)
+
+    def projection(self, pipeline: str, method: MethodConfig, aligner: str) -> ProjectionConfig:
+        """The configuration a cell runs: the method's, over the experiment's translator, the cell's aligner, the
+        tagger (NER candidates) and, in translate-test, the source language as the pivot; checked for
+        ``pipeline``."""
+        base = {"translator": self.config.translator, "aligner": aligner, "candidate_tagger": self.config.tagger}
+        if pipeline == "translate-test":
+            base["via"] = language_code(self.config.source)
+        try:
+            config = merged(ProjectionConfig.model_validate(base), method.projection)
+        except ValidationError as exc:
+            raise InputError(describe_errors(exc)) from None
+        return config.check_for(projecting(pipeline))
+
+    def _project(
+        self, pipeline: Pipeline, config: ProjectionConfig, gold: list[Sentence], source: list[Sentence] | None
+    ) -> Projected:
+        """Run ``pipeline`` with ``config`` through the cached ``project`` step."""
+        steps, src, tgt = self.steps, language_code(self.config.source), language_code(self.lang)
+        if pipeline == "translate-test":
+            words = PivotWords(steps, self.config.tagger)
+            run = Run(config, steps.loader(words))
+            tagger = steps.span_tagger(self.config.tagger, self.config.labels)
+            targets = plain(gold)
+            return steps.project(
+                pipeline,
+                config,
+                lambda: translate_test(targets, lang=tgt, tagger=tagger, run=run, pivot_tokenizer=words),
+                targets=corpus_key(targets),
+                lang=tgt,
+                tagger=self.config.tagger,
+                labels=self.config.labels,
+            )
+        assert source is not None  # parallel and translate-train run on parallel data sets only
+        run = Run(config, steps.loader())
+        if pipeline == "translate-train":
+            return steps.project(
+                pipeline,
+                config,
+                lambda: translate_train(source, src_lang=src, tgt_lang=tgt, run=run),
+                sources=corpus_key(source),
+                langs=[src, tgt],
+            )
+        targets = plain(gold)
+        return steps.project(
+            pipeline,
+            config,
+            lambda: project_onto(run, source, targets, src_lang=src, tgt_lang=tgt, pipeline=pipeline),
+            sources=corpus_key(source),
+            targets=corpus_key(targets),
+            langs=[src, tgt],
+        )

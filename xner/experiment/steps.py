@@ -1,4 +1,11 @@
-"""The cached steps of a run: translate, align, tag, project. Each is keyed by its inputs, spec and settings.
+"""The cached steps of a run: translate, align, tag, split and project. Each is keyed by its inputs, spec and
+settings.
+
+The grid projects through :mod:`xner.pipeline` (the code the CLI and the services run) with a
+:class:`~xner.pipeline.Run` whose loader (:meth:`Steps.loader`) answers with stand-ins for the backends: their calls
+go through the cached steps, so the methods of one cell share its translations, alignments and taggings, and a
+cached step never loads a model. The ``project`` step keeps the whole result of one pipeline call, keyed by the full
+projection configuration and the inputs; a re-run answers a cell from it without translating or aligning.
 
 The keys use the backend *spec* (not a loaded backend's fingerprint), so a cache hit never loads a model; after
 replacing a model at the same path, run with ``--no-resume``.
@@ -6,18 +13,20 @@ replacing a model at the same path, run with ``--no-resume``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from xner.align.base import Alignment
+from xner.backends import DEFAULT_SPECS
 from xner.corpus import Sentence, Span
+from xner.errors import InputError, MismatchError
 from xner.experiment.backends import Backends
 from xner.experiment.cache import StepCache
-from xner.experiment.config import MethodConfig
 from xner.hashing import content_hash
-from xner.languages import normalise_language
-from xner.pipeline import translate_sentences
-from xner.project import CandidateOptions, project_corpus
+from xner.pipeline import BackendLoader, pivot_tokenizer_for
+from xner.project import ProjectionResult
+from xner.project.config import ProjectionConfig
 from xner.project.links import Link, align_links
 
 Tokens = list[list[str]]
@@ -40,6 +49,11 @@ def spans_hash(spans: Sequence[Sequence[Span]]) -> str:
     return content_hash([[[s.start, s.end, s.label] for s in sentence] for sentence in spans])
 
 
+def corpus_key(sentences: Sequence[Sentence]) -> dict[str, str]:
+    """The part of a ``project`` key that stands for a corpus: its words and its spans."""
+    return {"tokens": tokens_hash([s.tokens for s in sentences]), "spans": spans_hash([s.spans for s in sentences])}
+
+
 def filter_labels(spans: SpanLists, labels: Sequence[str] | None) -> SpanLists:
     """Keep only spans of ``labels`` (all when ``None``)."""
     if labels is None:
@@ -48,11 +62,24 @@ def filter_labels(spans: SpanLists, labels: Sequence[str] | None) -> SpanLists:
     return [[s for s in sentence if s.label in wanted] for sentence in spans]
 
 
-def candidate_options(method: MethodConfig) -> CandidateOptions:
-    """The projection options a method configuration stands for."""
-    if method.preset == "paper":
-        return CandidateOptions.paper(candidates=method.candidates)
-    return CandidateOptions(candidates=method.candidates, matching=method.matching)
+@dataclass(frozen=True)
+class Projected:
+    """What a ``project`` step keeps of a pipeline's result: each target sentence's words (the machine
+    translation's, in translate-train) and its projected spans."""
+
+    tokens: Tokens
+    spans: SpanLists
+
+    @classmethod
+    def of(cls, result: ProjectionResult) -> Projected:
+        return cls([list(s.tokens) for s in result.sentences], [list(s.spans) for s in result.sentences])
+
+    def encode(self) -> list[list[Any]]:
+        return [[tokens, spans] for tokens, spans in zip(self.tokens, encode_spans(self.spans), strict=True)]
+
+    @classmethod
+    def decode(cls, data: list[list[Any]]) -> Projected:
+        return cls([[str(t) for t in tokens] for tokens, _ in data], decode_spans([spans for _, spans in data]))
 
 
 @dataclass
@@ -62,24 +89,28 @@ class Steps:
     cache: StepCache
     backends: Backends
 
-    def translate(self, spec: str, sentences: Tokens, src: str, tgt: str) -> Tokens:
-        """Translate tokenised sentences; return the translations' tokens."""
+    def translate(self, spec: str, texts: Sequence[str], src: str, tgt: str) -> list[str]:
+        """Translate ``texts`` from ``src`` into ``tgt`` with the translator ``spec``."""
 
-        def compute() -> Tokens:
-            translator = self.backends.translator(spec)
-            _, tokens = translate_sentences(translator, sentences, normalise_language(src), normalise_language(tgt))
-            return tokens
+        def compute() -> list[str]:
+            translated = self.backends.translator(spec).translate(list(texts), src, tgt)
+            if len(translated) != len(texts):
+                raise MismatchError(f"the translator returned {len(translated)} translations for {len(texts)} texts")
+            return [str(text) for text in translated]
 
-        key = {"spec": spec, "src": src, "tgt": tgt, "inputs": tokens_hash(sentences)}
-        return self.cache.get_or_compute("translate", key, compute, encode=lambda t: t, decode=lambda d: d)
+        key = {"spec": spec, "src": src, "tgt": tgt, "texts": content_hash(list(texts))}
+        return self.cache.get_or_compute("translate", key, compute, encode=list, decode=list)
 
-    def align(self, spec: str, src: Tokens, tgt: Tokens) -> list[list[Link]]:
-        """Align sentence pairs; return ``(i, j)`` links per pair."""
+    def align(self, spec: str, src: Tokens, tgt: Tokens, options: Mapping[str, str] | None = None) -> list[list[Link]]:
+        """Align sentence pairs with the aligner ``spec`` and its ``options``; return ``(i, j)`` links per pair."""
+        settings = dict(options or {})
 
         def compute() -> list[list[Link]]:
-            return align_links(self.backends.aligner(spec), src, tgt)
+            return align_links(self.backends.aligner(spec, **settings), src, tgt)
 
-        key = {"spec": spec, "src": tokens_hash(src), "tgt": tokens_hash(tgt)}
+        key: dict[str, Any] = {"spec": spec, "src": tokens_hash(src), "tgt": tokens_hash(tgt)}
+        if settings:  # without options the key is the one earlier runs stored
+            key["options"] = settings
         return self.cache.get_or_compute(
             "align",
             key,
@@ -97,43 +128,114 @@ class Steps:
         key = {"spec": spec, "inputs": tokens_hash(sentences)}
         return self.cache.get_or_compute("tag", key, compute, encode=encode_spans, decode=decode_spans)
 
+    def span_tagger(self, spec: str, labels: Sequence[str] | None = None) -> StepTagger:
+        """The tagger ``spec`` through the cached ``tag`` step, keeping only spans of ``labels``."""
+        return StepTagger(self, spec, labels)
+
+    def split(self, spec: str, texts: Sequence[str]) -> Tokens:
+        """Split ``texts`` into words as the tagger ``spec`` does (its own tokenizer where it has one: the pivot
+        words of translate-test, :func:`xner.pipeline.pivot_tokenizer_for`)."""
+
+        def compute() -> Tokens:
+            split = pivot_tokenizer_for(self.backends.tagger(spec))
+            return [list(split(text)) for text in texts]
+
+        key = {"spec": spec, "texts": content_hash(list(texts))}
+        return self.cache.get_or_compute("split", key, compute, encode=list, decode=list)
+
     def project(
-        self,
-        method: MethodConfig,
-        sources: Sequence[Sentence],
-        targets: Sequence[Sentence],
-        links: list[list[Link]],
-        *,
-        tagger: str | None = None,
-    ) -> SpanLists:
-        """Project the sources' spans onto the targets; ``tagger`` gives NER candidates on the targets."""
-        needs_tagger = method.name == "candidates" and method.candidates != "ngram"
-
-        def compute() -> SpanLists:
-            span_tagger = _StepTagger(self, tagger) if needs_tagger and tagger is not None else None
-            plain = [replace(t, spans=[], tags=None) for t in targets]
-            result = project_corpus(
-                list(sources), plain, links, method=method.name, options=candidate_options(method), tagger=span_tagger
-            )
-            return [list(s.spans) for s in result.sentences]
-
+        self, pipeline: str, config: ProjectionConfig, compute: Callable[[], ProjectionResult], **inputs: Any
+    ) -> Projected:
+        """The result of one pipeline call (``compute``) under ``config``; ``inputs`` are the JSON-ready parts of
+        the key that stand for its inputs (:func:`corpus_key`, languages, the tagger)."""
         key = {
-            "method": method.model_dump(),
-            "sources": tokens_hash([s.tokens for s in sources]),
-            "spans": spans_hash([s.spans for s in sources]),
-            "targets": tokens_hash([t.tokens for t in targets]),
-            "links": content_hash(links),
-            "tagger": tagger if needs_tagger else None,
+            "pipeline": pipeline,
+            "projection": config.model_dump(mode="json"),
+            "set": sorted(config.model_fields_set),  # a preset's matching depends on whether matching is set
+            **inputs,
         }
-        return self.cache.get_or_compute("project", key, compute, encode=encode_spans, decode=decode_spans)
+        return self.cache.get_or_compute(
+            "project", key, lambda: Projected.of(compute()), encode=Projected.encode, decode=Projected.decode
+        )
+
+    def loader(self, words: PivotWords | None = None) -> BackendLoader:
+        """A :data:`~xner.pipeline.BackendLoader` whose backends go through these steps; ``words`` learns each
+        batch of translations (the pivot tokenizer of translate-test)."""
+
+        def load(kind: str, spec: str | None = None, /, **options: Any) -> Any:
+            if kind not in DEFAULT_SPECS:
+                raise InputError(f"no backend of kind {kind!r} in an experiment")
+            chosen = spec or DEFAULT_SPECS[kind]
+            if kind == "translator":
+                return StepTranslator(self, chosen, words)
+            if kind == "aligner":
+                return StepAligner(self, chosen, options)
+            return StepTagger(self, chosen)
+
+        return load
 
 
-class _StepTagger:
-    """A span tagger whose calls go through the cached tag step."""
+class StepTranslator:
+    """A translator whose translations go through the cached ``translate`` step. Scoring (the ``translation``
+    weight) goes to the loaded backend; the ``project`` step keeps its outcome."""
 
-    def __init__(self, steps: Steps, spec: str) -> None:
-        self._steps = steps
-        self._spec = spec
+    def __init__(self, steps: Steps, spec: str, words: PivotWords | None = None) -> None:
+        self._steps, self._spec, self._words = steps, spec, words
+        self.fingerprint = f"experiment:{spec}"
+
+    def translate(self, sentences: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
+        translated = self._steps.translate(self._spec, sentences, src_lang, tgt_lang)
+        if self._words is not None:
+            self._words.expect(translated)
+        return translated
+
+    def score(self, src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str) -> list[float]:
+        return self._steps.backends.translator(self._spec).score(src, tgt, src_lang, tgt_lang)
+
+
+class StepAligner:
+    """An aligner whose alignments go through the cached ``align`` step."""
+
+    def __init__(self, steps: Steps, spec: str, options: Mapping[str, str]) -> None:
+        self._steps, self._spec, self._options = steps, spec, dict(options)
+
+    def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[Alignment]:
+        links = self._steps.align(self._spec, [list(s) for s in src], [list(t) for t in tgt], self._options)
+        return [Alignment.from_links(pair) for pair in links]
+
+
+class StepTagger:
+    """A span tagger whose calls go through the cached ``tag`` step; with ``labels``, only spans of those types."""
+
+    def __init__(self, steps: Steps, spec: str, labels: Sequence[str] | None = None) -> None:
+        self._steps, self._spec, self._labels = steps, spec, labels
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[Span]]:
-        return self._steps.tag(self._spec, [list(s) for s in sentences])
+        return filter_labels(self._steps.tag(self._spec, [list(s) for s in sentences]), self._labels)
+
+
+class PivotWords:
+    """The pivot tokenizer of translate-test through the cache: the words of each translation as the tagger
+    ``spec`` splits them (as ``xner tag`` does), one cached ``split`` step per batch of translations.
+
+    :class:`StepTranslator` announces each batch it returns (:meth:`expect`); the first text asked of a batch splits
+    all of it, so a cached batch never loads the tagger.
+    """
+
+    def __init__(self, steps: Steps, spec: str) -> None:
+        self._steps, self._spec = steps, spec
+        self._pending: list[str] = []
+        self._known: dict[str, list[str]] = {}
+
+    def expect(self, texts: Sequence[str]) -> None:
+        """The translations about to be split."""
+        self._pending = list(texts)
+
+    def __call__(self, text: str) -> list[str]:
+        if not text.strip():
+            return []
+        if text not in self._known:
+            batch = self._pending if text in self._pending else [text]
+            self._known.update(zip(batch, self._steps.split(self._spec, batch), strict=True))
+            self._pending = []
+        return list(self._known[text])

@@ -22,7 +22,7 @@ from xner.project.candidate_projection import CandidateOptions
 from xner.project.links import align_links
 from xner.project.markers import Tokenizer, project_markers, simple_tokenize
 from xner.project.parallel import project_corpus, with_projection
-from xner.project.protocols import TextTranslator
+from xner.project.protocols import SpanTagger, TextTranslator
 from xner.project.status import Projection, ProjectionResult, Status
 
 
@@ -36,12 +36,14 @@ def project_backtranslated(
     target_lang: str,
     method: str = "heuristic",
     options: CandidateOptions | None = None,
+    tagger: SpanTagger | None = None,
     tokenize: Tokenizer = simple_tokenize,
 ) -> ProjectionResult:
     """Label ``targets`` from their labelled translations ``labelled`` via marker back-translation.
 
     ``labelled[k]`` is the (labelled) translation of ``targets[k]`` into ``labelled_lang``. Projection is
-    :func:`~xner.project.parallel.project_corpus` with ``method`` and ``options``.
+    :func:`~xner.project.parallel.project_corpus` with ``method``, ``options`` and ``tagger`` (NER candidates on
+    the targets).
     """
     if len(labelled) != len(targets):
         raise MismatchError(f"{len(labelled)} labelled sentences but {len(targets)} targets")
@@ -54,6 +56,7 @@ def project_backtranslated(
         links,
         method=method,
         options=options,
+        tagger=tagger,
     )
     by_index = dict(zip(usable, zip(projected.sentences, projected.projections, strict=True), strict=True))
     out: list[Sentence] = []

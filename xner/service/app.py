@@ -22,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xner import __version__
-from xner.errors import XnerError
+from xner.errors import XnerError, field_message, field_path
 from xner.service.auth import metrics_access
 from xner.service.broker import Broker
 from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS, PROBE_THREADS, PROBE_TIMEOUT
@@ -126,7 +126,7 @@ def _problem(error: Any) -> dict[str, Any]:
         reason = (error.get("ctx") or {}).get("error", "malformed")
         where = f" at character {location[-1]}" if location else ""
         return {"field": "", "message": f"the body is not valid JSON: {reason}{where}"}
-    return {"field": ".".join(str(part) for part in location), "message": error.get("msg")}
+    return {"field": field_path(location), "message": field_message(str(error.get("msg")))}
 
 
 def _add_error_handlers(app: FastAPI, outage_errors: tuple[type[Exception], ...]) -> None:

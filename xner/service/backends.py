@@ -15,15 +15,19 @@ from typing import Any
 
 from xner import backends as library
 from xner.errors import InputError
+from xner.project.config import ProjectionConfig, merged
 from xner.registry import LazyRegistry, parse_spec
 from xner.service.defaults import MAX_LOADED_BACKENDS, MAX_SHOWN_SPEC
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.backends")
 
-_cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
+CacheKey = tuple[str, str, tuple[tuple[str, Any], ...]]
+"""(kind, spec, options) of a loaded backend."""
+
+_cache: OrderedDict[CacheKey, Any] = OrderedDict()
 _lock = threading.Lock()
-_loading: dict[tuple[str, str], threading.Lock] = {}
+_loading: dict[CacheKey, threading.Lock] = {}
 
 
 def check_spec(kind: str, spec: str, settings: Settings) -> str:
@@ -47,6 +51,21 @@ def check_spec(kind: str, spec: str, settings: Settings) -> str:
         "and XNER_ALLOWED_BACKENDS)",
         details={"kind": kind, "allowed": allowed},
     )
+
+
+def resolve_projection(requested: ProjectionConfig, settings: Settings) -> ProjectionConfig:
+    """The configuration a job runs with: the server's (``XNER_PROJECTION``) under the request's fields, every
+    backend it uses named (the server's default where unset) and checked by :func:`check_spec`."""
+    config = merged(settings.projection, requested)
+    specs: dict[str, str | None] = {
+        "translator": check_spec("translator", config.translator or settings.translator, settings),
+        "aligner": check_spec("aligner", config.aligner or settings.aligner, settings),
+    }
+    if config.needs_tagger:
+        specs["candidate_tagger"] = check_spec("tagger", config.candidate_tagger or settings.tagger, settings)
+    if config.scorer is not None:
+        specs["scorer"] = check_spec("translator", config.scorer, settings)
+    return config.model_copy(update=specs)
 
 
 def allowed_specs(kind: str, settings: Settings) -> list[str]:
@@ -73,12 +92,13 @@ def _shown(spec: str) -> str:
     return repr(text if len(text) <= MAX_SHOWN_SPEC else text[:MAX_SHOWN_SPEC] + "...")
 
 
-def get(kind: str, spec: str) -> Any:
-    """The backend of ``kind`` (translator, aligner, tagger) for ``spec``, loaded once per process.
+def get(kind: str, spec: str, **options: Any) -> Any:
+    """The backend of ``kind`` (translator, aligner, tagger) for ``spec`` and loader ``options`` (an aligner's
+    ``method`` and ``symmetrise``), loaded once per process.
 
     A model loads under a lock of its own, so other backends stay usable meanwhile.
     """
-    key = (kind, spec)
+    key = (kind, spec, tuple(sorted(options.items())))
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -89,7 +109,7 @@ def get(kind: str, spec: str) -> Any:
             if key in _cache:
                 return _cache[key]
         log.info("loading %s %s", kind, spec)
-        backend = library.load(kind, spec)
+        backend = library.load(kind, spec, **options)
         with _lock:
             _cache[key] = backend
             while len(_cache) > MAX_LOADED_BACKENDS:
@@ -117,3 +137,11 @@ def preload(service: str, settings: Settings) -> None:
     """Load the default backends of ``service``."""
     for kind, spec in defaults_for(service, settings):
         get(kind, spec)
+
+
+def load(kind: str, spec: str | None = None, /, **options: Any) -> Any:
+    """:func:`get` as a :class:`xner.pipeline.BackendLoader`: the steps' way to build a :class:`xner.pipeline.Run`
+    (the gateway resolves every spec before a job is queued, so ``spec`` is always given here)."""
+    if spec is None:
+        raise InputError(f"no {kind} named in the job's projection configuration")
+    return get(kind, spec, **options)

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from xner.backends import DEFAULT_SPECS
+from xner.project.config import ProjectionConfig
 from xner.service import defaults
 
 CommaList = Annotated[list[str], NoDecode]
@@ -23,6 +24,11 @@ class Settings(BaseSettings):
     translator: str = Field(DEFAULT_SPECS["translator"], description="Default translator SPEC (NAME[:MODEL]).")
     aligner: str = Field(DEFAULT_SPECS["aligner"], description="Default aligner SPEC.")
     tagger: str = Field(DEFAULT_SPECS["tagger"], description="Default English tagger SPEC (translate-test).")
+    projection: ProjectionConfig = Field(
+        default_factory=ProjectionConfig,
+        description='The server\'s projection configuration, JSON: {"method": "heuristic", "backtranslation": '
+        "true}; a request's own settings override it field by field.",
+    )
     native_taggers: dict[str, str] = Field(
         default_factory=dict, description='Native taggers per language, JSON: {"spa_Latn": "spacy:es_core_news_sm"}.'
     )

@@ -79,7 +79,7 @@ def test_learnt_priors_align_a_small_batch(corpus: tuple, tmp_path: Path) -> Non
 
 
 def test_eflomal_rejects_methods_long_sentences_and_bad_priors(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no --method"):
+    with pytest.raises(InputError, match="no extraction method"):
         load_aligner("eflomal", method="itermax")
     with pytest.raises(LimitError, match="at most 1023"):
         EflomalAligner(runs=1).align([["w"] * 1100], [["v"] * 3])

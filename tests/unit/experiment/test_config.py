@@ -85,7 +85,8 @@ def test_max_sentences_must_be_positive() -> None:
 def test_method_strings_parse_to_settings() -> None:
     assert MethodConfig.parse("candidates:greedy+ner").label == "candidates-greedy-ner"
     paper = MethodConfig.parse("candidates:paper")
-    assert (paper.preset, paper.matching, paper.label) == ("paper", "greedy", "candidates-greedy-ngram-paper")
+    matching = paper.projection.candidate_options().matching
+    assert (paper.projection.preset, matching, paper.label) == ("paper", "greedy", "candidates-greedy-ngram-paper")
     assert MethodConfig.parse("heuristic-paper").label == "heuristic-paper"
 
 

@@ -46,9 +46,9 @@ class CountingBackends(Backends):
         super().__init__()
         self.calls: Counter[str] = Counter()
 
-    def load(self, kind: str, spec: str) -> Any:
+    def load(self, kind: str, spec: str, **options: str) -> Any:
         self.calls[f"load {kind}"] += 1
-        return Counting(super().load(kind, spec), kind, self.calls)
+        return Counting(super().load(kind, spec, **options), kind, self.calls)
 
 
 def config_for(root: Path, **changes: Any) -> ExperimentConfig:

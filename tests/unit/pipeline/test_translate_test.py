@@ -13,7 +13,8 @@ from xner import formats
 from xner.cli import main
 from xner.corpus import Sentence, Span
 from xner.evaluate import evaluate
-from xner.pipeline import WordSplitter, pivot_tokenizer_for, translate_test
+from xner.pipeline import Run, WordSplitter, given, pivot_tokenizer_for, translate_test
+from xner.project.config import ProjectionConfig
 from xner.text import default_tokenizer
 
 #: Sentences of the Europarl-NER Spanish side used by the slow end-to-end test.
@@ -58,6 +59,11 @@ class Diagonal:
         return [[(k, k) for k in range(min(len(s), len(t)))] for s, t in zip(src, tgt, strict=True)]
 
 
+def fixed(translator: Any, aligner: Any) -> Run:
+    """The default configuration over backends in hand."""
+    return Run(ProjectionConfig(), given(translator=translator, aligner=aligner))
+
+
 def test_every_sentence_comes_back_with_its_words_and_projected_spans() -> None:
     targets = [
         Sentence(tokens=["Visita", "a", "Roma", "."], id="a"),
@@ -66,7 +72,7 @@ def test_every_sentence_comes_back_with_its_words_and_projected_spans() -> None:
     ]
     translator = WordForWord({"Visita a Roma.": "Visit to Rome .", "Hola Parlamento's": "Hello Parliament's"})
     tagger = CapitalisedTagger()
-    result = translate_test(targets, lang="spa_Latn", translator=translator, tagger=tagger, aligner=Diagonal())
+    result = translate_test(targets, lang="spa_Latn", tagger=tagger, run=fixed(translator, Diagonal()))
     assert translator.sent == ["Visita a Roma.", "Hola Parlamento's"]  # detokenised; the empty one not sent
     assert tagger.seen == [["Visit", "to", "Rome", "."], [], ["Hello", "Parliament", "'s"]]  # the tagger's split
     assert [s.id for s in result.sentences] == ["a", "empty", "b"]
@@ -79,9 +85,8 @@ def test_an_explicit_pivot_tokenizer_wins() -> None:
     translate_test(
         [Sentence(tokens=["Hola", "Parlamento", "'s"])],
         lang="spa_Latn",
-        translator=WordForWord({"Hola Parlamento's": "Hello Parliament's"}),
         tagger=tagger,
-        aligner=Diagonal(),
+        run=fixed(WordForWord({"Hola Parlamento's": "Hello Parliament's"}), Diagonal()),
         pivot_tokenizer=str.split,
     )
     assert tagger.seen == [["Hello", "Parliament's"]]
@@ -106,7 +111,7 @@ def test_real_backends_on_a_few_sentences(apertium_spa_eng: Any, english_tagger:
     ]
     targets = [Sentence(tokens=s.split()) for s in sentences]
     result = translate_test(
-        targets, lang="spa_Latn", translator=apertium_spa_eng, tagger=english_tagger, aligner=eflomal_aligner
+        targets, lang="spa_Latn", tagger=english_tagger, run=fixed(apertium_spa_eng, eflomal_aligner)
     )
     first, second, empty, thanks = (spans_by_text(s) for s in result.sentences)
     assert first.get("Evans") == "PER" and first.get("Madrid") == "LOC"

@@ -1,0 +1,214 @@
+"""One projection configuration, every surface: each field of ProjectionConfig, set to a non-default value, comes
+out unchanged from the CLI (``xner project``, ``xner tag``), the REST corpus jobs (the payloads their steps get),
+``/v1/ner/{lang}`` (its translate-test chain), the platform backends (a project's configuration) and the
+experiment grid (a named method). A field added to the configuration without a sample here fails the first test;
+a surface that cannot carry it fails the others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import typer
+
+from gateway.plans import build_plan
+from gateway.routes.doccano import DoccanoRequest
+from gateway.schemas import NerRequest, ProjectionRequest
+from gateway.tagging import _translate_test
+from tests.service.clients import embedded_client, embedded_settings
+from xner.cli.app import app
+from xner.cli.projection_options import PREFIX, config_from_options, option_name
+from xner.corpus import Sentence
+from xner.errors import InputError
+from xner.experiment.config import parse_config
+from xner.project.config import ProjectionConfig, parse_projection
+from xner.service.backends import resolve_projection
+
+SAMPLES: dict[str, Any] = {
+    "translator": "identity",
+    "aligner": "encoder:tiny-encoder",
+    "extraction": "softmax",
+    "symmetrise": "grow-diag-final-and",
+    "method": "heuristic-paper",
+    "candidates": "both",
+    "matching": "greedy",
+    "preset": "paper",
+    "weights": {"align": 2.0, "surface": 0.25},
+    "candidate_tagger": "spacy:es_core_news_sm",
+    "scorer": "nllb:tiny-nllb",
+    "backtranslation": True,
+    "via": "fra_Latn",
+}
+"""A value other than the default for every field."""
+
+ALLOWED = ["identity", "encoder:tiny-encoder", "spacy:es_core_news_sm", "nllb:tiny-nllb"]
+"""The operator's allowed specs in these tests (the samples' backends)."""
+
+NOT_IN: dict[str, set[str]] = {"via": {"parallel", "translate-train"}}
+"""Fields a pipeline does not use: setting them there is an error naming them, never ignored."""
+
+FIELDS = sorted(SAMPLES)
+RECORDS = [{"tokens": ["Angela", "Merkel", "visited", "Paris"], "spans": [{"start": 0, "end": 2, "label": "PER"}]}]
+
+
+def sample(field: str) -> ProjectionConfig:
+    return ProjectionConfig.model_validate({field: SAMPLES[field]})
+
+
+def assert_carries(config: ProjectionConfig, field: str) -> None:
+    assert getattr(config, field) == getattr(sample(field), field), field
+
+
+def test_every_field_has_a_sample():
+    assert set(SAMPLES) == set(ProjectionConfig.model_fields)
+    for field in FIELDS:
+        assert getattr(sample(field), field) != ProjectionConfig.model_fields[field].get_default(
+            call_default_factory=True
+        ), field
+
+
+def cli_args(field: str) -> list[str]:
+    value = SAMPLES[field]
+    if value is True:
+        return [option_name(field)]
+    if isinstance(value, dict):
+        return [option_name(field), ",".join(f"{k}={v}" for k, v in value.items())]
+    return [option_name(field), str(value)]
+
+
+@pytest.mark.parametrize("command", ["project", "tag"])
+@pytest.mark.parametrize("field", FIELDS)
+def test_the_cli_parses_every_field(command: str, field: str):
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    required = (
+        ["--source", "s.conll", "--out", "o.conll"]
+        if command == "project"
+        else ["in.txt", "--out", "o", "--lang", "es"]
+    )
+    context = commands[command].make_context(command, [*required, *cli_args(field)])
+    values = {name.removeprefix(PREFIX): value for name, value in context.params.items() if name.startswith(PREFIX)}
+    config = config_from_options(values)
+    assert_carries(config, field)
+    assert config.model_fields_set == {field}
+
+
+def settings():
+    return embedded_settings(allowed_backends=ALLOWED)
+
+
+def step_configs(jobs: list[tuple[str, dict[str, Any]]]) -> list[ProjectionConfig]:
+    return [parse_projection(payload["projection"]) for _, payload in jobs if "projection" in payload]
+
+
+@pytest.mark.parametrize("pipeline", ["parallel", "translate-train"])
+@pytest.mark.parametrize("field", FIELDS)
+def test_a_corpus_job_carries_every_field_to_its_steps(pipeline: str, field: str):
+    request = ProjectionRequest.model_validate(
+        {"source_lang": "en", "target_lang": "es", "corpus": {"data": "x\tO\n"}, "options": {field: SAMPLES[field]}}
+    )
+    assert_carries(request.options, field)
+    config = resolve_projection(request.options, settings())
+    plan = lambda: build_plan(  # noqa: E731
+        sources=RECORDS,
+        source_lang="eng_Latn",
+        target_lang="spa_Latn",
+        targets=[["Angela", "Merkel", "visitó", "París"]] if pipeline == "parallel" else None,
+        config=config,
+        chunk_size=10,
+        corpus_level_aligner=True,
+    )
+    if pipeline in NOT_IN.get(field, set()):
+        with pytest.raises(InputError, match=f"^{field}:"):
+            plan()
+        return
+    configs = step_configs([(job.step, job.payload) for job in plan().jobs])
+    assert configs and all(getattr(c, field) == getattr(config, field) for c in configs)
+    assert_carries(configs[0], field)
+
+
+class RecordingBroker:
+    """Records what a translate-test chain enqueues."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, dict[str, Any]]] = []
+
+    def enqueue(self, queue: str, payload: dict[str, Any], **_: Any) -> str:
+        self.jobs.append((queue, payload))
+        return f"job-{len(self.jobs)}"
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_v1_ner_carries_every_field_into_its_translate_test_chain(field: str):
+    body = NerRequest.model_validate({"texts": ["Hola"], "projection": {field: SAMPLES[field]}})
+    assert body.projection is not None
+    config = resolve_projection(body.projection, settings()).check_for("translate-test")
+    broker = RecordingBroker()
+    _translate_test(broker, settings(), [Sentence(tokens=["Hola"])], "spa_Latn", config)  # type: ignore[arg-type]
+    configs = step_configs(broker.jobs)
+    assert configs and all(c == config for c in configs)
+    assert_carries(configs[0], field)
+    translators = {payload["translator"] for queue, payload in broker.jobs if queue == "translate"}
+    assert translators == {config.translator}
+    if field == "via":
+        assert broker.jobs[0][1]["tgt_lang"] == SAMPLES["via"]
+
+
+@pytest.mark.parametrize("tool", ["labelstudio", "inception"])
+@pytest.mark.parametrize("field", FIELDS)
+def test_a_platform_project_stores_every_field(tool: str, field: str):
+    with embedded_client(allowed_backends=ALLOWED) as client:
+        answer = client.put(f"/{tool}/projects/7/projection", json={field: SAMPLES[field]})
+        assert answer.status_code == 200, answer.text
+        stored = client.get(f"/{tool}/projects/7").json()["projection"]
+    assert_carries(parse_projection(stored), field)
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_doccano_and_label_studio_setup_take_every_field(field: str):
+    body = DoccanoRequest.model_validate({"text": "Hola", "projection": {field: SAMPLES[field]}})
+    assert body.projection is not None
+    assert_carries(body.projection, field)
+    with embedded_client(allowed_backends=ALLOWED) as client:
+        setup = {"project": 3, "extra_params": {"projection": {field: SAMPLES[field]}}}
+        assert client.post("/labelstudio/setup", json=setup).status_code == 200
+        stored = client.get("/labelstudio/projects/3").json()["projection"]
+    assert_carries(parse_projection(stored), field)
+
+
+def test_a_field_a_surface_cannot_use_is_a_422_naming_it():
+    with embedded_client(allowed_backends=ALLOWED) as client:
+        corpus = {"format": "conll", "data": "Paris\tB-LOC\n"}
+        answer = client.post(
+            "/v1/projections",
+            json={
+                "source_lang": "en",
+                "target_lang": "es",
+                "corpus": corpus,
+                "target": corpus,
+                "options": {"method": "markers"},
+            },
+        )
+        assert answer.status_code == 422 and message(answer).startswith("method: markers translates")
+        answer = client.put("/labelstudio/projects/1/projection", json={"method": "markers"})
+        assert answer.status_code == 422 and message(answer).startswith("method: markers translates")
+        answer = client.put("/inception/projects/1/projection", json={"aligner": "eflomal:/etc/passwd"})
+        assert answer.status_code == 422 and "is not allowed here" in message(answer)
+        assert "/etc/passwd" not in answer.text  # a client's path is never echoed
+        answer = client.post("/v1/ner/spa_Latn", json={"texts": ["Hola"], "projection": {"weights": {"bogus": 1}}})
+        assert answer.status_code == 422 and message(answer).startswith("projection.weights.bogus: Input should be")
+
+
+def message(answer: Any) -> str:
+    return str(answer.json()["error"]["message"])
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_an_experiment_method_is_a_named_configuration_of_every_field(field: str):
+    data = {
+        "targets": ["es"],
+        "datasets": [{"name": "mine", "layout": "conll", "files": {"en": "en.conll", "es": "es.conll"}}],
+        "methods": ["heuristic", {"name": "mine", field: SAMPLES[field]}],
+    }
+    method = parse_config(data).methods[1]
+    assert method.label == "mine"
+    assert_carries(method.projection, field)

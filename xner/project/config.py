@@ -1,0 +1,218 @@
+"""The projection configuration: every choice of how labels are carried across, in one typed object.
+
+:class:`ProjectionConfig` is parsed once (:func:`parse_projection`, one error vocabulary: ``field: message``) and
+used unchanged by every surface: ``xner project`` and ``xner tag`` (one option per field, generated from this
+class by :mod:`xner.cli.projection_options`), the REST corpus jobs (``options``) and ``/v1/ner/{lang}``
+(``projection``), the platform backends (a project's ``projection``) and the experiment grid (a method is a named
+configuration). A field added here is reachable from all of them; ``tests/unit/project/test_config_surfaces.py``
+fails when a surface cannot express a configuration.
+
+Which fields apply depends on the pipeline (:data:`PIPELINES`); :meth:`ProjectionConfig.check_for` names a field
+set for a pipeline that does not use it, instead of ignoring it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from xner.align.symmetrise import canonical
+from xner.errors import InputError, XnerError, field_message, field_path
+from xner.languages import normalise_language
+from xner.project.candidate_projection import CandidateOptions
+
+Method = Literal["heuristic", "heuristic-paper", "candidates", "markers"]
+Extraction = Literal["argmax", "itermax", "match", "softmax"]
+Score = Literal["align", "ner", "translation", "surface", "consistency"]
+Pipeline = Literal["parallel", "translate-train", "translate-test"]
+PIPELINES: tuple[Pipeline, ...] = get_args(Pipeline)
+"""``parallel``: gold source onto a given target; ``translate-train``: onto its machine translation;
+``translate-test``: a tagger's spans on the translation of the target, back onto the target."""
+
+DEFAULT_METHOD: dict[Pipeline, Method] = {
+    "parallel": "candidates",
+    "translate-train": "candidates",
+    "translate-test": "heuristic",
+}
+"""The method used when none is set: candidates where gold spans are projected; heuristic where a tagger's output
+is projected back (translate-test: the same F1 on Europarl-NER, and faster; docs/pipelines.md)."""
+
+TRANSLATING_METHODS: frozenset[str] = frozenset({"markers"})
+"""Methods that translate the labelled side themselves (so they need translate-train: the target is their output)."""
+
+
+class ProjectionConfig(BaseModel):
+    """How to translate, align and project. Unset fields take the surface's defaults (the server's settings, the
+    CLI's defaults); :func:`parse_projection` reads one from a mapping."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    translator: str | None = Field(
+        None, description="Translator SPEC (translate modes, markers, back-translation), e.g. apertium, nllb:MODEL"
+    )
+    aligner: str | None = Field(None, description="Aligner SPEC, e.g. eflomal, encoder:bert-base-multilingual-cased")
+    extraction: Extraction | None = Field(
+        None, description="Encoder aligner's link extraction: itermax (default) | argmax | match | softmax"
+    )
+    symmetrise: str | None = Field(
+        None, description="Symmetrisation: majority (eflomal) | intersection | union | grow-diag-final-and | ..."
+    )
+    method: Method | None = Field(
+        None,
+        description="heuristic | heuristic-paper | candidates | markers (default: candidates; heuristic in "
+        "translate-test)",
+    )
+    candidates: Literal["ngram", "ner", "both"] = Field("ngram", description="Candidate spans: ngram | ner | both")
+    matching: Literal["greedy", "exact"] = Field("exact", description="Candidate matching: greedy (the paper) | exact")
+    preset: Literal["library", "paper"] = Field(
+        "library", description="Candidate scoring preset: library (all scores) | paper (alignment only, greedy)"
+    )
+    weights: dict[Score, float] = Field(
+        default_factory=dict,
+        description="Fusion weights over the preset, e.g. align=1,surface=0.5 (align, ner, translation, surface, "
+        "consistency)",
+    )
+    candidate_tagger: str | None = Field(None, description="Tagger SPEC proposing NER candidates on the target")
+    scorer: str | None = Field(
+        None, description="Translator SPEC scoring translations for the 'translation' weight (NMTScore), e.g. nllb"
+    )
+    backtranslation: bool = Field(
+        False,
+        description="Back-translation refinement: translate the labelled side into the target language with markers "
+        "and align same-language",
+    )
+    via: str | None = Field(None, description="Translate-test pivot language (default eng_Latn)")
+
+    @field_validator("symmetrise")
+    @classmethod
+    def _symmetrise(cls, value: str | None) -> str | None:
+        return None if value is None else _checked(canonical, value)
+
+    @field_validator("via")
+    @classmethod
+    def _via(cls, value: str | None) -> str | None:
+        return None if value is None else _checked(normalise_language, value)
+
+    @field_validator("translator", "aligner", "candidate_tagger", "scorer")
+    @classmethod
+    def _spec(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("a backend SPEC cannot be empty")
+        return None if value is None else value.strip()
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        negative = sorted(name for name, weight in value.items() if weight < 0)
+        if negative:
+            raise ValueError(f"weights cannot be negative ({', '.join(negative)})")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProjectionConfig:
+        if self.method == "markers" and self.backtranslation:
+            raise ValueError("method markers already translates with markers; backtranslation is for the other methods")
+        if self.weights.get("translation") and self.scorer is None:
+            raise ValueError("weights: 'translation' needs a scorer (a translator SPEC that scores, e.g. nllb)")
+        return self
+
+    def method_for(self, pipeline: Pipeline) -> Method:
+        """The projection method: the one set, else the pipeline's default (:data:`DEFAULT_METHOD`)."""
+        return self.method or DEFAULT_METHOD[pipeline]
+
+    def candidate_options(self) -> CandidateOptions:
+        """The candidate projection's options: the preset, with :attr:`weights` over its own."""
+        base = CandidateOptions.paper(self.candidates) if self.preset == "paper" else CandidateOptions(self.candidates)
+        weights: dict[str, float] = dict(base.weights)
+        weights.update({str(name): value for name, value in self.weights.items()})
+        if self.scorer is None:  # no scorer, no translation score (explicit, not silently skipped)
+            weights.pop("translation", None)
+        paper_matching = self.preset == "paper" and "matching" not in self.model_fields_set
+        return replace(base, matching=base.matching if paper_matching else self.matching, weights=weights)
+
+    def aligner_options(self) -> dict[str, str]:
+        """Options of :func:`xner.backends.load` for the aligner (``method``, ``symmetrise``), those set only."""
+        options = {"method": self.extraction, "symmetrise": self.symmetrise}
+        return {key: value for key, value in options.items() if value is not None}
+
+    @property
+    def needs_tagger(self) -> bool:
+        """Whether candidate projection asks a tagger for NER candidates."""
+        return self.candidates in ("ner", "both")
+
+    def check_for(self, pipeline: Pipeline) -> ProjectionConfig:
+        """This configuration, after checking that every field set applies to ``pipeline`` (an
+        :class:`InputError` naming the field otherwise)."""
+        method = self.method_for(pipeline)
+        if method in TRANSLATING_METHODS and pipeline != "translate-train":
+            raise InputError(
+                f"method: {method} translates the labelled sentences itself, so it needs translate-train (a target "
+                "language, no target text); for a given target use backtranslation"
+            )
+        if self.via is not None and pipeline != "translate-test":
+            raise InputError(f"via: the pivot language applies to translate-test only, not to {pipeline}")
+        return self
+
+    def changed(self) -> dict[str, Any]:
+        """The fields set to something other than their default, JSON-ready (a compact label and cache key)."""
+        default = ProjectionConfig()
+        return {
+            name: value
+            for name, value in self.model_dump(mode="json").items()
+            if value != getattr(default, name) and value not in (None, {})
+        }
+
+    def label(self) -> str:
+        """A short name: ``candidates`` for the defaults, else the changed fields, e.g.
+        ``heuristic+backtranslation`` or ``candidates,matching=greedy``."""
+        changed = self.changed()
+        parts = [str(changed.pop("method", "default"))]
+        for name, value in changed.items():
+            if value is True:
+                parts.append(f"+{name}")
+            elif isinstance(value, dict):
+                parts.append(f",{name}=" + ",".join(f"{k}:{v:g}" for k, v in value.items()))
+            else:
+                parts.append(f",{name}={value}")
+        return "".join(parts)
+
+
+def _checked(check: Any, value: str) -> str:
+    """``check(value)``, with the library's error turned into the message pydantic reports for the field."""
+    try:
+        result: str = check(value)
+    except XnerError as exc:
+        raise ValueError(str(exc)) from None
+    return result
+
+
+def describe_errors(error: ValidationError, prefix: str = "") -> str:
+    """One ``field.path: message`` per problem, joined by ``; `` (the vocabulary of every configuration error)."""
+    problems = []
+    for item in error.errors():
+        where, message = field_path(item["loc"], prefix), field_message(str(item["msg"]))
+        problems.append(f"{where}: {message}" if where else message)
+    return "; ".join(problems)
+
+
+def parse_projection(data: Mapping[str, Any] | ProjectionConfig | None, *, where: str = "") -> ProjectionConfig:
+    """A :class:`ProjectionConfig` from a mapping (``None``: the defaults); an :class:`InputError` naming each field
+    that is wrong (prefixed by ``where``, e.g. ``options``)."""
+    if isinstance(data, ProjectionConfig):
+        return data
+    if data is not None and not isinstance(data, Mapping):
+        raise InputError(f"{where or 'projection'}: must be a mapping of projection settings")
+    try:
+        return ProjectionConfig.model_validate(dict(data or {}))
+    except ValidationError as exc:
+        raise InputError(describe_errors(exc, where)) from None
+
+
+def merged(base: ProjectionConfig, override: ProjectionConfig) -> ProjectionConfig:
+    """``base`` with the fields ``override`` set explicitly (the server's configuration under a client's)."""
+    return ProjectionConfig.model_validate(
+        {**base.model_dump(exclude_unset=True), **override.model_dump(exclude_unset=True)}
+    )
