@@ -139,7 +139,8 @@ def output_records(broker: Broker, record: dict[str, Any], language: str) -> Ite
         state = "canceled" if record.get("canceled") else (info.status.value if info is not None else "expired")
         reason = (info.error if info is not None else None) or f"chunk {state}"
         payload = broker.payload(job_id) or {}
-        sources = payload.get("sources") if isinstance(payload.get("sources"), list) else None
+        given = [payload.get(key) for key in ("inputs", "sources")]  # inputs: the user's, under back-translations
+        sources = next((value for value in given if isinstance(value, list)), None)
         for k in range(size):
             source = sources[k] if sources is not None and k < len(sources) else {}
             yield failed_record(source, index, reason)

@@ -18,6 +18,7 @@ from xner.corpus import Sentence
 from xner.errors import FormatError, InputError, field_message, field_path
 from xner.formats.jsonl import sentence_record
 from xner.languages import normalise_language
+from xner.project.config import Pipeline
 from xner.project.trace import span_dicts
 from xner.service.backends import resolve_projection
 from xner.service.broker import Broker
@@ -162,9 +163,8 @@ def submit_projection(
         targets = [s.tokens for s in target_sentences]
         if any(s.spans for s in target_sentences):
             gold = [span_dicts(s.spans) for s in target_sentences]
-    config = resolve_projection(body.options, settings).check_for(
-        "parallel" if targets is not None else "translate-train"
-    )
+    pipeline: Pipeline = "parallel" if targets is not None else "translate-train"
+    config = resolve_projection(body.options, settings, pipeline, where="options")
     options = config.model_dump(mode="json")
     records = [sentence_record(s) for s in sources]
     for index, record in enumerate(records):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xner.corpus import Sentence, Span
+from xner.errors import InputError
 from xner.formats.jsonl import parse_record
 from xner.languages import PIVOT
 from xner.project.config import ProjectionConfig
@@ -37,12 +38,23 @@ def native_tagger(settings: Settings, lang: str) -> str | None:
     return settings.native_taggers.get(lang) or (settings.tagger if lang == PIVOT else None)
 
 
+def pivot_tagger(config: ProjectionConfig, settings: Settings, *, where: str = "projection") -> str:
+    """The tagger of translate-test's pivot language (``via``, English by default): ``XNER_TAGGER`` for English,
+    else the language's native tagger; a pivot the server has no tagger for is an error naming ``where.via``."""
+    via = config.via or PIVOT
+    tagger = native_tagger(settings, via)
+    if tagger is None:
+        known = ", ".join(sorted({PIVOT, *settings.native_taggers}))
+        raise InputError(f"{where}.via: this server has no tagger for {via} (pivots with a tagger: {known})")
+    return tagger
+
+
 def translate_test_model(config: ProjectionConfig, settings: Settings) -> str:
     """How translate-test tags, for responses: ``translator + tagger + aligner`` and the projection's non-default
     choices (``apertium + spacy:en_core_web_sm + eflomal [heuristic+backtranslation]``)."""
     shown = {name: value for name, value in config.changed().items() if name not in ("translator", "aligner")}
     choices = f" [{ProjectionConfig.model_validate(shown).label()}]" if shown else ""
-    return f"{config.translator} + {settings.tagger} + {config.aligner}{choices}"
+    return f"{config.translator} + {pivot_tagger(config, settings)} + {config.aligner}{choices}"
 
 
 def tag_sentences(
@@ -63,7 +75,9 @@ def tag_sentences(
     quota or a queue is full). ``projection`` configures translate-test (the server's ``XNER_PROJECTION`` under it;
     checked even when a native tagger answers, so a wrong setting is never silently ignored)."""
     native = tagger or native_tagger(settings, lang)
-    config = resolve_projection(projection or ProjectionConfig(), settings).check_for("translate-test")
+    config = resolve_projection(projection or ProjectionConfig(), settings, "translate-test", where="projection")
+    if native is None:
+        pivot_tagger(config, settings)  # a pivot without a tagger is a 422 before anything is queued
     queues = ("ner",) if native is not None else translate_test_queues(config)
     with admitted_while(broker, settings, owner, job_counts(queues)) as admitted:
         if native is not None:
@@ -111,7 +125,8 @@ def _translate_test(
     translate = broker.enqueue(
         "translate", {"sentences": tokens, "src_lang": lang, "tgt_lang": via, "translator": config.translator}
     )
-    tag = broker.enqueue("ner", {"texts": ref(0, "texts"), "tagger": settings.tagger}, depends_on=[translate])
+    tagger = pivot_tagger(config, settings)
+    tag = broker.enqueue("ner", {"texts": ref(0, "texts"), "tagger": tagger}, depends_on=[translate])
     if not config.backtranslation:
         align = broker.enqueue(
             "align",

@@ -173,7 +173,13 @@ def project_parallel(
         links = [align_links(aligner, [s.tokens for s in corpus], [t.tokens for t in targets]) for corpus in sources]
     method = config.method_for("parallel")
     return project_multisource(
-        sources, targets, links, method=method, options=config.candidate_options(), tagger=run.candidate_tagger(method)
+        sources,
+        targets,
+        links,
+        method=method,
+        options=config.candidate_options(),
+        tagger=run.candidate_tagger(method),
+        translation=run.translation(src_lang, tgt_lang) if method == "candidates" else None,
     )
 
 

@@ -1,6 +1,7 @@
 """A platform project's projection configuration: how its pre-annotations are made when translate-test answers.
 
-``PUT /{tool}/projects/{project}/projection`` (every platform: Label Studio, INCEpTION, doccano) stores a
+``PUT /{tool}/projects/{project}/projection`` (Label Studio and INCEpTION; doccano has no projects, its request
+body carries the configuration) stores a
 :class:`~xner.project.config.ProjectionConfig` on the project's record (Label Studio's ``setup`` takes it too, as
 ``extra_params.projection``); the project's predictions use it from then on, under the server's
 ``XNER_PROJECTION``. It is checked when stored (a backend the server does not allow, a field translate-test does
@@ -16,6 +17,7 @@ from fastapi import APIRouter
 from gateway.platforms.auth import PlatformOwnerDep
 from gateway.platforms.projects import load_project, save_project
 from gateway.platforms.status import ProjectPathDep
+from gateway.tagging import pivot_tagger
 from xner.project.config import ProjectionConfig, parse_projection
 from xner.service.backends import resolve_projection
 from xner.service.broker import Broker
@@ -26,9 +28,10 @@ RECORD_FIELD = "projection"
 """The project record's field holding its configuration (the fields it sets, JSON)."""
 
 
-def checked(config: ProjectionConfig, settings: Settings) -> dict[str, Any]:
-    """The fields ``config`` sets, as stored, after checking that translate-test can run with them."""
-    resolve_projection(config, settings).check_for("translate-test")
+def checked(config: ProjectionConfig, settings: Settings, *, where: str = "projection") -> dict[str, Any]:
+    """The fields ``config`` sets, as stored, after checking that translate-test can run with them (errors name
+    ``where.field``)."""
+    pivot_tagger(resolve_projection(config, settings, "translate-test", where=where), settings, where=where)
     return config.model_dump(mode="json", exclude_unset=True)
 
 

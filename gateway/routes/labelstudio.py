@@ -107,7 +107,8 @@ def _extra_params(value: dict[str, Any] | str | None, settings: Settings) -> dic
     if value.get("lang") is not None and not isinstance(value["lang"], str):
         raise FormatError("must be a language code", source="request", field="extra_params.lang")
     projection = value.get("projection")
-    stored = checked(parse_projection(projection, where="extra_params.projection"), settings) if projection else None
+    where = "extra_params.projection"
+    stored = checked(parse_projection(projection, where=where), settings, where=where) if projection else None
     return {"lang": value.get("lang"), "label_map": label_map, "projection": stored}
 
 

@@ -11,7 +11,7 @@ from xner.pipeline import Run, project_onto
 from xner.project.config import parse_projection
 from xner.project.parallel import with_projection
 from xner.project.status import Lost, Projection, ProjectionResult, Reason, Status
-from xner.project.trace import explain
+from xner.project.trace import explain, span_dicts
 from xner.service import backends
 from xner.service.failures import failed_record, failure_of
 from xner.service.refs import resolve
@@ -26,7 +26,9 @@ def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]
     The configuration's method, candidates, matching, weights, NER candidate tagger and translation scorer apply as
     in :func:`xner.pipeline.project_onto` (back-translation has happened upstream: its records are the sources).
     A source record that an upstream marker step could not resolve (status ``dropped``) stays dropped, with its
-    reason.
+    reason. With ``"backtranslated": true`` the sources are marker back-translations: ``meta.source`` and
+    ``meta.links`` show the back-translation the links start from, ``meta.input`` the user's sentence (from
+    ``"inputs"``).
 
     Each record's ``meta`` carries ``projection`` (status, reason, scores), ``source`` (tokens and spans) and
     ``links`` (:func:`xner.project.trace.explain`), and ``gold`` (the target's own spans) when given. A target that
@@ -79,6 +81,9 @@ def project_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]
         record["meta"] = explain(record.get("meta", {}), sources[j], links[j], result.projections[j])
         if gold is not None:
             record["meta"]["gold"] = gold[k]
+        if payload.get("backtranslated"):  # meta.source is the back-translation the links start from
+            given = parse_record(inputs[k], source="inputs", line=offset + k + 1)
+            record["meta"]["input"] = {"tokens": list(given.tokens), "spans": span_dicts(given.spans)}
         records.append(record)
     counts = result.counts.to_dict()
     counts["failed"] = len(raw_sources) - len(present)

@@ -13,6 +13,8 @@ from itertools import islice
 import pytest
 from fastapi.testclient import TestClient
 
+from gateway.projections import submit_projection
+from gateway.schemas import ProjectionRequest
 from tests.service.clients import SPACY_EN, embedded_client
 from xner import formats
 from xner.evaluate import evaluate
@@ -335,3 +337,55 @@ def test_backend_specs_are_checked_before_any_job_runs():
         other = c.post("/v1/projections", json={**body, "options": {"aligner": "encoder:some/model"}})
         assert other.status_code == 422 and "not allowed here" in other.json()["error"]["message"]
         assert c.post("/v1/projections", json={**body, "options": {"translator": "apertium"}}).status_code == 202
+
+
+def records_of(client: TestClient, job: str) -> list[dict]:
+    return [json.loads(line) for line in client.get(f"/v1/jobs/{job}/result?format=jsonl").text.splitlines()]
+
+
+@pytest.mark.parametrize("corpus_level", [True, False])
+def test_a_corpus_job_back_translates_and_marks_end_to_end(corpus_level: bool):
+    """Back-translation in parallel mode (the identity "translation" with markers, aligned with the target) and
+    markers in translate mode, through the steps on the queues, chunk by chunk or over the whole corpus."""
+    with make_client() as c:
+        corpus = {"format": "conll", "data": CONLL}
+        body = {"source_lang": "en", "target_lang": "es", "corpus": corpus, "target": corpus}
+        app_settings = c.app.state.settings  # type: ignore[attr-defined]
+        request = ProjectionRequest.model_validate(
+            {**body, "options": {"backtranslation": True, "method": "heuristic"}}
+        )
+        job, _ = submit_projection(
+            request,
+            settings=app_settings,
+            broker=c.app.state.broker,
+            owner="anonymous",
+            corpus_level=corpus_level,  # type: ignore[attr-defined]
+        )
+        state = wait_done(c, job)
+        assert state["status"] == "finished" and state["errors"] == []
+        records = records_of(c, job)
+        assert [r["meta"]["projection"]["status"] for r in records] == ["projected", "projected", "projected"]
+        assert [(s["start"], s["end"], s["label"]) for s in records[0]["spans"]] == [(0, 13, "PER"), (22, 27, "LOC")]
+        assert records[0]["meta"]["input"]["spans"] == records[0]["meta"]["source"]["spans"]  # identity "translation"
+        marked = submit(
+            c, {"source_lang": "en", "target_lang": "es", "corpus": corpus, "options": {"method": "markers"}}
+        )
+        state = wait_done(c, marked)
+        assert state["status"] == "finished" and state["progress"]["total"] == 2  # one marker job per chunk
+        records = records_of(c, marked)
+        assert [r["index"] for r in records] == [0, 1, 2]
+        assert [s["label"] for r in records for s in r["spans"]] == ["PER", "LOC", "ORG"]
+
+
+def test_ner_translate_test_with_back_translation_and_a_pivot():
+    with make_client(translator="apertium") as c:
+        sentence = ["Angela", "Merkel", "visitó", "Berlín", "ayer", "."]
+        projection = {"backtranslation": True, "via": "eng_Latn", "method": "heuristic"}
+        response = c.post("/v1/ner/spa_Latn", json={"sentences": [sentence], "projection": projection})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["via"] == "eng_Latn" and "backtranslation" in body["model"]
+        labels = {(s["text"], s["label"]) for s in body["results"][0]["spans"]}
+        assert ("Angela Merkel", "PER") in labels
+        wrong = c.post("/v1/ner/spa_Latn", json={"sentences": [sentence], "projection": {"method": "markers"}})
+        assert wrong.status_code == 422 and wrong.json()["error"]["message"].startswith("projection.method: markers")

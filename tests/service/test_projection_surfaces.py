@@ -21,7 +21,7 @@ from xner.cli.projection_options import PREFIX, config_from_options, option_name
 from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.experiment.config import parse_config
-from xner.project.config import ProjectionConfig, parse_projection
+from xner.project.config import CANDIDATE_FIELDS, ProjectionConfig, parse_projection
 from xner.service.backends import resolve_projection
 
 SAMPLES: dict[str, Any] = {
@@ -44,6 +44,12 @@ SAMPLES: dict[str, Any] = {
 ALLOWED = ["identity", "encoder:tiny-encoder", "spacy:es_core_news_sm", "nllb:tiny-nllb"]
 """The operator's allowed specs in these tests (the samples' backends)."""
 
+REQUIRES: dict[str, dict[str, Any]] = {
+    **{field: {"method": "candidates"} for field in CANDIDATE_FIELDS},
+    "extraction": {"aligner": "encoder:tiny-encoder"},
+}
+"""Fields a sample needs besides its own: the candidates method reads the candidate fields, an encoder extracts."""
+
 NOT_IN: dict[str, set[str]] = {"via": {"parallel", "translate-train"}}
 """Fields a pipeline does not use: setting them there is an error naming them, never ignored."""
 
@@ -51,8 +57,13 @@ FIELDS = sorted(SAMPLES)
 RECORDS = [{"tokens": ["Angela", "Merkel", "visited", "Paris"], "spans": [{"start": 0, "end": 2, "label": "PER"}]}]
 
 
+def sent(field: str) -> dict[str, Any]:
+    """What a client sends to set ``field``: its sample, and the fields it needs."""
+    return {**REQUIRES.get(field, {}), field: SAMPLES[field]}
+
+
 def sample(field: str) -> ProjectionConfig:
-    return ProjectionConfig.model_validate({field: SAMPLES[field]})
+    return ProjectionConfig.model_validate(sent(field))
 
 
 def assert_carries(config: ProjectionConfig, field: str) -> None:
@@ -68,12 +79,15 @@ def test_every_field_has_a_sample():
 
 
 def cli_args(field: str) -> list[str]:
-    value = SAMPLES[field]
-    if value is True:
-        return [option_name(field)]
-    if isinstance(value, dict):
-        return [option_name(field), ",".join(f"{k}={v}" for k, v in value.items())]
-    return [option_name(field), str(value)]
+    args: list[str] = []
+    for name, value in sent(field).items():
+        if value is True:
+            args.append(option_name(name))
+        elif isinstance(value, dict):
+            args += [option_name(name), ",".join(f"{k}={v}" for k, v in value.items())]
+        else:
+            args += [option_name(name), str(value)]
+    return args
 
 
 @pytest.mark.parametrize("command", ["project", "tag"])
@@ -88,12 +102,16 @@ def test_the_cli_parses_every_field(command: str, field: str):
     context = commands[command].make_context(command, [*required, *cli_args(field)])
     values = {name.removeprefix(PREFIX): value for name, value in context.params.items() if name.startswith(PREFIX)}
     config = config_from_options(values)
-    assert_carries(config, field)
-    assert config.model_fields_set == {field}
+    assert config == sample(field)
+    assert config.model_fields_set == set(sent(field))
+
+
+PIVOT_TAGGERS = {"fra_Latn": "spacy:fr_core_news_sm"}
+"""A native tagger for the sample pivot language."""
 
 
 def settings():
-    return embedded_settings(allowed_backends=ALLOWED)
+    return embedded_settings(allowed_backends=ALLOWED, native_taggers=PIVOT_TAGGERS)
 
 
 def step_configs(jobs: list[tuple[str, dict[str, Any]]]) -> list[ProjectionConfig]:
@@ -104,11 +122,15 @@ def step_configs(jobs: list[tuple[str, dict[str, Any]]]) -> list[ProjectionConfi
 @pytest.mark.parametrize("field", FIELDS)
 def test_a_corpus_job_carries_every_field_to_its_steps(pipeline: str, field: str):
     request = ProjectionRequest.model_validate(
-        {"source_lang": "en", "target_lang": "es", "corpus": {"data": "x\tO\n"}, "options": {field: SAMPLES[field]}}
+        {"source_lang": "en", "target_lang": "es", "corpus": {"data": "x\tO\n"}, "options": sent(field)}
     )
     assert_carries(request.options, field)
-    config = resolve_projection(request.options, settings())
-    plan = lambda: build_plan(  # noqa: E731
+    if pipeline in NOT_IN.get(field, set()):
+        with pytest.raises(InputError, match=f"^options.{field}:"):
+            resolve_projection(request.options, settings(), pipeline, where="options")
+        return
+    config = resolve_projection(request.options, settings(), pipeline, where="options")
+    plan = build_plan(
         sources=RECORDS,
         source_lang="eng_Latn",
         target_lang="spa_Latn",
@@ -117,11 +139,7 @@ def test_a_corpus_job_carries_every_field_to_its_steps(pipeline: str, field: str
         chunk_size=10,
         corpus_level_aligner=True,
     )
-    if pipeline in NOT_IN.get(field, set()):
-        with pytest.raises(InputError, match=f"^{field}:"):
-            plan()
-        return
-    configs = step_configs([(job.step, job.payload) for job in plan().jobs])
+    configs = step_configs([(job.step, job.payload) for job in plan.jobs])
     assert configs and all(getattr(c, field) == getattr(config, field) for c in configs)
     assert_carries(configs[0], field)
 
@@ -139,9 +157,9 @@ class RecordingBroker:
 
 @pytest.mark.parametrize("field", FIELDS)
 def test_v1_ner_carries_every_field_into_its_translate_test_chain(field: str):
-    body = NerRequest.model_validate({"texts": ["Hola"], "projection": {field: SAMPLES[field]}})
+    body = NerRequest.model_validate({"texts": ["Hola"], "projection": sent(field)})
     assert body.projection is not None
-    config = resolve_projection(body.projection, settings()).check_for("translate-test")
+    config = resolve_projection(body.projection, settings(), "translate-test", where="projection")
     broker = RecordingBroker()
     _translate_test(broker, settings(), [Sentence(tokens=["Hola"])], "spa_Latn", config)  # type: ignore[arg-type]
     configs = step_configs(broker.jobs)
@@ -151,13 +169,14 @@ def test_v1_ner_carries_every_field_into_its_translate_test_chain(field: str):
     assert translators == {config.translator}
     if field == "via":
         assert broker.jobs[0][1]["tgt_lang"] == SAMPLES["via"]
+        assert broker.jobs[1][1]["tagger"] == PIVOT_TAGGERS["fra_Latn"]  # the pivot's own tagger
 
 
 @pytest.mark.parametrize("tool", ["labelstudio", "inception"])
 @pytest.mark.parametrize("field", FIELDS)
 def test_a_platform_project_stores_every_field(tool: str, field: str):
-    with embedded_client(allowed_backends=ALLOWED) as client:
-        answer = client.put(f"/{tool}/projects/7/projection", json={field: SAMPLES[field]})
+    with embedded_client(allowed_backends=ALLOWED, native_taggers=PIVOT_TAGGERS) as client:
+        answer = client.put(f"/{tool}/projects/7/projection", json=sent(field))
         assert answer.status_code == 200, answer.text
         stored = client.get(f"/{tool}/projects/7").json()["projection"]
     assert_carries(parse_projection(stored), field)
@@ -165,11 +184,11 @@ def test_a_platform_project_stores_every_field(tool: str, field: str):
 
 @pytest.mark.parametrize("field", FIELDS)
 def test_doccano_and_label_studio_setup_take_every_field(field: str):
-    body = DoccanoRequest.model_validate({"text": "Hola", "projection": {field: SAMPLES[field]}})
+    body = DoccanoRequest.model_validate({"text": "Hola", "projection": sent(field)})
     assert body.projection is not None
     assert_carries(body.projection, field)
-    with embedded_client(allowed_backends=ALLOWED) as client:
-        setup = {"project": 3, "extra_params": {"projection": {field: SAMPLES[field]}}}
+    with embedded_client(allowed_backends=ALLOWED, native_taggers=PIVOT_TAGGERS) as client:
+        setup = {"project": 3, "extra_params": {"projection": sent(field)}}
         assert client.post("/labelstudio/setup", json=setup).status_code == 200
         stored = client.get("/labelstudio/projects/3").json()["projection"]
     assert_carries(parse_projection(stored), field)
@@ -188,11 +207,18 @@ def test_a_field_a_surface_cannot_use_is_a_422_naming_it():
                 "options": {"method": "markers"},
             },
         )
-        assert answer.status_code == 422 and message(answer).startswith("method: markers translates")
+        assert answer.status_code == 422 and message(answer).startswith("options.method: markers translates")
         answer = client.put("/labelstudio/projects/1/projection", json={"method": "markers"})
-        assert answer.status_code == 422 and message(answer).startswith("method: markers translates")
+        assert answer.status_code == 422 and message(answer).startswith("projection.method: markers translates")
         answer = client.put("/inception/projects/1/projection", json={"aligner": "eflomal:/etc/passwd"})
-        assert answer.status_code == 422 and "is not allowed here" in message(answer)
+        assert answer.status_code == 422 and message(answer).startswith("projection.aligner: aligner")
+        assert "is not allowed here" in message(answer)
+        answer = client.put("/inception/projects/1/projection", json={"weights": {"align": 2}})
+        assert message(answer) == "projection.weights: applies to method candidates only (the method is heuristic)"
+        answer = client.put("/inception/projects/1/projection", json={"extraction": "softmax"})
+        assert message(answer) == "projection.extraction: the eflomal aligner has no link extraction method"
+        answer = client.put("/inception/projects/1/projection", json={"via": "deu_Latn"})
+        assert message(answer).startswith("projection.via: this server has no tagger for deu_Latn")
         assert "/etc/passwd" not in answer.text  # a client's path is never echoed
         answer = client.post("/v1/ner/spa_Latn", json={"texts": ["Hola"], "projection": {"weights": {"bogus": 1}}})
         assert answer.status_code == 422 and message(answer).startswith("projection.weights.bogus: Input should be")
@@ -207,8 +233,42 @@ def test_an_experiment_method_is_a_named_configuration_of_every_field(field: str
     data = {
         "targets": ["es"],
         "datasets": [{"name": "mine", "layout": "conll", "files": {"en": "en.conll", "es": "es.conll"}}],
-        "methods": ["heuristic", {"name": "mine", field: SAMPLES[field]}],
+        "methods": ["heuristic", {"name": "mine", **sent(field)}],
     }
     method = parse_config(data).methods[1]
     assert method.label == "mine"
     assert_carries(method.projection, field)
+
+
+def test_the_servers_configuration_is_a_default_and_a_bad_combination_a_422():
+    server = embedded_settings(
+        projection=ProjectionConfig(translator="apertium", method="heuristic", backtranslation=True)
+    )
+    config = resolve_projection(ProjectionConfig(), server, "parallel", where="options")
+    assert (config.translator, config.method, config.backtranslation) == ("apertium", "heuristic", True)
+    with pytest.raises(InputError, match=r"^options\.backtranslation: method markers already translates"):
+        resolve_projection(ProjectionConfig(method="markers"), server, "translate-train", where="options")
+    with embedded_client(projection=server.projection) as client:
+        corpus = {"format": "conll", "data": "Paris\tB-LOC\n"}
+        body = {"source_lang": "en", "target_lang": "es", "corpus": corpus, "options": {"method": "markers"}}
+        answer = client.post("/v1/projections", json=body)
+        assert answer.status_code == 422 and message(answer).startswith("options.backtranslation: ")
+
+
+def test_the_project_service_api_takes_the_configuration():
+    body = {
+        "sources": [
+            {"tokens": ["Angela", "Merkel", "visited", "Paris"], "spans": [{"start": 0, "end": 13, "label": "PER"}]}
+        ],
+        "targets": [["Angela", "Merkel", "visitó", "París"]],
+        "alignments": [[[0, 0], [1, 1], [2, 2], [3, 3]]],
+    }
+    with embedded_client("project") as client:
+        for method, scored in (("heuristic", False), ("candidates", True)):
+            answer = client.post("/v1/project", json={**body, "projection": {"method": method}})
+            assert answer.status_code == 200 and answer.json()["status"] == "finished", answer.text
+            record = answer.json()["result"]["sentences"][0]
+            assert [s["label"] for s in record["spans"]] == ["PER"]
+            assert ("scores" in record["meta"]["projection"]) is scored  # only candidates scores its spans
+        answer = client.post("/v1/project", json={**body, "projection": {"method": "markers"}})
+        assert answer.status_code == 422 and message(answer).startswith("projection.method: markers")

@@ -34,6 +34,15 @@ CORPUS_LEVEL = frozenset({"eflomal"})
 plans one align job per corpus for them, and one per chunk for the others)."""
 
 
+EXTRACTING = frozenset({"encoder"})
+"""Backends with a link extraction method (``argmax``, ``itermax``, ``match``, ``softmax``)."""
+
+
+def takes_extraction(spec: str) -> bool:
+    """Whether the backend a spec names has a link extraction method to choose (no model is loaded)."""
+    return parse_spec(spec)[0] in EXTRACTING
+
+
 def is_corpus_level(spec: str) -> bool:
     """Whether the backend a spec names learns from the whole batch (so chunking would change its output)."""
     return parse_spec(spec)[0] in CORPUS_LEVEL

@@ -89,10 +89,11 @@ def project_command(
                 _train(result, train_base, train_out or lang_out.with_suffix(".model"), normalise_language(lang))
         return
     projection.check_for("parallel")
-    if projection.backtranslation and not (src_lang and tgt_lang and len(tgt_lang) == 1):
-        raise InputError(
-            "--backtranslation translates the source into the target's language: give --src-lang and one --tgt-lang"
-        )
+    if (projection.backtranslation or projection.scorer) and not (src_lang and tgt_lang and len(tgt_lang) == 1):
+        option = "--backtranslation" if projection.backtranslation else "--scorer"
+        raise InputError(f"{option} needs the languages of both sides: give --src-lang and one --tgt-lang")
+    if alignments and (projection.aligner or projection.extraction or projection.symmetrise):
+        raise InputError("--aligner, --extraction and --symmetrise choose how to align; --alignments gives the links")
     targets = _read(target, target_format)
     for path, corpus in zip(source, sources, strict=True):
         if len(corpus) != len(targets):

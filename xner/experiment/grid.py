@@ -24,10 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from pydantic import ValidationError
-
 from xner.corpus import Sentence
-from xner.errors import InputError, XnerError
+from xner.errors import XnerError
 from xner.experiment.config import DatasetConfig, ExperimentConfig, MethodConfig
 from xner.experiment.layouts import keep_labels, read_gold
 from xner.experiment.results import Row
@@ -35,7 +33,7 @@ from xner.experiment.scoring import span_report, surface_report
 from xner.experiment.steps import PivotWords, Projected, Steps, corpus_key, filter_labels
 from xner.languages import normalise_language
 from xner.pipeline import Run, project_onto, translate_test, translate_train
-from xner.project.config import PIPELINES, Pipeline, ProjectionConfig, describe_errors, merged
+from xner.project.config import PIPELINES, Pipeline, ProjectionConfig, merged
 
 Advance = Callable[[str], None]
 """Called once per finished cell with a short description."""
@@ -183,13 +181,13 @@ class LanguageRun:
         """The configuration a cell runs: the method's, over the experiment's translator, the cell's aligner, the
         tagger (NER candidates) and, in translate-test, the source language as the pivot; checked for
         ``pipeline``."""
-        base = {"translator": self.config.translator, "aligner": aligner, "candidate_tagger": self.config.tagger}
+        base: dict[str, str] = {"translator": self.config.translator, "aligner": aligner}
         if pipeline == "translate-test":
             base["via"] = language_code(self.config.source)
-        try:
-            config = merged(ProjectionConfig.model_validate(base), method.projection)
-        except ValidationError as exc:
-            raise InputError(describe_errors(exc)) from None
+        config = merged(ProjectionConfig.model_validate(base), method.projection)
+        wants_tagger = config.method_for(projecting(pipeline)) == "candidates" and config.needs_tagger
+        if wants_tagger and config.candidate_tagger is None:
+            config = config.model_copy(update={"candidate_tagger": self.config.tagger})
         return config.check_for(projecting(pipeline))
 
     def _project(

@@ -4,7 +4,7 @@
 used unchanged by every surface: ``xner project`` and ``xner tag`` (one option per field, generated from this
 class by :mod:`xner.cli.projection_options`), the REST corpus jobs (``options``) and ``/v1/ner/{lang}``
 (``projection``), the platform backends (a project's ``projection``) and the experiment grid (a method is a named
-configuration). A field added here is reachable from all of them; ``tests/unit/project/test_config_surfaces.py``
+configuration). A field added here is reachable from all of them; ``tests/service/test_projection_surfaces.py``
 fails when a surface cannot express a configuration.
 
 Which fields apply depends on the pipeline (:data:`PIPELINES`); :meth:`ProjectionConfig.check_for` names a field
@@ -39,6 +39,12 @@ DEFAULT_METHOD: dict[Pipeline, Method] = {
 }
 """The method used when none is set: candidates where gold spans are projected; heuristic where a tagger's output
 is projected back (translate-test: the same F1 on Europarl-NER, and faster; docs/pipelines.md)."""
+
+CANDIDATE_FIELDS: tuple[str, ...] = ("candidates", "matching", "preset", "weights", "candidate_tagger", "scorer")
+"""Fields only the ``candidates`` method reads."""
+
+ALIGNMENT_FIELDS: tuple[str, ...] = ("extraction", "symmetrise")
+"""Choices of how links are extracted, which a method that aligns nothing does not read."""
 
 TRANSLATING_METHODS: frozenset[str] = frozenset({"markers"})
 """Methods that translate the labelled side themselves (so they need translate-train: the target is their output)."""
@@ -114,9 +120,16 @@ class ProjectionConfig(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> ProjectionConfig:
         if self.method == "markers" and self.backtranslation:
-            raise ValueError("method markers already translates with markers; backtranslation is for the other methods")
+            raise ValueError(
+                "backtranslation: method markers already translates with markers; backtranslation is for the others"
+            )
         if self.weights.get("translation") and self.scorer is None:
             raise ValueError("weights: 'translation' needs a scorer (a translator SPEC that scores, e.g. nllb)")
+        if self.scorer is not None and self.backtranslation:
+            raise ValueError(
+                "scorer: the translation score compares an entity with its translation, and back-translation "
+                "projects within one language; use one or the other"
+            )
         return self
 
     def method_for(self, pipeline: Pipeline) -> Method:
@@ -143,17 +156,28 @@ class ProjectionConfig(BaseModel):
         """Whether candidate projection asks a tagger for NER candidates."""
         return self.candidates in ("ner", "both")
 
-    def check_for(self, pipeline: Pipeline) -> ProjectionConfig:
-        """This configuration, after checking that every field set applies to ``pipeline`` (an
-        :class:`InputError` naming the field otherwise)."""
+    def check_for(self, pipeline: Pipeline, *, where: str = "") -> ProjectionConfig:
+        """This configuration, after checking that every field set applies to ``pipeline`` and to the method it
+        runs there: an :class:`InputError` naming the field (``where.field: ...``) otherwise, never a field
+        silently ignored."""
         method = self.method_for(pipeline)
+        name = (where + ".") if where else ""
         if method in TRANSLATING_METHODS and pipeline != "translate-train":
             raise InputError(
-                f"method: {method} translates the labelled sentences itself, so it needs translate-train (a target "
-                "language, no target text); for a given target use backtranslation"
+                f"{name}method: {method} translates the labelled sentences itself, so it needs translate-train (a "
+                "target language, no target text); for a given target use backtranslation"
             )
         if self.via is not None and pipeline != "translate-test":
-            raise InputError(f"via: the pivot language applies to translate-test only, not to {pipeline}")
+            raise InputError(f"{name}via: the pivot language applies to translate-test only, not to {pipeline}")
+        changed = self.changed()
+        if method != "candidates":
+            for field in CANDIDATE_FIELDS:
+                if field in changed:
+                    raise InputError(f"{name}{field}: applies to method candidates only (the method is {method})")
+        if method in TRANSLATING_METHODS:
+            for field in ALIGNMENT_FIELDS:
+                if field in changed:
+                    raise InputError(f"{name}{field}: method {method} aligns nothing")
         return self
 
     def changed(self) -> dict[str, Any]:
@@ -193,7 +217,11 @@ def describe_errors(error: ValidationError, prefix: str = "") -> str:
     """One ``field.path: message`` per problem, joined by ``; `` (the vocabulary of every configuration error)."""
     problems = []
     for item in error.errors():
-        where, message = field_path(item["loc"], prefix), field_message(str(item["msg"]))
+        location, message = list(item["loc"]), field_message(str(item["msg"]))
+        field, sep, rest = message.partition(": ")
+        if sep and field in ProjectionConfig.model_fields:  # a rule over several fields names the one it blames
+            location, message = [*location, field], rest
+        where = field_path(location, prefix)
         problems.append(f"{where}: {message}" if where else message)
     return "; ".join(problems)
 
@@ -211,8 +239,12 @@ def parse_projection(data: Mapping[str, Any] | ProjectionConfig | None, *, where
         raise InputError(describe_errors(exc, where)) from None
 
 
-def merged(base: ProjectionConfig, override: ProjectionConfig) -> ProjectionConfig:
-    """``base`` with the fields ``override`` set explicitly (the server's configuration under a client's)."""
-    return ProjectionConfig.model_validate(
-        {**base.model_dump(exclude_unset=True), **override.model_dump(exclude_unset=True)}
-    )
+def merged(base: ProjectionConfig, override: ProjectionConfig, *, where: str = "") -> ProjectionConfig:
+    """``base`` with the fields ``override`` set explicitly (the server's configuration under a client's); a
+    combination that is not valid is an :class:`InputError` naming the field (prefixed by ``where``)."""
+    try:
+        return ProjectionConfig.model_validate(
+            {**base.model_dump(exclude_unset=True), **override.model_dump(exclude_unset=True)}
+        )
+    except ValidationError as exc:
+        raise InputError(describe_errors(exc, where)) from None

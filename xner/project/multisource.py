@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from xner.corpus import Sentence, Span
 from xner.errors import InputError, MismatchError
 from xner.project import defaults
-from xner.project.candidate_projection import CandidateOptions
+from xner.project.candidate_projection import CandidateOptions, TranslationContext
 from xner.project.parallel import project_corpus, with_projection
 from xner.project.protocols import SpanTagger
 from xner.project.status import Lost, Projection, ProjectionResult, Reason
@@ -79,17 +79,19 @@ def project_multisource(
     method: str = "candidates",
     options: CandidateOptions | None = None,
     tagger: SpanTagger | None = None,
+    translation: TranslationContext | None = None,
 ) -> ProjectionResult:
     """Project each source corpus onto ``targets`` with its own alignments, then :func:`vote` per sentence.
 
-    ``method``, ``options`` and ``tagger`` are those of :func:`~xner.project.parallel.project_corpus`.
+    ``method``, ``options``, ``tagger`` and ``translation`` are those of
+    :func:`~xner.project.parallel.project_corpus`.
     """
     if len(sources) != len(alignments):
         raise MismatchError(f"{len(sources)} source corpora but {len(alignments)} alignment sets")
     if not sources:
         raise InputError("multi-source projection needs at least one source")
     per_source = [
-        project_corpus(src, targets, links, method=method, options=options, tagger=tagger)
+        project_corpus(src, targets, links, method=method, options=options, tagger=tagger, translation=translation)
         for src, links in zip(sources, alignments, strict=True)
     ]
     out: list[Sentence] = []

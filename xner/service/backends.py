@@ -14,8 +14,9 @@ from collections import OrderedDict
 from typing import Any
 
 from xner import backends as library
+from xner.align.registry import takes_extraction
 from xner.errors import InputError
-from xner.project.config import ProjectionConfig, merged
+from xner.project.config import Pipeline, ProjectionConfig, merged
 from xner.registry import LazyRegistry, parse_spec
 from xner.service.defaults import MAX_LOADED_BACKENDS, MAX_SHOWN_SPEC
 from xner.service.settings import Settings
@@ -53,19 +54,34 @@ def check_spec(kind: str, spec: str, settings: Settings) -> str:
     )
 
 
-def resolve_projection(requested: ProjectionConfig, settings: Settings) -> ProjectionConfig:
-    """The configuration a job runs with: the server's (``XNER_PROJECTION``) under the request's fields, every
-    backend it uses named (the server's default where unset) and checked by :func:`check_spec`."""
-    config = merged(settings.projection, requested)
-    specs: dict[str, str | None] = {
-        "translator": check_spec("translator", config.translator or settings.translator, settings),
-        "aligner": check_spec("aligner", config.aligner or settings.aligner, settings),
+def resolve_projection(
+    requested: ProjectionConfig, settings: Settings, pipeline: Pipeline, *, where: str = ""
+) -> ProjectionConfig:
+    """The configuration a job runs with: the server's (``XNER_PROJECTION``) under the request's fields, checked for
+    ``pipeline`` (:meth:`~xner.project.config.ProjectionConfig.check_for`), every backend it uses named (the
+    server's default where unset) and every backend it names checked by :func:`check_spec`. Errors name the field
+    (``where.field: ...``)."""
+    config = merged(settings.projection, requested, where=where).check_for(pipeline, where=where)
+    name = (where + ".") if where else ""
+    chosen = {
+        "translator": config.translator or settings.translator,
+        "aligner": config.aligner or settings.aligner,
+        "candidate_tagger": config.candidate_tagger or (settings.tagger if config.needs_tagger else None),
+        "scorer": config.scorer,
     }
-    if config.needs_tagger:
-        specs["candidate_tagger"] = check_spec("tagger", config.candidate_tagger or settings.tagger, settings)
-    if config.scorer is not None:
-        specs["scorer"] = check_spec("translator", config.scorer, settings)
+    specs: dict[str, str | None] = {}
+    for field, spec in chosen.items():
+        try:
+            specs[field] = None if spec is None else check_spec(FIELD_KINDS[field], spec, settings)
+        except InputError as exc:
+            raise InputError(f"{name}{field}: {exc}", details=exc.details) from None
+    if config.extraction is not None and not takes_extraction(str(specs["aligner"])):
+        raise InputError(f"{name}extraction: the {specs['aligner']} aligner has no link extraction method")
     return config.model_copy(update=specs)
+
+
+FIELD_KINDS = {"translator": "translator", "aligner": "aligner", "candidate_tagger": "tagger", "scorer": "translator"}
+"""The backend kind each spec field of the projection configuration names."""
 
 
 def allowed_specs(kind: str, settings: Settings) -> list[str]:
@@ -119,13 +135,18 @@ def get(kind: str, spec: str, **options: Any) -> Any:
 
 
 def defaults_for(service: str, settings: Settings) -> list[tuple[str, str]]:
-    """The (kind, spec) pairs a service's worker loads before its first job."""
-    wanted = {
-        "translate": [("translator", settings.translator)],
-        "align": [("aligner", settings.aligner)],
-        "ner": [("tagger", settings.tagger), *(("tagger", spec) for spec in settings.native_taggers.values())],
+    """The (kind, spec) pairs a service's worker loads before its first job: the default backends, and those the
+    server's projection configuration (``XNER_PROJECTION``) names."""
+    projection = settings.projection
+    chosen = {
+        "translate": [settings.translator, projection.translator, projection.scorer],
+        "align": [settings.aligner, projection.aligner],
+        "ner": [settings.tagger, *settings.native_taggers.values(), projection.candidate_tagger],
     }
-    return wanted.get(service, [])
+    kind = {"translate": "translator", "align": "aligner", "ner": "tagger"}.get(service)
+    if kind is None:
+        return []
+    return [(kind, spec) for spec in dict.fromkeys(chosen[service]) if spec]
 
 
 def all_defaults(settings: Settings) -> list[tuple[str, str]]:
