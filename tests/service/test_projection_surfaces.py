@@ -15,55 +15,24 @@ from gateway.plans import build_plan
 from gateway.routes.doccano import DoccanoRequest
 from gateway.schemas import NerRequest, ProjectionRequest
 from gateway.tagging import _translate_test
+from tests.projection_samples import SAMPLES, sample, sent
 from tests.service.clients import embedded_client, embedded_settings
 from xner.cli.app import app
 from xner.cli.projection_options import PREFIX, config_from_options, option_name
 from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.experiment.config import parse_config
-from xner.project.config import CANDIDATE_FIELDS, ProjectionConfig, parse_projection
+from xner.project.config import ProjectionConfig, parse_projection
 from xner.service.backends import resolve_projection
-
-SAMPLES: dict[str, Any] = {
-    "translator": "identity",
-    "aligner": "encoder:tiny-encoder",
-    "extraction": "softmax",
-    "symmetrise": "grow-diag-final-and",
-    "method": "heuristic-paper",
-    "candidates": "both",
-    "matching": "greedy",
-    "preset": "paper",
-    "weights": {"align": 2.0, "surface": 0.25},
-    "candidate_tagger": "spacy:es_core_news_sm",
-    "scorer": "nllb:tiny-nllb",
-    "backtranslation": True,
-    "via": "fra_Latn",
-}
-"""A value other than the default for every field."""
 
 ALLOWED = ["identity", "encoder:tiny-encoder", "spacy:es_core_news_sm", "nllb:tiny-nllb"]
 """The operator's allowed specs in these tests (the samples' backends)."""
-
-REQUIRES: dict[str, dict[str, Any]] = {
-    **{field: {"method": "candidates"} for field in CANDIDATE_FIELDS},
-    "extraction": {"aligner": "encoder:tiny-encoder"},
-}
-"""Fields a sample needs besides its own: the candidates method reads the candidate fields, an encoder extracts."""
 
 NOT_IN: dict[str, set[str]] = {"via": {"parallel", "translate-train"}}
 """Fields a pipeline does not use: setting them there is an error naming them, never ignored."""
 
 FIELDS = sorted(SAMPLES)
 RECORDS = [{"tokens": ["Angela", "Merkel", "visited", "Paris"], "spans": [{"start": 0, "end": 2, "label": "PER"}]}]
-
-
-def sent(field: str) -> dict[str, Any]:
-    """What a client sends to set ``field``: its sample, and the fields it needs."""
-    return {**REQUIRES.get(field, {}), field: SAMPLES[field]}
-
-
-def sample(field: str) -> ProjectionConfig:
-    return ProjectionConfig.model_validate(sent(field))
 
 
 def assert_carries(config: ProjectionConfig, field: str) -> None:

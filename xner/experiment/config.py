@@ -26,7 +26,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from xner.errors import InputError
 from xner.experiment import defaults
-from xner.project.config import Method, ProjectionConfig
+from xner.project.config import Method, ProjectionConfig, describe_errors
 
 Layout = Literal["europarl", "masakhaner2", "panx", "conll"]
 Pipeline = Literal["translate-test", "translate-train", "parallel", "model-transfer"]
@@ -211,23 +211,6 @@ class ExperimentConfig(_Strict):
         if self.source in self.targets:
             raise ValueError(f"targets: the source language {self.source!r} cannot also be a target")
         return self
-
-
-def _location(loc: tuple[int | str, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if item == "[key]":
-            continue
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        else:
-            parts.append(f".{item}" if parts else item)
-    return "".join(parts) or "(top level)"
-
-
-def describe_errors(error: ValidationError) -> str:
-    """One line per problem: ``field.path: message`` (``methods[1].extraction: ...``)."""
-    return "; ".join(f"{_location(e['loc'])}: {str(e['msg']).removeprefix('Value error, ')}" for e in error.errors())
 
 
 def parse_config(data: Any, base: Path | None = None) -> ExperimentConfig:

