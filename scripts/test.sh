@@ -12,8 +12,14 @@ for package in "${APT_PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  apt_log="$(mktemp)"
+  echo "installing ${missing[*]} (apt-get; its output is shown only if it fails)"
+  if ! { $SUDO apt-get update -qq \
+         && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"; } >"$apt_log" 2>&1; then
+    cat "$apt_log"
+    exit 1
+  fi
+  rm -f "$apt_log"
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,19 @@ def test_console_entry_point_hides_traceback_unless_debug(tmp_path):
     assert quiet.stderr.strip().count("\n") == 0 and "cannot open" in quiet.stderr
     loud = subprocess.run([*command[:3], "--debug", *command[3:]], capture_output=True, text=True, check=False)
     assert loud.returncode != 0 and "Traceback" in loud.stderr
+
+
+SUBCOMMANDS = ["align", "convert", "evaluate", "experiment", "project", "serve", "tag", "train", "translate", "worker"]
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_help_reads_at_80_columns(command, capsys, monkeypatch):
+    """One help column wide enough to read at 80 characters, and no placeholders a flag does not take."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "<bool>" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    found = (re.match(r"  --\S.*?\s{2,}(\S)", line) for line in text.splitlines())
+    columns = {m.start(1) for m in found if m}  # where an option's help starts on its line
+    assert columns and max(columns) <= 36, columns  # at least 44 characters of help per line

@@ -49,4 +49,4 @@ def serve(
 
     settings = get_settings()
     app_ = build_app(service, settings)
-    run_server(app_, settings, host=host, port=port or defaults.PORTS.get(service, 8000))
+    run_server(app_, settings, host=host, port=port or defaults.PORTS.get(service, 8000), service=service)

@@ -29,7 +29,12 @@ def tag(
     projection: ProjectionConfig,
     out: Annotated[Path, typer.Option(help="Output file; the format follows its extension.", show_default=False)],
     lang: Annotated[str, typer.Option(help="Language of the input (FLORES-200 or ISO 639).", show_default=False)],
-    tagger: Annotated[str, typer.Option(help="Backend spec: hf[:MODEL] | spacy:PIPELINE.")] = "hf",
+    tagger: Annotated[
+        str,
+        typer.Option(
+            help="Backend spec: spacy:PIPELINE | hf[:MODEL] (default: the English spaCy pipeline, as everywhere)."
+        ),
+    ] = DEFAULT_SPECS["tagger"],
     from_: Annotated[str | None, typer.Option("--from", help="Input format (default: from the extension).")] = None,
     to: Annotated[str | None, typer.Option(help="Output format (default: from the extension).")] = None,
     keep: Annotated[str | None, typer.Option(help="Keep only these types, e.g. PER,LOC,ORG.")] = None,

@@ -147,6 +147,14 @@ def job_policy(queue: str, settings: Settings) -> JobPolicy:
     return JobPolicy(timeout=settings.job_timeout, retries=settings.retry_max)
 
 
+def inherited_error(status: Status, error: str | None) -> str:
+    """The error of a job that cannot run because a dependency failed or was canceled: that job's own reason, as
+    it is (the root cause, never a chain of "dependency ... failed" prefixes)."""
+    if error:
+        return error
+    return "canceled" if status == Status.CANCELED else "an earlier step failed"
+
+
 def kept_records(meta: dict[str, Any]) -> tuple[list[str], int]:
     """The record keys a job keeps alive and their TTL (``([], 0)`` for none)."""
     keep = meta.get(KEEP_META)

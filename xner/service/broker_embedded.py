@@ -25,7 +25,7 @@ from typing import Any
 
 from xner.service import steps
 from xner.service.admission import Admission, LocalAdmission
-from xner.service.broker import JobInfo, Status, job_policy, kept_records
+from xner.service.broker import JobInfo, Status, inherited_error, job_policy, kept_records
 from xner.service.defaults import MAX_EMBEDDED_RETRY_WAIT, PURGE_INTERVAL
 from xner.service.errors import error_body
 from xner.service.redact import public_message
@@ -215,7 +215,7 @@ class EmbeddedBroker:
                     job,
                     Status.FAILED,
                     result=steps.dependency_failed(parent_id, parent.result) if parent.result is not None else None,
-                    error=f"dependency {parent_id} {parent.status}: {parent.error}",
+                    error=inherited_error(parent.status, parent.error),
                 )
                 return
         met = (Status.FINISHED, Status.FAILED) if job.allow_failure else (Status.FINISHED,)
@@ -318,7 +318,7 @@ class EmbeddedBroker:
     def _upstream_result(self, parent: _Job) -> Any:
         """A dependency's result; ``{"error": ...}`` with its reason if it failed (allowed by ``allow_failure``)."""
         if parent.status == Status.FAILED and step_error(parent.result) is None:
-            return error_body("backend_error", f"job {parent.id} failed: {parent.error}")
+            return error_body("backend_error", str(parent.error or "failed"), {"failed_job": parent.id})
         return parent.result
 
     def _keep_records_alive(self, job: _Job) -> None:

@@ -50,7 +50,7 @@ from rq.serializers import JSONSerializer
 
 from xner.service import defaults
 from xner.service.admission import Admission, RedisAdmission
-from xner.service.broker import JobInfo, Status, job_policy
+from xner.service.broker import JobInfo, Status, inherited_error, job_policy
 from xner.service.defaults import (
     CLAIM_WAIT_SECONDS,
     PING_TIMEOUT,
@@ -263,7 +263,7 @@ class RQBroker:
             if parent is None:
                 return f"dependency {parent_id} expired or does not exist"
             if parent.status in stopped:
-                return f"dependency {parent_id} {parent.status}: {parent.error}"
+                return inherited_error(parent.status, parent.error)
         return None
 
     def result(self, job_id: str) -> Any:
@@ -402,8 +402,8 @@ def upstream_results(job: Job, job_ids: Sequence[str]) -> list[Any]:
     for job_id in job_ids:
         parent = Job.fetch(job_id, connection=job.connection, serializer=JSONSerializer)
         if parent.get_status(refresh=False) in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-            reason = public_message(f"job {job_id} failed: {failure_reason(parent)}")
-            results.append(error_body("backend_error", reason))
+            reason = public_message(failure_reason(parent) or "failed")
+            results.append(error_body("backend_error", reason, {"failed_job": job_id}))
         else:
             results.append(parent.return_value())
     return results

@@ -10,6 +10,7 @@ has its own deadline in :mod:`xner.service.middleware`. Connections beyond ``max
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -54,14 +55,27 @@ class HeaderDeadlineProtocol(H11Protocol):
             self.transport.close()
 
 
+log = logging.getLogger("xner.serve")
+
+
 def protocol_for(settings: Settings) -> type[HeaderDeadlineProtocol]:
     """:class:`HeaderDeadlineProtocol` with the settings' ``header_timeout``."""
     return type("HeaderDeadline", (HeaderDeadlineProtocol,), {"header_timeout": settings.header_timeout})
 
 
-def serve(app: Any, settings: Settings, *, host: str, port: int) -> None:
-    """Serve ``app`` with the header deadline, the connection cap and a short keep-alive."""
+def startup_line(service: str, settings: Settings, *, host: str, port: int) -> str:
+    """What ``xner serve`` logs once before it listens: the address, the queue mode and the default backends (never
+    the Redis URL, which may hold a password)."""
+    mode = "embedded queue (no Redis)" if settings.embedded else "Redis queue"
+    backends = f"translator {settings.translator}, aligner {settings.aligner}, tagger {settings.tagger}"
+    return f"xner serve {service}: listening on http://{host}:{port} ({mode}; {backends})"
+
+
+def serve(app: Any, settings: Settings, *, host: str, port: int, service: str = "all") -> None:
+    """Serve ``app`` with the header deadline, the connection cap and a short keep-alive, after one start-up line."""
     import uvicorn
+
+    log.info(startup_line(service, settings, host=host, port=port))
 
     uvicorn.run(
         app,

@@ -84,7 +84,11 @@ def step_error(result: Any) -> str | None:
 
 
 def dependency_failed(parent: str, parent_result: Any) -> dict[str, Any]:
-    """The error result of a job whose dependency ``parent`` failed: the parent's error type, with its reason."""
+    """The error result of a job whose dependency ``parent`` failed: the parent's error type and its reason as it
+    is, the root cause with its fix (no chain of "dependency ... failed" prefixes); the job that failed first is in
+    ``details.failed_job``."""
     error = parent_result.get("error", {}) if isinstance(parent_result, dict) else {}
-    reason = step_error(parent_result) or "failed"
-    return error_body(str(error.get("type", "backend_error")), public_message(f"dependency {parent} failed: {reason}"))
+    reason = str(error.get("message") or "failed")
+    details = error.get("details")
+    first = details.get("failed_job", parent) if isinstance(details, dict) else parent
+    return error_body(str(error.get("type", "backend_error")), public_message(reason), {"failed_job": first})
