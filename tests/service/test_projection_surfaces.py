@@ -6,10 +6,12 @@ a surface that cannot carry it fails the others."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import typer
+from fastapi.testclient import TestClient
 
 from gateway.plans import build_plan
 from gateway.routes.doccano import DoccanoRequest
@@ -141,25 +143,32 @@ def test_v1_ner_carries_every_field_into_its_translate_test_chain(field: str):
         assert broker.jobs[1][1]["tagger"] == PIVOT_TAGGERS["fra_Latn"]  # the pivot's own tagger
 
 
+@pytest.fixture(scope="module")
+def platform_client() -> Iterator[TestClient]:
+    """One gateway for the platform round trips (each test uses its own project ids)."""
+    with embedded_client(allowed_backends=ALLOWED, native_taggers=PIVOT_TAGGERS) as client:
+        yield client
+
+
 @pytest.mark.parametrize("tool", ["labelstudio", "inception"])
 @pytest.mark.parametrize("field", FIELDS)
-def test_a_platform_project_stores_every_field(tool: str, field: str):
-    with embedded_client(allowed_backends=ALLOWED, native_taggers=PIVOT_TAGGERS) as client:
-        answer = client.put(f"/{tool}/projects/7/projection", json=sent(field))
-        assert answer.status_code == 200, answer.text
-        stored = client.get(f"/{tool}/projects/7").json()["projection"]
+def test_a_platform_project_stores_every_field(tool: str, field: str, platform_client: TestClient):
+    project = 100 + FIELDS.index(field)
+    answer = platform_client.put(f"/{tool}/projects/{project}/projection", json=sent(field))
+    assert answer.status_code == 200, answer.text
+    stored = platform_client.get(f"/{tool}/projects/{project}").json()["projection"]
     assert_carries(parse_projection(stored), field)
 
 
 @pytest.mark.parametrize("field", FIELDS)
-def test_doccano_and_label_studio_setup_take_every_field(field: str):
+def test_doccano_and_label_studio_setup_take_every_field(field: str, platform_client: TestClient):
     body = DoccanoRequest.model_validate({"text": "Hola", "projection": sent(field)})
     assert body.projection is not None
     assert_carries(body.projection, field)
-    with embedded_client(allowed_backends=ALLOWED, native_taggers=PIVOT_TAGGERS) as client:
-        setup = {"project": 3, "extra_params": {"projection": sent(field)}}
-        assert client.post("/labelstudio/setup", json=setup).status_code == 200
-        stored = client.get("/labelstudio/projects/3").json()["projection"]
+    project = 200 + FIELDS.index(field)
+    setup = {"project": project, "extra_params": {"projection": sent(field)}}
+    assert platform_client.post("/labelstudio/setup", json=setup).status_code == 200
+    stored = platform_client.get(f"/labelstudio/projects/{project}").json()["projection"]
     assert_carries(parse_projection(stored), field)
 
 
