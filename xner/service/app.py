@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,7 +26,7 @@ from xner import __version__
 from xner.errors import XnerError, field_message, field_path
 from xner.service.auth import metrics_access
 from xner.service.broker import Broker
-from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS, PROBE_THREADS, PROBE_TIMEOUT
+from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS, DOCS_ASSETS, PROBE_THREADS, PROBE_TIMEOUT
 from xner.service.errors import QueueUnavailable, body_of, error_body, headers_of, status_of
 from xner.service.logs import configure_logging
 from xner.service.metrics import Metrics
@@ -49,7 +50,8 @@ def create_app(
 ) -> FastAPI:
     """Build a FastAPI app for ``service`` with the shared plumbing and the given routers."""
     configure_logging(settings.log_level)
-    app = FastAPI(title=f"xner {service}", version=__version__, description=description)
+    # /docs (Swagger UI) and /redoc from the assets fastapi-offline ships, not a CDN: they render offline
+    app = FastAPIOffline(title=f"xner {service}", version=__version__, description=description, static_url=DOCS_ASSETS)
     metrics = Metrics(service)
     probe = broker.probe()
     metrics.watch_queues(queues, probe.queue_length, probe.job_counts)

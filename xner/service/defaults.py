@@ -174,3 +174,7 @@ KEEP_ALIVE_SECONDS = 5
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 """Histogram buckets of request latency (seconds)."""
+
+DOCS_ASSETS = "/docs-assets"
+"""Where an app serves the Swagger UI (``/docs``) and ReDoc (``/redoc``) assets, from the fastapi-offline package:
+the pages render with no CDN."""
