@@ -49,12 +49,12 @@ def pivot_tagger(config: ProjectionConfig, settings: Settings, *, where: str = "
     return tagger
 
 
-def translate_test_model(config: ProjectionConfig, settings: Settings) -> str:
+def translate_test_model(config: ProjectionConfig, tagger: str) -> str:
     """How translate-test tags, for responses: ``translator + tagger + aligner`` and the projection's non-default
     choices (``apertium + spacy:en_core_web_sm + eflomal [heuristic+backtranslation]``)."""
     shown = {name: value for name, value in config.changed().items() if name not in ("translator", "aligner")}
     choices = f" [{ProjectionConfig.model_validate(shown).label()}]" if shown else ""
-    return f"{config.translator} + {pivot_tagger(config, settings)} + {config.aligner}{choices}"
+    return f"{config.translator} + {tagger} + {config.aligner}{choices}"
 
 
 def tag_sentences(
@@ -76,16 +76,15 @@ def tag_sentences(
     checked even when a native tagger answers, so a wrong setting is never silently ignored)."""
     native = tagger or native_tagger(settings, lang)
     config = resolve_projection(projection or ProjectionConfig(), settings, "translate-test", where="projection")
-    if native is None:
-        pivot_tagger(config, settings)  # a pivot without a tagger is a 422 before anything is queued
+    pivot = pivot_tagger(config, settings) if native is None else ""  # no pivot tagger: a 422 before any job
     queues = ("ner",) if native is not None else translate_test_queues(config)
     with admitted_while(broker, settings, owner, job_counts(queues)) as admitted:
         if native is not None:
             chain = [broker.enqueue("ner", {"sentences": [s.tokens for s in sentences], "tagger": native})]
             key, model, via = "records", native, None
         else:
-            chain = _translate_test(broker, settings, sentences, lang, config)
-            key, model, via = "sentences", translate_test_model(config, settings), config.via or PIVOT
+            chain = _translate_test(broker, sentences, lang, config, pivot)
+            key, model, via = "sentences", translate_test_model(config, pivot), config.via or PIVOT
         broker.admission.settle(admitted)
         final = chain[-1]
         info = broker.wait(final, timeout)
@@ -106,64 +105,41 @@ def translate_test_queues(config: ProjectionConfig) -> tuple[str, ...]:
 
 
 def _translate_test(
-    broker: Broker, settings: Settings, sentences: list[Sentence], lang: str, config: ProjectionConfig
+    broker: Broker, sentences: list[Sentence], lang: str, config: ProjectionConfig, tagger: str
 ) -> list[str]:
-    """translate (lang -> pivot) -> tag the pivot (split by the tagger's tokenizer) -> align pivot <-> original ->
-    project the pivot spans back; four jobs chained across the four queues, as ``xner tag --translate-test`` does.
-    With back-translation, the tagged pivot is translated back into ``lang`` with markers first, and that is
-    aligned with the original (same language). Returns the chain's job ids, the last one's result being the answer."""
+    """translate (lang -> pivot) -> tag the pivot with ``tagger`` (split by its tokenizer) -> align pivot <->
+    original -> project the pivot spans back; four jobs chained across the four queues, as ``xner tag
+    --translate-test`` does. With back-translation, the tagged pivot is first translated back into ``lang`` with
+    markers, and that is aligned with the original (same language). Returns the chain's job ids, the last one's
+    result being the answer."""
     via = config.via or PIVOT
     tokens = [s.tokens for s in sentences]
     projection = config.model_dump(mode="json")
-    project = {
-        "targets": tokens,
-        "offset": 0,
-        "projection": projection,
-        "pipeline": "translate-test",
-        "target_lang": lang,
-    }
     translate = broker.enqueue(
         "translate", {"sentences": tokens, "src_lang": lang, "tgt_lang": via, "translator": config.translator}
     )
-    tagger = pivot_tagger(config, settings)
     tag = broker.enqueue("ner", {"texts": ref(0, "texts"), "tagger": tagger}, depends_on=[translate])
-    if not config.backtranslation:
-        align = broker.enqueue(
-            "align",
-            {"src": ref(0, "tokens"), "tgt": tokens, "aligner": config.aligner, "projection": projection},
-            depends_on=[tag],
-        )
-        last = broker.enqueue(
-            "project",
-            {**project, "sources": ref(0, "records"), "alignments": ref(1, "alignments"), "source_lang": via},
-            depends_on=[tag, align],
-        )
-        return [translate, tag, align, last]
-    back = broker.enqueue(
-        "translate",
-        {
-            "markers": True,
-            "sources": ref(0, "records"),
-            "src_lang": via,
-            "tgt_lang": lang,
-            "translator": config.translator,
-        },
-        depends_on=[tag],
-    )
+    chain = [translate, tag]
+    labelled, labelled_lang, marked = tag, via, {}  # the job whose "tokens" and "records" are projected from
+    if config.backtranslation:
+        markers = {"markers": True, "sources": ref(0, "records"), "src_lang": via, "tgt_lang": lang}
+        labelled = broker.enqueue("translate", {**markers, "translator": config.translator}, depends_on=[tag])
+        labelled_lang, marked = lang, {"backtranslated": True}
+        chain.append(labelled)
     align = broker.enqueue(
         "align",
         {"src": ref(0, "tokens"), "tgt": tokens, "aligner": config.aligner, "projection": projection},
-        depends_on=[back],
+        depends_on=[labelled],
     )
-    last = broker.enqueue(
-        "project",
-        {
-            **project,
-            "sources": ref(0, "records"),
-            "alignments": ref(1, "alignments"),
-            "source_lang": lang,
-            "backtranslated": True,
-        },
-        depends_on=[back, align],
-    )
-    return [translate, tag, back, align, last]
+    project = {
+        "sources": ref(0, "records"),
+        "targets": tokens,
+        "alignments": ref(1, "alignments"),
+        "offset": 0,
+        "projection": projection,
+        "pipeline": "translate-test",
+        "source_lang": labelled_lang,
+        "target_lang": lang,
+        **marked,
+    }
+    return [*chain, align, broker.enqueue("project", project, depends_on=[labelled, align])]

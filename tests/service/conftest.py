@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -202,3 +202,16 @@ def assert_nothing_lost(records: list[dict], sentences: list[list[str]]) -> None
             assert record["tokens"] == tokens, record
         else:
             assert bool(record["tokens"]) == bool(tokens), record  # an empty sentence stays empty, others do not
+
+
+UNTIL_TIMEOUT = 20.0
+"""Seconds :func:`until` waits by default."""
+
+
+def until(condition: Callable[[], bool], timeout: float = UNTIL_TIMEOUT, what: str = "condition") -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not true after {timeout}s")
+        time.sleep(0.05)

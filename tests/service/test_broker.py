@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests.service.conftest import until
 from tests.service.fake_steps import FAKE_STEP_PREFIX
 from xner.service.broker import KEEP_META, Broker, Status
 from xner.service.settings import Settings
@@ -198,22 +199,12 @@ def test_a_running_job_keeps_its_records_alive(broker):
     job = broker.enqueue(
         QUEUE, {"seconds": 1.0}, step=STEP + "sleep", meta={KEEP_META: {"keys": ["corpus-alive"], "ttl": 60}}
     )
-    assert until(lambda: broker.info(job).status != Status.QUEUED, WAIT)
+    until(lambda: broker.info(job).status != Status.QUEUED, WAIT, "the job runs")
     broker.save_record("corpus-alive", {"x": 1}, ttl=RECORD_TTL)
     broker.save_record("corpus-unrelated", {"x": 2}, ttl=RECORD_TTL)
     assert broker.wait(job, WAIT).status == Status.FINISHED  # its last keep-alive runs after the step
-    assert until(lambda: broker.load_record("corpus-unrelated") is None, RECORD_TTL * 4)  # past the records' TTL
+    until(lambda: broker.load_record("corpus-unrelated") is None, RECORD_TTL * 4, "the unrelated record expires")
     assert broker.load_record("corpus-alive") == {"x": 1}
-
-
-def until(condition: Callable[[], bool], timeout: float) -> bool:
-    """Whether ``condition`` became true within ``timeout`` seconds (polled every 50 ms)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @pytest.mark.parametrize("broker", ["rq"], indirect=True)  # only RQ keeps sets of dependents

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from gateway.plans import build_plan
 from gateway.routes.doccano import DoccanoRequest
 from gateway.schemas import NerRequest, ProjectionRequest
-from gateway.tagging import _translate_test
+from gateway.tagging import _translate_test, pivot_tagger
 from tests.projection_samples import SAMPLES, sample, sent
 from tests.service.clients import embedded_client, embedded_settings
 from xner.cli.app import app
@@ -132,7 +132,8 @@ def test_v1_ner_carries_every_field_into_its_translate_test_chain(field: str):
     assert body.projection is not None
     config = resolve_projection(body.projection, settings(), "translate-test", where="projection")
     broker = RecordingBroker()
-    _translate_test(broker, settings(), [Sentence(tokens=["Hola"])], "spa_Latn", config)  # type: ignore[arg-type]
+    tagger = pivot_tagger(config, settings())
+    _translate_test(broker, [Sentence(tokens=["Hola"])], "spa_Latn", config, tagger)  # type: ignore[arg-type]
     configs = step_configs(broker.jobs)
     assert configs and all(c == config for c in configs)
     assert_carries(configs[0], field)

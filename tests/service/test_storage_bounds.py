@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import psutil
 import pytest
@@ -16,7 +16,7 @@ from rq import Queue
 from rq.job import Job
 from rq.scheduler import RQScheduler
 
-from tests.service.conftest import Api, Workers
+from tests.service.conftest import Api, Workers, until
 from tests.service.fake_steps import FAKE_STEP_PREFIX
 from xner.service.broker import Status
 from xner.service.broker_embedded import EmbeddedBroker
@@ -46,15 +46,6 @@ PERMANENT = {
 QUEUES = ("translate", "align", "project", "test")
 PROJECTION_SETTINGS = {"XNER_TRANSLATOR": "identity", "XNER_ALIGNER": "eflomal", "XNER_CHUNK_SIZE": "2"}
 CONLL = "".join(f"Kofi\tB-PER\nvisited\tO\nAccra{i}\tB-LOC\n\n" for i in range(4))
-
-
-def until(condition: Callable[[], bool], timeout: float = WAIT, what: str = "condition") -> None:
-    """Poll ``condition`` until it holds; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not true after {timeout}s")
-        time.sleep(0.05)
 
 
 def key_pattern(key: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.unit.pipeline.fakes import WordForWord
 from xner import backends, formats
 from xner.cli import main
 from xner.corpus import Sentence, Span
@@ -18,18 +19,6 @@ from xner.project.config import ProjectionConfig, parse_projection
 from xner.project.status import Status
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-
-
-class Table:
-    """Translates by looking sentences up; records every text it was sent."""
-
-    def __init__(self, table: dict[str, str]) -> None:
-        self.table = table
-        self.sent: list[str] = []
-
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
-        self.sent.extend(texts)
-        return [self.table[text] for text in texts]
 
 
 class Recording:
@@ -53,7 +42,7 @@ MARKED = {
 
 
 def test_backtranslation_aligns_the_marked_translation_with_the_target_in_its_own_language():
-    translator, aligner = Table(MARKED), Recording()
+    translator, aligner = WordForWord(MARKED), Recording()
     run = Run(ProjectionConfig(backtranslation=True), given(translator=translator, aligner=aligner))
     result = project_onto(run, [SOURCE], [TARGET], src_lang="eng_Latn", tgt_lang="spa_Latn")
     assert translator.sent[0] == "[Angela Merkel] visited [Paris]"
@@ -62,14 +51,14 @@ def test_backtranslation_aligns_the_marked_translation_with_the_target_in_its_ow
 
 
 def test_without_backtranslation_the_source_is_aligned_with_the_target():
-    translator, aligner = Table(MARKED), Recording()
+    translator, aligner = WordForWord(MARKED), Recording()
     run = Run(ProjectionConfig(), given(translator=translator, aligner=aligner))
     project_onto(run, [SOURCE], [TARGET], src_lang="eng_Latn", tgt_lang="spa_Latn")
     assert translator.sent == [] and aligner.pairs == [(SOURCE.tokens, TARGET.tokens)]
 
 
 def test_markers_label_the_translation_itself_in_translate_train():
-    translator, aligner = Table(MARKED), Recording()
+    translator, aligner = WordForWord(MARKED), Recording()
     run = Run(ProjectionConfig(method="markers"), given(translator=translator, aligner=aligner))
     result = translate_train([SOURCE], src_lang="eng_Latn", tgt_lang="spa_Latn", run=run)
     assert result.sentences[0].tokens == ["Angela", "Merkel", "visitó", "París"]
@@ -78,7 +67,7 @@ def test_markers_label_the_translation_itself_in_translate_train():
 
 
 def test_a_method_that_does_not_apply_is_an_error_naming_the_field():
-    run = Run(ProjectionConfig(method="markers"), given(translator=Table(MARKED), aligner=Recording()))
+    run = Run(ProjectionConfig(method="markers"), given(translator=WordForWord(MARKED), aligner=Recording()))
     with pytest.raises(InputError, match=r"^method: markers"):
         project_parallel(run, [[SOURCE]], [TARGET], src_lang="eng_Latn", tgt_lang="spa_Latn")
     with pytest.raises(InputError, match=r"^via: "):

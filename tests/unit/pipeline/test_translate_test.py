@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.unit.pipeline.fakes import Diagonal, WordForWord
 from xner import formats
 from xner.cli import main
 from xner.corpus import Sentence, Span
@@ -22,18 +23,6 @@ EUROPARL_HEAD = 100
 
 #: F1 the pipeline must keep on those sentences (measured 0.62 on them, as on the whole side).
 MIN_HEAD_F1 = 0.5
-
-
-class WordForWord:
-    """A translator that looks each sentence up in a table (and records what it was sent)."""
-
-    def __init__(self, table: dict[str, str]) -> None:
-        self.table = table
-        self.sent: list[str] = []
-
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
-        self.sent.extend(texts)
-        return [self.table[text] for text in texts]
 
 
 class CapitalisedTagger:
@@ -50,13 +39,6 @@ class CapitalisedTagger:
 
     def split_words(self, text: str) -> list[str]:
         return text.replace("'s", " 's").split()
-
-
-class Diagonal:
-    """Links word k to word k."""
-
-    def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[list[tuple[int, int]]]:
-        return [[(k, k) for k in range(min(len(s), len(t)))] for s, t in zip(src, tgt, strict=True)]
 
 
 def fixed(translator: Any, aligner: Any) -> Run:
