@@ -89,14 +89,23 @@ def tag_sentences(
         final = chain[-1]
         info = broker.wait(final, timeout)
         if info is None or not info.status.done:
+            waiting = _still_waiting(broker, chain)
             for job_id in chain:  # nobody will read the answer: free the workers
                 broker.cancel(job_id)
-            raise Timeout(f"NER did not finish within {timeout} s ({timeout_setting}); try fewer sentences")
+            raise Timeout(f"NER did not finish within {timeout} s ({timeout_setting}): {waiting}")
     if info.status != Status.FINISHED:
         raise error_from_result(broker.result(final), info.error or "NER failed")
     records = broker.result(final)[key]
     spans = [parse_record(record, source="ner", line=1).spans for record in records]
     return Tagged(spans=spans, model=model, via=via)
+
+
+def _still_waiting(broker: Broker, chain: list[str]) -> str:
+    """Why a chain of jobs is not done yet, without blaming the input when it never ran."""
+    infos = [broker.info(job_id) for job_id in chain]
+    if any(info is not None and info.status == Status.RUNNING for info in infos):
+        return "it was still running; send fewer sentences per request, or submit them as a corpus job"
+    return "it was still waiting for a worker (the queue is busy, or a backend is still loading: see /ready)"
 
 
 def translate_test_queues(config: ProjectionConfig) -> tuple[str, ...]:

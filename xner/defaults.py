@@ -10,3 +10,6 @@ MAX_NUMBER_DIGITS = 100
 
 SUGGESTIONS = 5
 """How many suggestions an unknown code's error offers."""
+
+HUB_PROBE_TIMEOUT = 3.0
+"""Seconds the one connection attempt to the model hub may take before the process counts as offline."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -35,7 +36,7 @@ from services.translate import app as translate_app
 from services.translate import jobs as translate_jobs
 from xner.errors import UnknownNameError
 from xner.service import backends, steps
-from xner.service.app import Readiness, create_app
+from xner.service.app import Check, Readiness, create_app
 from xner.service.broker import Broker
 from xner.service.brokers import make_broker
 from xner.service.settings import Settings, get_settings
@@ -94,7 +95,9 @@ def build_app(service: str, settings: Settings | None = None, broker: Broker | N
         readiness = _preload_in_background(list(SERVICES), settings) if settings.embedded else None
         routers = [part.router for part in SERVICES.values()]
         return create_gateway(settings, broker, readiness=readiness, extra_routers=routers)
-    readiness = _preload_in_background([service], settings) if settings.embedded else _workers_ready(broker, service)
+    readiness = (
+        _preload_in_background([service], settings) if settings.embedded else _workers_ready(broker, service, settings)
+    )
     return create_app(
         service=service,
         settings=settings,
@@ -106,20 +109,40 @@ def build_app(service: str, settings: Settings | None = None, broker: Broker | N
 
 
 def _preload_in_background(services: list[str], settings: Settings) -> Readiness:
-    """Load the default backends of ``services`` on a thread; the readiness check reports the progress."""
-    state: dict[str, bool] = {"models": False}
+    """Load the default backends of ``services`` on a thread; the readiness check names each one and its state
+    (loading, loaded, or failed with the reason and the fix)."""
+    wanted = [pair for service in services for pair in backends.defaults_for(service, settings)]
 
     def load() -> None:
-        try:
-            for service in services:
-                backends.preload(service, settings)
-            state["models"] = True
-        except Exception as exc:  # keep serving; /ready stays 503 and says why in the logs
-            log.error("loading the default models failed: %s", exc)
+        for service in services:
+            backends.preload(service, settings)  # a failure is kept in backends.states() and logged
 
     threading.Thread(target=load, name="xner-preload", daemon=True).start()
-    return lambda: dict(state)
+
+    def check() -> list[Check]:
+        known = {(state.kind, state.spec): state.to_json() for state in backends.states()}
+        return [_backend_check(known.get(pair, {"state": "loading"}), *pair) for pair in dict.fromkeys(wanted)]
+
+    return check
 
 
-def _workers_ready(broker: Broker, queue: str) -> Readiness:
-    return lambda: {f"{queue} workers": broker.workers(queue) > 0}
+def _workers_ready(broker: Broker, queue: str, settings: Settings) -> Readiness:
+    """A live worker on ``queue``, and each default backend loaded by the queue's workers (what they published)."""
+    wanted = backends.defaults_for(queue, settings)
+
+    def check() -> list[Check]:
+        probe = broker.probe()  # fails fast during an outage instead of retrying
+        workers = probe.workers(queue)
+        checks = [Check(f"{queue} workers", workers > 0, None if workers else "no worker is running on the queue")]
+        if workers:
+            known = {(str(s.get("kind")), str(s.get("spec"))): s for s in probe.backend_states(queue)}
+            checks += [_backend_check(known.get(pair, {"state": "loading"}), *pair) for pair in wanted]
+        return checks
+
+    return check
+
+
+def _backend_check(state: dict[str, Any], kind: str, spec: str) -> Check:
+    """One default backend's readiness check from its load state."""
+    loaded = state.get("state") == "loaded"
+    return Check(f"{kind} {spec}", loaded, None if loaded else str(state.get("reason") or state.get("state")))

@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
 from tests.service.clients import embedded_client, embedded_settings
-from xner.service.app import create_app
+from xner.service.app import Check, create_app
 from xner.service.broker_embedded import EmbeddedBroker
 from xner.service.logs import JsonFormatter
 
@@ -176,11 +176,19 @@ def test_every_response_carries_a_request_id(client):
 def test_ready_says_when_to_come_back_while_not_ready():
     settings = embedded_settings()
     broker = EmbeddedBroker(settings)
-    app = create_app(service="test", settings=settings, broker=broker, readiness=lambda: {"models": False}, routers=[])
+    app = create_app(
+        service="test",
+        settings=settings,
+        broker=broker,
+        readiness=lambda: [Check("tagger hf:x", False, "loading")],
+        routers=[],
+    )
     with TestClient(app) as c:
         response = c.get("/ready")
     assert response.status_code == 503 and response.headers["Retry-After"]
-    assert response.json()["error"]["details"] == {"broker": True, "models": False}
+    error = response.json()["error"]
+    assert error["message"] == "not ready: tagger hf:x: loading"
+    assert error["details"] == {"checks": {"broker": True, "tagger hf:x": False}, "reasons": {"tagger hf:x": "loading"}}
 
 
 @pytest.mark.parametrize("route", ["/v1/translate", "/v1/ner/en", "/doccano/predict", "/labelstudio/webhook"])

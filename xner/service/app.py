@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -31,11 +32,23 @@ from xner.service.errors import QueueUnavailable, body_of, error_body, headers_o
 from xner.service.logs import configure_logging
 from xner.service.metrics import Metrics
 from xner.service.middleware import RequestContextMiddleware
+from xner.service.redact import public_message
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.http")
 
-Readiness = Callable[[], dict[str, bool]]
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One readiness check: its name (``broker``, ``ner workers``, ``tagger spacy``), whether it passes, and why
+    not (a backend's load error with its fix, or ``loading``)."""
+
+    name: str
+    ok: bool
+    reason: str | None = None
+
+
+Readiness = Callable[[], list[Check]]
 
 
 def create_app(
@@ -70,17 +83,22 @@ def create_app(
     @app.get(
         "/ready",
         tags=["operations"],
-        summary="Readiness: 200 when the broker answers and the models are loaded, else 503 with Retry-After.",
+        summary="Readiness: 200 when the broker answers and the default backends are loaded, else 503 with "
+        "Retry-After naming each failing check and why (a backend's load error says how to fix it).",
         responses={503: {"description": "Not ready"}},
     )
     async def ready() -> JSONResponse:
-        checks = await _bounded(lambda: _readiness_checks(broker, readiness), PROBE_TIMEOUT)
-        if checks is not None and all(checks.values()):
-            return JSONResponse({"status": "ready", "checks": checks})
-        checks = checks if checks is not None else {"broker": False}
-        failing = ", ".join(name for name, ok in checks.items() if not ok)
+        found = await _bounded(lambda: _readiness_checks(broker, readiness), PROBE_TIMEOUT)
+        checks = found if found is not None else [Check("broker", False, "the job queue did not answer in time")]
+        body = {
+            "checks": {check.name: check.ok for check in checks},
+            "reasons": {check.name: check.reason for check in checks if not check.ok and check.reason},
+        }
+        if all(check.ok for check in checks):
+            return JSONResponse({"status": "ready", **body})
+        failing = "; ".join(f"{c.name}: {c.reason}" if c.reason else c.name for c in checks if not c.ok)
         return JSONResponse(
-            error_body("not_ready", f"not ready: {failing}", checks),
+            error_body("not_ready", public_message(f"not ready: {failing}"), body),
             status_code=503,
             headers={"Retry-After": str(BROKER_RETRY_AFTER_SECONDS)},
         )
@@ -113,11 +131,10 @@ async def _bounded(call: Callable[[], T], timeout: float) -> T | None:
         return None
 
 
-def _readiness_checks(broker: Broker, readiness: Readiness | None) -> dict[str, bool]:
-    checks = {"broker": broker.ping()}
-    if checks["broker"] and readiness is not None:
-        checks.update(readiness())
-    return checks
+def _readiness_checks(broker: Broker, readiness: Readiness | None) -> list[Check]:
+    if not broker.ping():
+        return [Check("broker", False, "the job queue is unreachable")]
+    return [Check("broker", True), *(readiness() if readiness is not None else [])]
 
 
 def _problem(error: Any) -> dict[str, Any]:

@@ -4,21 +4,31 @@
 (:func:`xner.backends.load`) on first use and keeping it for the process's life (the worker's "load the model
 once"); :func:`preload` loads the defaults a service's worker needs before its first job; :func:`check_spec` decides
 whether a client may name a spec at all.
+
+Every load is tracked (:func:`states`: loading, loaded, or failed with the reason and its fix), so ``/ready`` can
+name each backend. A backend that failed to load (a missing model, a missing package) fails every request that
+needs it at once with the same :class:`~xner.errors.BackendUnavailable` (a 503 naming it and the fix) for
+:data:`~xner.service.defaults.FAILED_LOAD_RETRY` seconds, then the next request tries again (a model copied into
+place meanwhile is picked up without a restart).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 from collections import OrderedDict
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 from xner import backends as library
 from xner.align.registry import takes_extraction
-from xner.errors import InputError
+from xner.errors import BackendUnavailable, InputError, XnerError
 from xner.project.config import Pipeline, ProjectionConfig, merged
 from xner.registry import LazyRegistry, parse_spec
-from xner.service.defaults import MAX_LOADED_BACKENDS, MAX_SHOWN_SPEC
+from xner.service.defaults import FAILED_LOAD_RETRY, MAX_LOADED_BACKENDS, MAX_SHOWN_SPEC
+from xner.service.redact import public_message
 from xner.service.settings import Settings
 
 log = logging.getLogger("xner.backends")
@@ -29,6 +39,59 @@ CacheKey = tuple[str, str, tuple[tuple[str, Any], ...]]
 _cache: OrderedDict[CacheKey, Any] = OrderedDict()
 _lock = threading.Lock()
 _loading: dict[CacheKey, threading.Lock] = {}
+
+
+@dataclass(slots=True)
+class BackendState:
+    """How loading one backend went, as ``/ready`` shows it (the reason redacted: no paths or addresses)."""
+
+    kind: str
+    spec: str
+    state: Literal["loading", "loaded", "failed"]
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_states: dict[tuple[str, str], BackendState] = {}
+_failures: dict[CacheKey, tuple[float, XnerError]] = {}
+"""Backends whose load failed: when, and the error every request gets until :data:`FAILED_LOAD_RETRY` passes."""
+
+
+def states() -> list[BackendState]:
+    """The backends this process has loaded, is loading or failed to load, in the order first asked for."""
+    with _lock:
+        return [BackendState(s.kind, s.spec, s.state, s.reason) for s in _states.values()]
+
+
+QUEUE_KINDS = {"translate": "translator", "align": "aligner", "ner": "tagger"}
+"""The backend kind each service's queue loads."""
+
+_SEVERITY = {"loaded": 0, "loading": 1, "failed": 2}
+
+
+def queue_states(queue: str) -> list[dict[str, Any]]:
+    """:func:`states` of the backends ``queue``'s steps load, as JSON."""
+    kind = QUEUE_KINDS.get(queue)
+    return [state.to_json() for state in states() if state.kind == kind]
+
+
+def worst_states(lists: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One state per backend over several workers' lists: the worst (failed, then loading, then loaded)."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for entries in lists:
+        for entry in entries:
+            key = (str(entry.get("kind")), str(entry.get("spec")))
+            known = merged.get(key)
+            if known is None or _SEVERITY.get(entry.get("state", ""), 2) > _SEVERITY.get(known.get("state", ""), 2):
+                merged[key] = entry
+    return list(merged.values())
+
+
+def _set_state(kind: str, spec: str, state: Literal["loading", "loaded", "failed"], reason: str | None = None) -> None:
+    with _lock:
+        _states[(kind, spec)] = BackendState(kind, spec, state, reason)
 
 
 def check_spec(kind: str, spec: str, settings: Settings) -> str:
@@ -119,19 +182,42 @@ def get(kind: str, spec: str, **options: Any) -> Any:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
+        _raise_recent_failure(key)
         loading = _loading.setdefault(key, threading.Lock())
     with loading:
         with _lock:
             if key in _cache:
                 return _cache[key]
+            _raise_recent_failure(key)  # it failed while this request waited for the lock
         log.info("loading %s %s", kind, spec)
-        backend = library.load(kind, spec, **options)
+        _set_state(kind, spec, "loading")
+        try:
+            backend = library.load(kind, spec, **options)
+        except XnerError as exc:
+            error = BackendUnavailable(f"{kind} {spec}: {exc.message}", details=exc.details)
+            log.error("loading %s %s failed: %s", kind, spec, exc.message)
+            with _lock:
+                _failures[key] = (time.monotonic(), error)
+                _loading.pop(key, None)
+            _set_state(kind, spec, "failed", public_message(error.message))
+            raise error from exc
         with _lock:
             _cache[key] = backend
+            _failures.pop(key, None)
             while len(_cache) > MAX_LOADED_BACKENDS:
                 _cache.popitem(last=False)
             _loading.pop(key, None)
+        _set_state(kind, spec, "loaded")
         return backend
+
+
+def _raise_recent_failure(key: CacheKey) -> None:
+    """Raise the error of a load of ``key`` that failed less than :data:`FAILED_LOAD_RETRY` seconds ago (hold
+    ``_lock``)."""
+    failure = _failures.get(key)
+    if failure is not None and time.monotonic() - failure[0] < FAILED_LOAD_RETRY:
+        error = failure[1]
+        raise BackendUnavailable(error.message, details=error.details)
 
 
 def defaults_for(service: str, settings: Settings) -> list[tuple[str, str]]:
@@ -143,7 +229,7 @@ def defaults_for(service: str, settings: Settings) -> list[tuple[str, str]]:
         "align": [settings.aligner, projection.aligner],
         "ner": [settings.tagger, *settings.native_taggers.values(), projection.candidate_tagger],
     }
-    kind = {"translate": "translator", "align": "aligner", "ner": "tagger"}.get(service)
+    kind = QUEUE_KINDS.get(service)
     if kind is None:
         return []
     return [(kind, spec) for spec in dict.fromkeys(chosen[service]) if spec]
@@ -154,10 +240,17 @@ def all_defaults(settings: Settings) -> list[tuple[str, str]]:
     return [pair for service in ("translate", "align", "ner") for pair in defaults_for(service, settings)]
 
 
-def preload(service: str, settings: Settings) -> None:
-    """Load the default backends of ``service``."""
-    for kind, spec in defaults_for(service, settings):
-        get(kind, spec)
+def preload(service: str, settings: Settings) -> list[BackendState]:
+    """Load the default backends of ``service``, each one even when another fails (its failure is kept in
+    :func:`states` and logged); the states of those backends."""
+    wanted = defaults_for(service, settings)
+    for kind, spec in wanted:
+        _set_state(kind, spec, "loading")
+    for kind, spec in wanted:
+        with contextlib.suppress(XnerError):  # kept in states(); requests that need it get the same error at once
+            get(kind, spec)
+    chosen = set(wanted)
+    return [state for state in states() if (state.kind, state.spec) in chosen]
 
 
 def load(kind: str, spec: str | None = None, /, **options: Any) -> Any:

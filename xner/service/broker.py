@@ -116,6 +116,11 @@ class Broker(Protocol):
         """Workers listening on ``queue`` (their models are loaded: they register only after loading)."""
         ...
 
+    def backend_states(self, queue: str) -> list[dict[str, Any]]:
+        """How loading the backends of ``queue``'s live workers went: ``{kind, spec, state, reason}`` each, the
+        worst state of each backend over the workers (see :func:`xner.service.backends.states`)."""
+        ...
+
     def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
         """Store a small JSON record for ``ttl`` seconds."""
         ...

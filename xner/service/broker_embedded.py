@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xner.service import steps
+from xner.service import backends, steps
 from xner.service.admission import Admission, LocalAdmission
 from xner.service.broker import JobInfo, Status, inherited_error, job_policy, kept_records
 from xner.service.defaults import MAX_EMBEDDED_RETRY_WAIT, PURGE_INTERVAL
@@ -181,6 +181,9 @@ class EmbeddedBroker:
 
     def workers(self, queue: str) -> int:
         return 1  # one thread per queue, started on demand in this process
+
+    def backend_states(self, queue: str) -> list[dict[str, Any]]:
+        return backends.queue_states(queue)  # the steps run in this process: its own backends
 
     def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
         with self._lock:

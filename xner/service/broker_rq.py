@@ -50,6 +50,7 @@ from rq.serializers import JSONSerializer
 
 from xner.service import defaults
 from xner.service.admission import Admission, RedisAdmission
+from xner.service.backends import worst_states
 from xner.service.broker import JobInfo, Status, inherited_error, job_policy
 from xner.service.defaults import (
     CLAIM_WAIT_SECONDS,
@@ -62,6 +63,9 @@ from xner.service.errors import error_body
 from xner.service.redact import public_message
 from xner.service.settings import Settings
 from xner.service.steps import ERROR_META, execute, step_error
+
+BACKENDS_KEY = "xner:backends:{}"
+"""Redis hash of a queue's workers' backend states: worker name -> JSON list (see :func:`publish_backends`)."""
 
 RECORD_PREFIX = "xner:record:"
 """Redis key prefix of the gateway's records."""
@@ -347,6 +351,12 @@ class RQBroker:
     def workers(self, queue: str) -> int:
         return int(Worker.count(connection=self.redis, queue=self.queue(queue)))
 
+    def backend_states(self, queue: str) -> list[dict[str, Any]]:
+        live = {worker.name for worker in Worker.all(connection=self.redis, queue=self.queue(queue))}
+        published = self.redis.hgetall(BACKENDS_KEY.format(queue))
+        lists = [json.loads(value) for name, value in published.items() if _text(name) in live]
+        return worst_states(lists)
+
     def save_record(self, key: str, record: dict[str, Any], ttl: int) -> None:
         self.redis.set(RECORD_PREFIX + key, json.dumps(record), ex=ttl)
 
@@ -407,6 +417,22 @@ def upstream_results(job: Job, job_ids: Sequence[str]) -> list[Any]:
         else:
             results.append(parent.return_value())
     return results
+
+
+def publish_backends(
+    connection: Redis, queue: str, worker: str, states: list[dict[str, Any]], settings: Settings
+) -> None:
+    """Publish the backend states of ``worker`` on ``queue`` (read by :meth:`RQBroker.backend_states`); the entry
+    lasts a few maintenance intervals unless published again."""
+    key = BACKENDS_KEY.format(queue)
+    with connection.pipeline() as pipeline:
+        pipeline.hset(key, worker, json.dumps(states))
+        pipeline.expire(key, int(settings.maintenance_interval * defaults.BACKENDS_KEY_TTL_FACTOR) + 1)
+        pipeline.execute()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _last_line(text: str | None) -> str | None:

@@ -137,6 +137,13 @@ TRAIN_TIMEOUT = 6 * 3600
 MAX_LOADED_BACKENDS = 8
 """Backends a process keeps loaded; the least recently used one is dropped beyond this."""
 
+FAILED_LOAD_RETRY = 60.0
+"""Seconds a backend that failed to load fails requests at once (503 naming it and the fix) before a request tries
+loading it again."""
+
+BACKENDS_KEY_TTL_FACTOR = 3
+"""A worker's published backend states expire after this many maintenance intervals without a refresh."""
+
 MAX_SHOWN_SPEC = 80
 """Characters of a rejected client spec that its error message repeats."""
 

@@ -82,6 +82,7 @@ def serve(app: Any, settings: Settings, *, host: str, port: int, service: str = 
         host=host,
         port=port,
         log_level="warning",
+        log_config=None,  # uvicorn's records go to the root logger: JSON lines (xner.service.logs)
         http=protocol_for(settings),
         limit_concurrency=settings.max_connections,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,

@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 from contextvars import ContextVar
+from typing import Any
 
 request_id: ContextVar[str | None] = ContextVar("xner_request_id", default=None)
 """The id of the request this code runs for (``X-Request-ID``), if any."""
@@ -34,11 +35,35 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Send the ``xner`` loggers to stderr as JSON lines (idempotent)."""
+    """Send every log record to stderr as JSON lines (idempotent): the ``xner`` loggers at ``level``, and through
+    the root logger the third-party ones (uvicorn, RQ, and the Hugging Face libraries once
+    :func:`xner.models.route_library_logs` has taken their own handlers away) at ``level`` or above warnings."""
     logger = logging.getLogger("xner")
     logger.setLevel(level.upper())
     if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JsonFormatter())
-        logger.addHandler(handler)
+        logger.addHandler(_json_handler())
         logger.propagate = False
+    root = logging.getLogger()
+    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+        root.addHandler(_json_handler())
+    root.setLevel(max(logging.getLevelName(level.upper()), logging.WARNING))
+    logging.captureWarnings(True)  # warnings.warn from libraries: JSON lines too
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler writing to whatever ``sys.stderr`` is when a record is emitted (not the stream it was
+    created with, which a test harness or a daemon may have closed since)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _json_handler() -> logging.Handler:
+    handler = _StderrHandler()
+    handler.setFormatter(JsonFormatter())
+    return handler

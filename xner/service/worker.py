@@ -143,6 +143,18 @@ class ModelWorker(SimpleWorker):
             log.info("worker %s: loading models", self.name)
             preload()
             log.info("worker %s: models loaded", self.name)
+        self._publish_backends()
+
+    def _publish_backends(self) -> None:
+        """Publish how loading this worker's backends went, for the service's ``/ready`` (a failure is logged)."""
+        from xner.service.backends import queue_states
+        from xner.service.broker_rq import publish_backends
+
+        for queue in self.queues:
+            try:
+                publish_backends(self.connection, queue.name, self.name, queue_states(queue.name), self._settings)
+            except Exception as exc:  # readiness bookkeeping must not stop the worker
+                log.warning("worker %s: publishing backend states failed: %s", self.name, exc)
 
     def _start_scheduler(self, *args: Any, **kwargs: Any) -> None:
         """RQ's scheduler start (a forked child process), tied to this worker's life."""
@@ -159,6 +171,7 @@ class ModelWorker(SimpleWorker):
         from xner.service.broker_rq import prune_registries
 
         super().clean_registries()  # type: ignore[no-untyped-call]
+        self._publish_backends()
         for queue in self.queues:
             try:
                 prune_registries(queue, self._settings)
@@ -253,7 +266,9 @@ def run_worker(service: str, settings: Settings, *, burst: bool = False, preload
 
         raise InputError("a worker needs XNER_REDIS_URL (without Redis, `xner serve` runs every step in process)")
     from xner.service.broker_rq import connect
+    from xner.service.logs import configure_logging
 
+    configure_logging(settings.log_level)  # before RQ sets up its own (plain) handlers: it keeps ours
     connection = connect(settings.redis_url)
     worker = ModelWorker(
         [service],
