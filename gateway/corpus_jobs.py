@@ -17,6 +17,7 @@ from xner.hashing import content_hash
 from xner.service.broker import KEEP_META, Broker, Status
 from xner.service.errors import NotFound
 from xner.service.failures import failed_record
+from xner.service.steps import PROGRESS_META
 
 RECORD_KEY = "corpus:{}"
 """Broker record key of a corpus job."""
@@ -52,7 +53,7 @@ def submit(broker: Broker, corpus_id: str, plans: list[Plan], *, sentences: int,
                 },
             )
         languages[plan.language] = {
-            "jobs": [{"id": ids[job.key], "step": job.step} for job in plan.jobs],
+            "jobs": [{"id": ids[job.key], "step": job.step, "sentences": job.sentences} for job in plan.jobs],
             "outputs": [ids[key] for key in plan.outputs],
             "chunk_sizes": plan.chunk_sizes,
         }
@@ -75,14 +76,24 @@ def load(broker: Broker, corpus_id: str) -> dict[str, Any]:
 
 
 def status(broker: Broker, record: dict[str, Any]) -> dict[str, Any]:
-    """The job API's view: status, progress {done, total}, queue position, per-chunk failures with reasons."""
-    states = {
-        job["id"]: (language, job["step"], broker.info(job["id"]))  # one look at each job
-        for language, plan in record["languages"].items()
-        for job in plan["jobs"]
-    }
+    """The job API's view: status, progress, queue position, per-chunk failures with reasons.
+
+    Progress counts sentences through steps: a job over ``n`` sentences adds ``n`` to ``total``, and to ``done``
+    ``n`` once it is done (finished, failed or canceled) or, while it runs, ``n`` times the fraction its step has
+    reported (:data:`~xner.service.steps.PROGRESS_META`) -- so it advances within a step, not by chunks."""
+    jobs = [(language, job) for language, plan in record["languages"].items() for job in plan["jobs"]]
+    states = {job["id"]: (language, job["step"], broker.info(job["id"])) for language, job in jobs}  # one look each
     infos = list(states.values())
-    done = sum(1 for _, _, info in infos if info is None or info.status.done)
+    jobs_done = sum(1 for _, _, info in infos if info is None or info.status.done)
+    done = total = 0.0
+    for _, job in jobs:
+        size = max(1, int(job.get("sentences", 1)))  # records from before sizes were kept: one unit per job
+        info = states[job["id"]][2]
+        total += size
+        if info is None or info.status.done:
+            done += size
+        elif info.status == Status.RUNNING:
+            done += size * min(1.0, float(info.meta.get(PROGRESS_META, 0.0)))
     errors = [
         {"language": language, "job_id": info.id, "step": step, "reason": info.error or "failed"}
         for language, step, info in infos
@@ -103,7 +114,7 @@ def status(broker: Broker, record: dict[str, Any]) -> dict[str, Any]:
     return {
         "job_id": record["id"],
         "status": overall,
-        "progress": {"done": done, "total": len(infos)},
+        "progress": {"done": int(done), "total": int(total), "jobs_done": jobs_done, "jobs_total": len(infos)},
         "queue_position": min(positions) if positions else None,
         "sentences": record["sentences"],
         "languages": list(record["languages"]),

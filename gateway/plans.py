@@ -34,14 +34,15 @@ from xner.service.steps import TOLERATE
 
 @dataclass(slots=True)
 class PlannedJob:
-    """One job of a plan: its step (which is also its queue: each service runs its own step), payload, and the
-    plan keys of the jobs it depends on."""
+    """One job of a plan: its step (which is also its queue: each service runs its own step), payload, the plan
+    keys of the jobs it depends on, and how many sentences it works on (the unit of a corpus job's progress)."""
 
     key: str
     step: str
     payload: dict[str, Any]
     depends_on: list[str] = field(default_factory=list)
     allow_failure: bool = False
+    sentences: int = 0
 
 
 @dataclass(slots=True)
@@ -129,7 +130,7 @@ def build_plan(
             payload.update(markers=True, sources=chunk, offset=c * chunk_size)
         else:
             payload["sentences"] = [record["tokens"] for record in chunk]
-        jobs.append(PlannedJob(key, "translate", payload))
+        jobs.append(PlannedJob(key, "translate", payload, sentences=len(chunk)))
         return key
 
     if config.method_for(pipeline) == "markers":
@@ -172,9 +173,15 @@ def build_plan(
             "aligner": config.aligner,
             "projection": projection,
         }
+        group_sentences = sum(sizes[c] for c in group)
         jobs.append(
             PlannedJob(
-                align_key, "align", align.payload(align_payload), align.keys, allow_failure=bool(align.tolerated)
+                align_key,
+                "align",
+                align.payload(align_payload),
+                align.keys,
+                allow_failure=bool(align.tolerated),
+                sentences=group_sentences,
             )
         )
         project = Upstream()
@@ -202,6 +209,7 @@ def build_plan(
                 project.payload(project_payload),
                 project.keys,
                 allow_failure=bool(project.tolerated),
+                sentences=group_sentences,
             )
         )
         outputs.append(project_key)

@@ -75,8 +75,13 @@ class JobAccepted(BaseModel):
 
 
 class Progress(BaseModel):
-    done: int = Field(..., description="Jobs of the plan that are done (finished, failed or canceled)")
-    total: int
+    """Sentences through the steps of the plan: a job over n sentences counts n (a corpus of 100 sentences with a
+    translate, an align and a project step has total 300); ``done`` advances while a step runs."""
+
+    done: int = Field(..., description="Sentence-steps done (running steps count the part they have reported)")
+    total: int = Field(..., description="Sentence-steps in the plan (each job's sentences, summed over its jobs)")
+    jobs_done: int = Field(..., description="Jobs of the plan that are done (finished, failed or canceled)")
+    jobs_total: int = Field(..., description="Jobs in the plan")
 
 
 class JobError(BaseModel):

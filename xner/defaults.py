@@ -13,3 +13,6 @@ SUGGESTIONS = 5
 
 HUB_PROBE_TIMEOUT = 3.0
 """Seconds the one connection attempt to the model hub may take before the process counts as offline."""
+
+PROGRESS_CHUNK = 256
+"""Sentences a translator or tagger gets per call while progress is being shown (results do not depend on it)."""

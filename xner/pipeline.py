@@ -21,6 +21,7 @@ from xner.align.base import Aligner
 from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
 from xner.languages import PIVOT
+from xner.progress import in_chunks, report
 from xner.project import ProjectionResult, TranslationContext, project_corpus
 from xner.project.backtranslation import project_backtranslated
 from xner.project.config import Pipeline, ProjectionConfig
@@ -54,7 +55,9 @@ def translate_sentences(
     """
     texts = [detokenize(tokens) for tokens in sentences]
     todo = [k for k, text in enumerate(texts) if text.strip()]
-    translated = translator.translate([texts[k] for k in todo], src_lang, tgt_lang) if todo else []
+    translated = in_chunks(
+        lambda chunk: translator.translate(chunk, src_lang, tgt_lang), [texts[k] for k in todo], "translating"
+    )
     if len(translated) != len(todo):
         raise MismatchError(f"the translator returned {len(translated)} translations for {len(todo)} sentences")
     out = [""] * len(texts)
@@ -145,9 +148,12 @@ def project_onto(
     if links is None:
         links = align_links(run.aligner(), [s.tokens for s in sources], [t.tokens for t in targets])
     translation = run.translation(src_lang, tgt_lang) if method == "candidates" else None
-    return project_corpus(
+    report("projecting", 0, len(sources))
+    result = project_corpus(
         sources, targets, links, method=method, options=options, tagger=tagger, translation=translation
     )
+    report("projecting", len(sources), len(sources))
+    return result
 
 
 def project_parallel(
@@ -230,7 +236,7 @@ def translate_test(
     via = run.config.check_for("translate-test").via or PIVOT
     split = pivot_tokenizer or pivot_tokenizer_for(tagger)
     _, pivot_tokens = translate_sentences(run.translator(), [t.tokens for t in targets], lang, via, tokenizer=split)
-    pivot_spans = tagger.tag(pivot_tokens)
+    pivot_spans = in_chunks(tagger.tag, pivot_tokens, "tagging")
     pivots = [
         Sentence(tokens=tokens, spans=list(spans)) for tokens, spans in zip(pivot_tokens, pivot_spans, strict=True)
     ]

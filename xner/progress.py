@@ -11,12 +11,15 @@ The reporter lives in a context variable, so concurrent jobs on different thread
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
+from xner.defaults import PROGRESS_CHUNK
+
 T = TypeVar("T")
+R = TypeVar("R")
 
 Report = Callable[[str, float, float | None], None]
 """``report(what, done, total)``: ``done`` of ``total`` units of the step ``what`` are done (``total`` ``None``:
@@ -55,3 +58,22 @@ def tracked(
         yield item
         done += 1 if weight is None else weight(item)
         report(what, done, total)
+
+
+def in_chunks(
+    function: Callable[[list[T]], Sequence[R]], items: Sequence[T], what: str, size: int = PROGRESS_CHUNK
+) -> list[R]:
+    """``function(items)`` for a function that treats each item on its own (a translator, a tagger), called on
+    chunks of ``size`` items so that ``what`` reports progress item by item; the results in order. With no reporter
+    installed it is one call."""
+    if _reporter.get() is None or len(items) <= size:
+        report(what, 0, len(items))
+        results = list(function(list(items)))
+        report(what, len(items), len(items))
+        return results
+    results = []
+    report(what, 0, len(items))
+    for start in range(0, len(items), size):
+        results.extend(function(list(items[start : start + size])))
+        report(what, min(start + size, len(items)), len(items))
+    return results

@@ -7,6 +7,7 @@ from typing import Any
 from xner.corpus import Sentence
 from xner.formats.jsonl import parse_record, sentence_record
 from xner.pipeline import pivot_tokenizer_for
+from xner.progress import in_chunks
 from xner.service import backends
 from xner.service.refs import resolve
 from xner.service.steps import StepFunction
@@ -22,7 +23,7 @@ def ner_step(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
         sentences = [split(text) for text in resolve(payload["texts"], upstream)]
     else:
         sentences = [list(tokens) for tokens in resolve(payload["sentences"], upstream)]
-    spans = tagger.tag(sentences)
+    spans = in_chunks(tagger.tag, sentences, "tagging")
     records = [sentence_record(Sentence(tokens=t, spans=list(s))) for t, s in zip(sentences, spans, strict=True)]
     return {"tokens": sentences, "records": records}
 

@@ -87,6 +87,19 @@ def echo_upstream(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any
     return {"upstream": upstream}
 
 
+def halfway(payload: dict[str, Any], upstream: list[Any]) -> dict[str, Any]:
+    """Report half of the work done, then wait (at most a minute) until the file ``payload["release"]`` exists."""
+    from xner.progress import report
+
+    report("working", 1, 2)
+    release = Path(payload["release"])
+    deadline = time.monotonic() + 60
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    report("working", 2, 2)
+    return {"released": release.exists()}
+
+
 FAKE_STEP_PREFIX = "fake_"
 """The names of the test steps start with this (``fake_echo``): none is a real service's step."""
 
@@ -103,6 +116,7 @@ FAKE_STEPS: dict[str, StepFunction] = {
         reject_naming_a_path,
         reject_with_input_error,
         echo_upstream,
+        halfway,
     )
 }
 """Every test step by name."""

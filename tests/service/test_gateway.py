@@ -124,7 +124,8 @@ def test_parallel_mode_scores_like_the_library_on_europarl(client, europarl_dir)
     )
     state = wait_done(client, job)
     assert state["status"] == "finished"
-    assert state["progress"]["total"] == 2  # one align job and one project job for the whole corpus
+    assert state["progress"]["jobs_total"] == 2  # one align job and one project job for the whole corpus
+    assert state["progress"]["total"] == 2 * state["sentences"]
     records = [json.loads(line) for line in client.get(f"/v1/jobs/{job}/result").text.splitlines()]
     got = [parse_record(r, source="result", line=k) for k, r in enumerate(records)]
     assert [s.tokens for s in got] == [s.tokens for s in es_gold]
@@ -371,7 +372,7 @@ def test_a_corpus_job_back_translates_and_marks_end_to_end(corpus_level: bool):
             c, {"source_lang": "en", "target_lang": "es", "corpus": corpus, "options": {"method": "markers"}}
         )
         state = wait_done(c, marked)
-        assert state["status"] == "finished" and state["progress"]["total"] == 2  # one marker job per chunk
+        assert state["status"] == "finished" and state["progress"]["jobs_total"] == 2  # one marker job per chunk
         records = records_of(c, marked)
         assert [r["index"] for r in records] == [0, 1, 2]
         assert [s["label"] for r in records for s in r["spans"]] == ["PER", "LOC", "ORG"]

@@ -67,7 +67,9 @@ def test_corpus_job_through_the_queues(suite, redis_url):
     job = accepted.json()["job_id"]
     states = poll(gateway, job)
     done = [s["progress"]["done"] for s in states]
-    assert done == sorted(done) and done[-1] == states[-1]["progress"]["total"] == 6 + 2  # 6 translate chunks
+    assert done == sorted(done) and done[-1] == states[-1]["progress"]["total"]
+    assert states[-1]["progress"]["jobs_total"] == 6 + 2  # 6 translate chunks, one align and one project job
+    assert states[-1]["progress"]["total"] == 3 * states[-1]["sentences"]  # every sentence through 3 steps
     assert states[-1]["status"] == "finished" and states[-1]["errors"] == []
     out = records(gateway, job)
     assert_nothing_lost(out, SENTENCES)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from xner.cli import align, convert, evaluate, experiment, project, serve, tag, train, translate  # noqa: F401  (registers commands)
+from xner.cli._progress import showing_progress
 from xner.cli.app import State, app
 from xner.errors import InputError, XnerError
 from xner.extras import missing_package_message
@@ -20,7 +21,8 @@ EXIT_FAILURE = 1
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (the console script calls this)."""
     try:
-        app(args=argv, prog_name="xner")  # standalone: usage errors are printed and raise SystemExit
+        with showing_progress():  # every step that reports progress gets a bar on a terminal
+            app(args=argv, prog_name="xner")  # standalone: usage errors are printed and raise SystemExit
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_FAILURE)
     except KeyboardInterrupt:

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from xner.cli._progress import stderr
 from xner.cli.app import app
+from xner.progress import report
 
 DEFAULT_OUT = "experiment-out"
 """Output folder when --out is not given."""
+
+
+class Cells:
+    """Reports the grid's cells as the ``experiment cells`` step (a bar on a terminal)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total: int | None = None
+
+    def start(self, total: int) -> None:
+        self.total = total
+        report("experiment cells", self.done, total)
+
+    def advance(self, _cell: str) -> None:
+        self.done += 1
+        report("experiment cells", self.done, self.total)
 
 
 @app.command()
@@ -30,16 +45,8 @@ def experiment(
     from xner.experiment import load_config, run_experiment
 
     settings = load_config(config)
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=stderr, transient=True, disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task("experiment", total=None)
-        result = run_experiment(
-            settings,
-            out,
-            resume=resume,
-            advance=lambda text: bar.update(task, advance=1, description=text),
-            on_start=lambda total: bar.update(task, total=total),
-        )
+    cells = Cells()
+    result = run_experiment(settings, out, resume=resume, advance=cells.advance, on_start=cells.start)
     scored = sum(row.ok for row in result.rows)
     stderr.print(
         f"{scored} of {len(result.rows)} cells scored; steps: {result.cache_misses} run, {result.cache_hits} cached"

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from xner import formats
 from xner.cli._progress import stderr
@@ -44,36 +40,18 @@ def train(
     config = TrainingConfig(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
     train_sentences = list(formats.read(train_file, train_format))
     dev_sentences = list(formats.read(dev_file, dev_format))
-    with _step_bar("training") as on_step:
-        result = train_tagger(
-            train_sentences,
-            dev_sentences,
-            base,
-            out,
-            config=config,
-            languages=lang or [],
-            train_name=train_file.name,
-            dev_name=dev_file.name,
-            on_step=on_step,
-        )
+    result = train_tagger(  # reports "training" step by step: a bar on a terminal
+        train_sentences,
+        dev_sentences,
+        base,
+        out,
+        config=config,
+        languages=lang or [],
+        train_name=train_file.name,
+        dev_name=dev_file.name,
+    )
     overall = result.dev_scores.overall
     stderr.print(
         f"saved the best model (dev F1 {overall.f1:.4f} at step {result.best_step} of {result.steps}"
         f"{', stopped early' if result.stopped_early else ''}) to {out}"
     )
-
-
-@contextmanager
-def _step_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar driven by ``on_step(step, total)`` callbacks, drawn only on a terminal."""
-    if not sys.stderr.isatty():
-        yield lambda step, total: None
-        return
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task(description, total=None)
-
-        def on_step(step: int, total: int) -> None:
-            bar.update(task, completed=step, total=total)
-
-        yield on_step

@@ -29,6 +29,7 @@ from xner.ner import defaults
 from xner.ner.hf import HfTagger
 from xner.ner.model_card import CardFacts, DataSummary, write_model_card
 from xner.ner.windows import make_windows, piece_counts
+from xner.progress import report
 from xner.registry import parse_spec
 
 IGNORE_INDEX = -100
@@ -174,6 +175,7 @@ def train_tagger(
             scheduler.step()
             optimizer.zero_grad()
             step += 1
+            report("training", step, total_steps)
             if on_step is not None:
                 on_step(step, total_steps)
             epoch_end = first + config.batch_size >= len(order)

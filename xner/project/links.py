@@ -12,6 +12,7 @@ from pathlib import Path
 
 from xner.align.base import Aligner, Alignment
 from xner.errors import InputError, MismatchError
+from xner.progress import report
 
 Link = tuple[int, int]
 Links = Sequence[Link]
@@ -60,7 +61,9 @@ def check_counts(n_sources: int, n_targets: int, n_alignments: int | None = None
 
 def align_links(aligner: Aligner, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[list[Link]]:
     """Align sentence pairs with any :class:`~xner.align.base.Aligner`; return ``(i, j)`` links per pair."""
+    report("aligning", 0, len(src))
     alignments = aligner.align([list(s) for s in src], [list(t) for t in tgt])
+    report("aligning", len(src), len(src))
     if len(alignments) != len(src):
         raise MismatchError(f"the aligner returned {len(alignments)} alignments for {len(src)} sentence pairs")
     return [[(int(i), int(j)) for i, j in alignment] for alignment in alignments]

@@ -28,6 +28,7 @@ from scipy.optimize import linear_sum_assignment
 
 from xner.corpus import Sentence, Span
 from xner.errors import MismatchError
+from xner.progress import in_chunks
 from xner.project import defaults
 from xner.project.protocols import TextTranslator
 from xner.project.status import Lost, Projection, ProjectionResult, Reason
@@ -166,7 +167,7 @@ def project_markers(
     marked_texts = [insert_markers(s.tokens, s.spans) for s in sources]
     entity_texts = [[" ".join(s.tokens[e.start : e.end]) for e in s.spans] for s in sources]
     flat = [text for texts in entity_texts for text in texts]
-    translations = translator.translate(marked_texts, src_lang, tgt_lang)
+    translations = in_chunks(lambda chunk: translator.translate(chunk, src_lang, tgt_lang), marked_texts, "translating")
     entity_translations = translator.translate(flat, src_lang, tgt_lang) if flat else []
     if len(translations) != len(sources) or len(entity_translations) != len(flat):
         raise MismatchError(

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from xner.corpus import Sentence, Span
 from xner.errors import InputError, UnknownNameError
+from xner.progress import in_chunks
 from xner.project import defaults
 from xner.project.candidate_projection import CandidateOptions, TranslationContext, project_candidates
 from xner.project.fast import project_heuristic_corpus
@@ -95,7 +96,7 @@ def project_corpus(
     if method == "candidates" and options.candidates in ("ner", "both"):
         if tagger is None:
             raise InputError(f"candidates {options.candidates!r} need a tagger (an NER model for the target)")
-        predicted_spans = tagger.tag([t.tokens for t in targets])
+        predicted_spans = in_chunks(tagger.tag, [list(t.tokens) for t in targets], "tagging candidates")
         if len(predicted_spans) != len(targets):
             raise InputError(f"the tagger returned {len(predicted_spans)} results for {len(targets)} sentences")
 

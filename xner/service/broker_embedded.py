@@ -19,7 +19,7 @@ import time
 import traceback
 import uuid
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from xner.service.defaults import MAX_EMBEDDED_RETRY_WAIT, PURGE_INTERVAL
 from xner.service.errors import error_body
 from xner.service.redact import public_message
 from xner.service.settings import Settings
-from xner.service.steps import step_error
+from xner.service.steps import PROGRESS_META, step_error
 
 log = logging.getLogger("xner.broker")
 
@@ -331,12 +331,19 @@ class EmbeddedBroker:
             if entry is not None and ttl > 0:
                 self._records[key] = (time.monotonic() + ttl, entry[1])
 
+    def _progress_of(self, job: _Job) -> Callable[[float], None]:
+        def progress(fraction: float) -> None:
+            with self._lock:
+                job.meta[PROGRESS_META] = fraction
+
+        return progress
+
     def _run(self, job: _Job, upstream: list[Any]) -> None:
         """Run one job outside the lock, retrying exceptions with backoff."""
         while True:
             job.attempts += 1
             try:
-                result = steps.execute(job.step, job.payload, upstream)
+                result = steps.execute(job.step, job.payload, upstream, progress=self._progress_of(job))
             except Exception as exc:  # retried, then kept as the failure reason
                 reason = f"{type(exc).__name__}: {exc}"
                 log.warning("job %s (%s) attempt %d failed: %s", job.id, job.step, job.attempts, reason)

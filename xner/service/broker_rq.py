@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from redis import Redis
@@ -62,7 +63,9 @@ from xner.service.defaults import (
 from xner.service.errors import error_body
 from xner.service.redact import public_message
 from xner.service.settings import Settings
-from xner.service.steps import ERROR_META, execute, step_error
+from xner.service.steps import ERROR_META, PROGRESS_META, execute, step_error
+
+log = logging.getLogger("xner.broker")
 
 BACKENDS_KEY = "xner:backends:{}"
 """Redis hash of a queue's workers' backend states: worker name -> JSON list (see :func:`publish_backends`)."""
@@ -397,12 +400,32 @@ def run_step(step: str, payload: dict[str, Any]) -> Any:
 
     job = get_current_job()
     upstream = upstream_results(job, payload.get("upstream", [])) if job is not None else []
-    result = execute(step, payload, upstream)
+    result = execute(step, payload, upstream, progress=_saving_progress(job) if job is not None else None)
     reason = step_error(result)
     if job is not None and reason is not None:
         job.meta[ERROR_META] = reason
         job.save_meta()  # type: ignore[no-untyped-call]
     return result
+
+
+def _saving_progress(job: Job) -> Callable[[float], None]:
+    """Keep the job's progress in its meta, saved at most every :data:`PROGRESS_SAVE_INTERVAL` seconds (and when
+    complete); a failed save never fails the job."""
+    saved = 0.0
+
+    def progress(fraction: float) -> None:
+        nonlocal saved
+        now = time.monotonic()
+        if fraction < 1.0 and now - saved < defaults.PROGRESS_SAVE_INTERVAL:
+            return
+        saved = now
+        job.meta[PROGRESS_META] = fraction
+        try:
+            job.save_meta()  # type: ignore[no-untyped-call]
+        except RedisError as exc:
+            log.warning("job %s: saving its progress failed: %s", job.id, exc)
+
+    return progress
 
 
 def upstream_results(job: Job, job_ids: Sequence[str]) -> list[Any]:

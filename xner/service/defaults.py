@@ -137,6 +137,9 @@ TRAIN_TIMEOUT = 6 * 3600
 MAX_LOADED_BACKENDS = 8
 """Backends a process keeps loaded; the least recently used one is dropped beyond this."""
 
+PROGRESS_SAVE_INTERVAL = 1.0
+"""Seconds between two saves of a running RQ job's progress (its meta) while its step reports progress."""
+
 FAILED_LOAD_RETRY = 60.0
 """Seconds a backend that failed to load fails requests at once (503 naming it and the fix) before a request tries
 loading it again."""

@@ -12,10 +12,12 @@ fails the job at once, without retries.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from xner.errors import BackendUnavailable, InputError, UnknownNameError
+from xner.progress import Report, reporting
 from xner.service.errors import error_body
 from xner.service.redact import public_details, public_message
 
@@ -27,6 +29,10 @@ results and marks the sentences they should have produced as failed); see :func:
 
 ERROR_META = "xner_error"
 """Job meta key holding the reason a step rejected its input."""
+
+PROGRESS_META = "xner_progress"
+"""Job meta key holding the fraction (0 to 1) of its work a running job has done, from what its step reports
+(:mod:`xner.progress`); the gateway turns it into sentences."""
 
 REGISTERED: dict[str, StepFunction] = {}
 """The steps this process can run, by name; fill it with :func:`register`."""
@@ -55,10 +61,13 @@ def resolve(step: str) -> StepFunction:
     return function
 
 
-def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
+def execute(
+    step: str, payload: dict[str, Any], upstream: list[Any], *, progress: Callable[[float], None] | None = None
+) -> Any:
     """Run a step. Bad input and a missing backend become an ``{"error": ...}`` result (the job fails at once,
     keeping the reason, with paths and addresses redacted: see :mod:`xner.service.redact`); other errors
-    propagate, so the broker retries them with backoff."""
+    propagate, so the broker retries them with backoff. ``progress`` is told the fraction of the work done
+    whenever the step reports progress (never decreasing)."""
     upstream_ids = payload.get("upstream", [])
     tolerated = set(payload.get(TOLERATE, []))
     failed = [index for index, result in enumerate(upstream) if step_error(result) is not None]
@@ -70,9 +79,23 @@ def execute(step: str, payload: dict[str, Any], upstream: list[Any]) -> Any:
         parent = upstream_ids[index] if index < len(upstream_ids) else f"#{index}"
         return dependency_failed(parent, upstream[index])
     try:
-        return resolve(step)(payload, upstream)
+        with reporting(_fractions(progress)) if progress is not None else contextlib.nullcontext():
+            return resolve(step)(payload, upstream)
     except (InputError, BackendUnavailable) as exc:  # permanent: retrying cannot help
         return error_body(exc.type_name, public_message(exc.message), public_details(exc.details))
+
+
+def _fractions(progress: Callable[[float], None]) -> Report:
+    """A progress reporter telling ``progress`` the largest fraction reported so far."""
+    best = 0.0
+
+    def report(what: str, done: float, total: float | None) -> None:  # noqa: ARG001  (one step, one fraction)
+        nonlocal best
+        if total and done / total > best:
+            best = min(1.0, done / total)
+            progress(best)
+
+    return report
 
 
 def step_error(result: Any) -> str | None:
