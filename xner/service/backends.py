@@ -199,7 +199,7 @@ def get(kind: str, spec: str, **options: Any) -> Any:
             with _lock:
                 _failures[key] = (time.monotonic(), error)
                 _loading.pop(key, None)
-            _set_state(kind, spec, "failed", public_message(error.message))
+            _set_state(kind, spec, "failed", public_message(exc.message))  # /ready names the backend itself
             raise error from exc
         with _lock:
             _cache[key] = backend
