@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -16,11 +16,12 @@ from xner.cli.projection_options import projection_options
 from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
 from xner.languages import normalise_language
-from xner.pipeline import Run, project_parallel, translate_train
-from xner.project import ProjectionResult, read_pharaoh
 from xner.project.config import ProjectionConfig
-from xner.project.links import Link
-from xner.project.status import Counts, Status
+from xner.project.links import Link, read_pharaoh
+from xner.project.status import Counts, ProjectionResult, Status
+
+if TYPE_CHECKING:
+    from xner.pipeline import Run
 
 
 def _read(path: Path, fmt: str | None) -> list[Sentence]:
@@ -71,6 +72,8 @@ def project_command(
 ) -> None:
     """Project entity spans from SOURCE onto the parallel TARGET sentences (parallel mode), or onto its
     translation into each --tgt-lang (translate mode), and write OUT. The Projection options choose how."""
+    from xner.pipeline import Run, project_parallel  # the scientific stack: only when a command runs
+
     sources = [_read(path, source_format) for path in source]
     run = Run(projection, backends.load)
     if target is None:
@@ -117,6 +120,8 @@ def project_command(
 
 
 def _translate_mode(sources: list[Sentence], src_lang: str, tgt_lang: str, run: Run) -> ProjectionResult:
+    from xner.pipeline import translate_train
+
     source_code, target_code = normalise_language(src_lang), normalise_language(tgt_lang)
     translator = run.config.translator or DEFAULT_SPECS["translator"]
     stderr.print(f"translate-train: {len(sources)} sentences {source_code} -> {target_code} ({translator})")

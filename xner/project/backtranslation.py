@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from xner.align.base import Aligner
 from xner.corpus import Sentence
 from xner.errors import MismatchError
-from xner.project.candidate_projection import CandidateOptions
+from xner.project.candidate_options import CandidateOptions
 from xner.project.links import align_links
 from xner.project.markers import Tokenizer, project_markers, simple_tokenize
 from xner.project.parallel import project_corpus, with_projection

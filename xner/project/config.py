@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from xner.align.symmetrise import canonical
 from xner.errors import InputError, XnerError, field_message, field_path
 from xner.languages import normalise_language
-from xner.project.candidate_projection import CandidateOptions
+from xner.project.candidate_options import CandidateOptions
 
 Method = Literal["heuristic", "heuristic-paper", "candidates", "markers"]
 Extraction = Literal["argmax", "itermax", "match", "softmax"]

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from xner.corpus import Sentence, Span
 from xner.errors import InputError, MismatchError
 from xner.project import defaults
-from xner.project.candidate_projection import CandidateOptions, TranslationContext
+from xner.project.candidate_options import CandidateOptions
+from xner.project.candidate_projection import TranslationContext
 from xner.project.parallel import project_corpus, with_projection
 from xner.project.protocols import SpanTagger
 from xner.project.status import Lost, Projection, ProjectionResult, Reason

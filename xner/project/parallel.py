@@ -16,7 +16,8 @@ from xner.corpus import Sentence, Span
 from xner.errors import InputError, UnknownNameError
 from xner.progress import in_chunks
 from xner.project import defaults
-from xner.project.candidate_projection import CandidateOptions, TranslationContext, project_candidates
+from xner.project.candidate_options import CandidateOptions
+from xner.project.candidate_projection import TranslationContext, project_candidates
 from xner.project.fast import project_heuristic_corpus
 from xner.project.heuristic import project_heuristic, project_heuristic_paper
 from xner.project.links import Links, check_counts

@@ -10,7 +10,8 @@ import pytest
 
 from xner.corpus import Span
 from xner.errors import InputError, UnknownNameError
-from xner.project.candidate_projection import CandidateOptions, TranslationContext, project_candidates
+from xner.project.candidate_options import CandidateOptions
+from xner.project.candidate_projection import TranslationContext, project_candidates
 from xner.project.candidates import ngram_candidates, select_candidates
 from xner.project.scores import alignment_scores, fuse, ner_scores, surface_scores, translation_scores
 from xner.project.status import Reason, Status
