@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -72,6 +73,14 @@ def project_command(
 ) -> None:
     """Project entity spans from SOURCE onto the parallel TARGET sentences (parallel mode), or onto its
     translation into each --tgt-lang (translate mode), and write OUT. The Projection options choose how."""
+    if (
+        target is not None
+        and alignments
+        and not train_base
+        and _fast_path(projection, source, out, fmt)
+        and _project_files(source[0], target, alignments[0], out, skip_dropped, source_format, target_format)
+    ):
+        return
     from xner.pipeline import Run, project_parallel  # the scientific stack: only when a command runs
 
     sources = [_read(path, source_format) for path in source]
@@ -117,6 +126,43 @@ def project_command(
     stderr.print(f"wrote {written} sentences to {out}")
     if train_base:
         _train(result, train_base, train_out or out.with_suffix(".model"), None)
+
+
+def _fast_path(projection: ProjectionConfig, source: list[Path], out: Path, fmt: str | None) -> bool:
+    """Whether the file-to-file kernel can do this run: one source, the heuristic with nothing else configured,
+    CoNLL out (plain-case files are then checked by :func:`~xner.project.columnar_files.project_files`)."""
+    plain = projection.method == "heuristic" and not set(projection.changed()) - {"method"}
+    return plain and len(source) == 1 and (fmt or formats.detect_format(out)) == "conll"
+
+
+def _project_files(
+    source: Path,
+    target: Path,
+    alignments: Path,
+    out: Path,
+    skip_dropped: bool,
+    source_format: str | None,
+    target_format: str | None,
+) -> bool:
+    """Project with the columnar kernel from file to file (no per-sentence objects); ``False`` when the files are
+    not the plain case (the general path then reads them and reports any error)."""
+    from xner.project.columnar_files import project_files
+
+    if (source_format or formats.detect_format(source, default="conll")) != "conll":
+        return False
+    if (target_format or formats.detect_format(target, default="conll")) != "text":
+        return False
+    fast = project_files(source, target, alignments)
+    if fast is None:
+        return False
+    if str(out) == "-":
+        written = fast.write_conll(sys.stdout, skip_dropped=skip_dropped)
+    else:
+        with formats.atomic_text_file(out) as handle:
+            written = fast.write_conll(handle, skip_dropped=skip_dropped)
+    stderr.print(summary_table(fast.counts, written))
+    stderr.print(f"wrote {written} sentences to {out}")
+    return True
 
 
 def _translate_mode(sources: list[Sentence], src_lang: str, tgt_lang: str, run: Run) -> ProjectionResult:
