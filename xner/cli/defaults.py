@@ -7,3 +7,8 @@ CHUNK_SENTENCES = 256
 
 SNIFF_BYTES = 65536
 """Bytes of a file read to guess its format (CoNLL or text) when neither its extension nor an option says."""
+
+PROJECT_CHUNK_SENTENCES = 20_000
+"""Sentence pairs ``xner project`` reads, aligns, projects and writes at a time in parallel mode: memory stays
+flat on any corpus; a corpus up to this size is aligned in one piece, as before (docs/projection.md: what smaller
+chunks cost eflomal)."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -13,10 +15,12 @@ from xner import backends, formats
 from xner.backends import DEFAULT_SPECS
 from xner.cli._progress import stderr
 from xner.cli.app import FormatOption, app
+from xner.cli.defaults import PROJECT_CHUNK_SENTENCES
 from xner.cli.projection_options import projection_options
 from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
 from xner.languages import normalise_language
+from xner.progress import report
 from xner.project.config import ProjectionConfig
 from xner.project.links import Link, read_pharaoh
 from xner.project.status import Counts, ProjectionResult, Status
@@ -28,13 +32,6 @@ if TYPE_CHECKING:
 def _read(path: Path, fmt: str | None) -> list[Sentence]:
     """Sentences of ``path``: CoNLL (tags kept for sources, ignored for targets) or text by extension."""
     return list(formats.read(path, formats.check_format(fmt or formats.detect_format(path, default="conll"))))
-
-
-def _links(path: Path, n_pairs: int) -> list[list[Link]]:
-    links = list(read_pharaoh(path))
-    if len(links) != n_pairs:
-        raise MismatchError(f"{path}: {len(links)} alignment lines for {n_pairs} sentence pairs")
-    return links
 
 
 @app.command("project")
@@ -70,6 +67,14 @@ def project_command(
     target_format: Annotated[str | None, typer.Option(help="Target format (default: from the extension).")] = None,
     fmt: FormatOption = None,
     skip_dropped: Annotated[bool, typer.Option(help="Leave sentences with status 'dropped' out of OUT.")] = False,
+    chunk_size: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Parallel mode: sentences read, aligned, projected and written at a time (memory stays flat; "
+            "eflomal learns from one chunk at a time).",
+        ),
+    ] = PROJECT_CHUNK_SENTENCES,
 ) -> None:
     """Project entity spans from SOURCE onto the parallel TARGET sentences (parallel mode), or onto its
     translation into each --tgt-lang (translate mode), and write OUT. The Projection options choose how."""
@@ -83,9 +88,9 @@ def project_command(
         return
     from xner.pipeline import Run, project_parallel  # the scientific stack: only when a command runs
 
-    sources = [_read(path, source_format) for path in source]
-    run = Run(projection, backends.load)
+    run = Run(projection, _loaded_once(backends.load))
     if target is None:
+        sources = [_read(path, source_format) for path in source]
         if not src_lang or not tgt_lang:
             raise InputError("give --target (parallel mode), or --src-lang and --tgt-lang (translate mode)")
         if len(sources) != 1:
@@ -106,26 +111,33 @@ def project_command(
         raise InputError(f"{option} needs the languages of both sides: give --src-lang and one --tgt-lang")
     if alignments and (projection.aligner or projection.extraction or projection.symmetrise):
         raise InputError("--aligner, --extraction and --symmetrise choose how to align; --alignments gives the links")
-    targets = _read(target, target_format)
-    for path, corpus in zip(source, sources, strict=True):
-        if len(corpus) != len(targets):
-            raise MismatchError(f"{path} has {len(corpus)} sentences but {target} has {len(targets)}")
-    if alignments and len(alignments) != len(sources):
-        raise InputError(f"{len(alignments)} --alignments files for {len(sources)} --source files")
-    links = [_links(path, len(targets)) for path in alignments] if alignments else None
-    result = project_parallel(
-        run,
-        sources,
-        targets,
-        src_lang=normalise_language(src_lang) if src_lang else "",
-        tgt_lang=normalise_language(tgt_lang[0]) if tgt_lang else "",
-        links=links,
-    )
-    written = _write(result, out, fmt, skip_dropped)
-    stderr.print(summary_table(result.counts, written))
+    if alignments and len(alignments) != len(source):
+        raise InputError(f"{len(alignments)} --alignments files for {len(source)} --source files")
+    languages = {
+        "src_lang": normalise_language(src_lang) if src_lang else "",
+        "tgt_lang": normalise_language(tgt_lang[0]) if tgt_lang else "",
+    }
+    counts: list[Counts] = []
+    kept: list[ProjectionResult] = []
+
+    def projected() -> Iterator[Sentence]:
+        """The projected sentences, a chunk at a time: read, aligned, projected and written before the next."""
+        done = 0
+        for sources, targets, links in _chunks(source, source_format, target, target_format, alignments, chunk_size):
+            result = project_parallel(run, sources, targets, links=links, **languages)
+            counts.append(result.counts)
+            if train_base:
+                kept.append(result)
+            done += len(targets)
+            report("sentences", done, None)
+            yield from _kept(result, skip_dropped)
+
+    written = formats.write(projected(), out, formats.check_format(fmt or formats.detect_format(out)))
+    stderr.print(summary_table(Counts.merged(counts), written))
     stderr.print(f"wrote {written} sentences to {out}")
     if train_base:
-        _train(result, train_base, train_out or out.with_suffix(".model"), None)
+        merged = ProjectionResult([s for r in kept for s in r.sentences], [p for r in kept for p in r.projections])
+        _train(merged, train_base, train_out or out.with_suffix(".model"), None)
 
 
 def _fast_path(projection: ProjectionConfig, source: list[Path], out: Path, fmt: str | None) -> bool:
@@ -189,13 +201,76 @@ def _train(result: ProjectionResult, base: str, out: Path, lang: str | None) -> 
     )
 
 
-def _write(result: ProjectionResult, out: Path, fmt: str | None, skip_dropped: bool) -> int:
-    keep = [
+def _kept(result: ProjectionResult, skip_dropped: bool) -> list[Sentence]:
+    return [
         s
         for s, p in zip(result.sentences, result.projections, strict=True)
         if not (skip_dropped and p.status is Status.DROPPED)
     ]
-    return formats.write(keep, out, formats.check_format(fmt or formats.detect_format(out)))
+
+
+def _write(result: ProjectionResult, out: Path, fmt: str | None, skip_dropped: bool) -> int:
+    return formats.write(_kept(result, skip_dropped), out, formats.check_format(fmt or formats.detect_format(out)))
+
+
+Chunk = tuple[list[list[Sentence]], list[Sentence], list[list[list[Link]]] | None]
+
+
+def _chunks(
+    source: list[Path],
+    source_format: str | None,
+    target: Path,
+    target_format: str | None,
+    alignments: list[Path] | None,
+    size: int,
+) -> Iterator[Chunk]:
+    """The sentence pairs (every source, the target, the links of each source when given) in chunks of ``size``,
+    read as they are needed. Each sentence's number in its file goes into ``meta["number"]`` (errors name it).
+    Sides of different lengths are a :class:`MismatchError` naming both counts."""
+    fmt = (source_format or None, target_format or None)
+    streams = [_stream(path, fmt[0]) for path in source]
+    target_stream = _stream(target, fmt[1])
+    link_streams = [read_pharaoh(path) for path in alignments or []]
+    number = 0
+    while True:
+        sources = [list(islice(stream, size)) for stream in streams]
+        targets = list(islice(target_stream, size))
+        links = [list(islice(stream, size)) for stream in link_streams]
+        for path, part, stream in zip(source, sources, streams, strict=True):
+            if len(part) != len(targets):
+                n = number + len(part) + sum(1 for _ in stream)
+                m = number + len(targets) + sum(1 for _ in target_stream)
+                raise MismatchError(f"{path} has {n} sentences but {target} has {m}")
+        for links_path, lines, line_stream in zip(alignments or [], links, link_streams, strict=True):
+            if len(lines) != len(targets):
+                n = number + len(lines) + sum(1 for _ in line_stream)
+                m = number + len(targets) + sum(1 for _ in target_stream)
+                raise MismatchError(f"{links_path}: {n} alignment lines for {m} sentence pairs")
+        if not targets:
+            return
+        for offset, pair in enumerate(zip(*sources, targets, strict=True)):
+            for sentence in pair:
+                sentence.meta["number"] = number + offset + 1
+        number += len(targets)
+        yield sources, targets, links or None
+
+
+def _stream(path: Path, fmt: str | None) -> Iterator[Sentence]:
+    """Sentences of ``path``: CoNLL (tags kept for sources, ignored for targets) or text by extension."""
+    return formats.read(path, formats.check_format(fmt or formats.detect_format(path, default="conll")))
+
+
+def _loaded_once(load: Callable[..., Any]) -> Callable[..., Any]:
+    """``load``, keeping each backend it built: the chunks of a corpus share one aligner, translator, tagger."""
+    loaded: dict[tuple[Any, ...], Any] = {}
+
+    def cached(kind: str, spec: str | None = None, /, **options: Any) -> Any:
+        key = (kind, spec, tuple(sorted(options.items())))
+        if key not in loaded:
+            loaded[key] = load(kind, spec, **options)
+        return loaded[key]
+
+    return cached
 
 
 def summary_table(counts: Counts, written: int) -> Table:

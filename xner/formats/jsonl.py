@@ -194,7 +194,7 @@ def sentence_record(sentence: Sentence, *, offset_unit: str = "codepoint") -> di
 
 
 #: Meta keys the readers set for their own bookkeeping; never written out.
-INTERNAL_META = frozenset({"line", "labelstudio_text_key"})
+INTERNAL_META = frozenset({"line", "number", "labelstudio_text_key"})
 
 
 def public_meta(sentence: Sentence) -> dict[str, Any]:

@@ -29,8 +29,9 @@ METHODS = ("heuristic", "heuristic-paper", "candidates")
 
 
 def describe(index: int, source: Sentence, target: Sentence) -> str:
-    """``sentence N`` plus the line of each side when known, for error messages."""
-    where = f"sentence {index + 1}"
+    """``sentence N`` (its number in the file when the reader kept it in ``meta["number"]``, else ``index + 1``)
+    plus the line of each side when known, for error messages."""
+    where = f"sentence {source.meta.get('number', index + 1)}"
     lines = [
         f"{side} line {s.meta['line']}" for side, s in (("source", source), ("target", target)) if "line" in s.meta
     ]

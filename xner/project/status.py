@@ -153,6 +153,26 @@ class Counts:
             dropped_by_reason=dict(sorted(dropped.items())),
         )
 
+    @classmethod
+    def merged(cls, parts: Iterable[Counts]) -> Counts:
+        """The counts of a corpus projected in parts."""
+        items = list(parts)
+        lost: Counter[str] = Counter()
+        dropped: Counter[str] = Counter()
+        for part in items:
+            lost.update(part.lost_by_reason)
+            dropped.update(part.dropped_by_reason)
+        return cls(
+            sentences_in=sum(p.sentences_in for p in items),
+            projected=sum(p.projected for p in items),
+            partial=sum(p.partial for p in items),
+            dropped=sum(p.dropped for p in items),
+            entities_in=sum(p.entities_in for p in items),
+            entities_out=sum(p.entities_out for p in items),
+            lost_by_reason=dict(sorted(lost.items())),
+            dropped_by_reason=dict(sorted(dropped.items())),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "sentences_in": self.sentences_in,

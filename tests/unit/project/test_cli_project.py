@@ -84,3 +84,53 @@ def test_bad_alignment_is_a_one_line_input_error(
     files["links"].write_text("0-0\n", encoding="utf-8")
     assert main([*args, "--alignments", str(files["links"]), "--out", str(tmp_path / "o.conll")]) == 2
     assert "1 alignment lines for 2 sentence pairs" in capsys.readouterr().err
+
+
+def _numbered_files(tmp_path: Path, n: int, bad_link_at: int | None = None) -> list[str]:
+    """``n`` sentence pairs (a PER entity each), diagonal links; sentence ``bad_link_at`` (1-based) gets a link out
+    of range."""
+    source = tmp_path / "many.conll"
+    target = tmp_path / "many.txt"
+    links = tmp_path / "many.links"
+    source.write_text("".join(f"Kofi\tB-PER\nsaid\tO\n{k}\tO\n\n" for k in range(n)), encoding="utf-8")
+    target.write_text("".join(f"Kofi dijo {k}\n" for k in range(n)), encoding="utf-8")
+    lines = ["0-0 1-1 2-2" if k + 1 != bad_link_at else "0-0 2-9" for k in range(n)]
+    links.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return ["project", "--source", str(source), "--target", str(target), "--alignments", str(links)]
+
+
+def test_chunks_give_the_same_output_as_one_piece(tmp_path: Path) -> None:
+    args = [*_numbered_files(tmp_path, 10), "--method", "heuristic", "--fmt", "jsonl"]
+    assert main([*args, "--out", str(tmp_path / "whole.jsonl")]) == 0
+    assert main([*args, "--chunk-size", "3", "--out", str(tmp_path / "chunked.jsonl")]) == 0
+    whole = (tmp_path / "whole.jsonl").read_text(encoding="utf-8")
+    assert whole == (tmp_path / "chunked.jsonl").read_text(encoding="utf-8") and whole.count("\n") == 10
+
+
+def test_corpus_level_scores_are_per_chunk_but_the_spans_stay(tmp_path: Path) -> None:
+    """The consistency score of the candidates method counts within a chunk: scores may change, spans here not."""
+    args = [*_numbered_files(tmp_path, 10), "--fmt", "jsonl"]
+    assert main([*args, "--out", str(tmp_path / "whole.jsonl")]) == 0
+    assert main([*args, "--chunk-size", "3", "--out", str(tmp_path / "chunked.jsonl")]) == 0
+    whole, chunked = (list(formats.read(tmp_path / name, "jsonl")) for name in ("whole.jsonl", "chunked.jsonl"))
+    assert [[s.key for s in x.spans] for x in whole] == [[s.key for s in x.spans] for x in chunked]
+
+
+def test_errors_in_a_later_chunk_name_the_sentence_in_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [*_numbered_files(tmp_path, 10, bad_link_at=8), "--chunk-size", "3", "--fmt", "jsonl"]
+    assert main([*args, "--out", str(tmp_path / "o.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert "sentence 8 (source line 29, target line 8): alignment link 2-9 is out of range" in err
+    assert not (tmp_path / "o.jsonl").exists()  # nothing half-written
+
+
+def test_sides_of_different_lengths_are_counted_whole_across_chunks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _numbered_files(tmp_path, 10)
+    target = Path(args[4])
+    target.write_text("".join(f"Kofi dijo {k}\n" for k in range(8)), encoding="utf-8")
+    assert main([*args, "--chunk-size", "3", "--out", str(tmp_path / "o.conll")]) == 2
+    assert f"has 10 sentences but {target} has 8" in capsys.readouterr().err
