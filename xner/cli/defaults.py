@@ -12,3 +12,7 @@ PROJECT_CHUNK_SENTENCES = 20_000
 """Sentence pairs ``xner project`` reads, aligns, projects and writes at a time in parallel mode: memory stays
 flat on any corpus; a corpus up to this size is aligned in one piece, as before (docs/projection.md: what smaller
 chunks cost eflomal)."""
+
+FILE_TO_FILE_MAX_BYTES = 32 * 2**20
+"""Largest source file ``xner project --alignments --method heuristic`` projects in one piece with the columnar
+kernel (about 150,000 Europarl sentences, a few hundred MB in memory); larger ones stream in chunks."""

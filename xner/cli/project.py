@@ -15,7 +15,7 @@ from xner import backends, formats
 from xner.backends import DEFAULT_SPECS
 from xner.cli._progress import stderr
 from xner.cli.app import FormatOption, app
-from xner.cli.defaults import PROJECT_CHUNK_SENTENCES
+from xner.cli.defaults import FILE_TO_FILE_MAX_BYTES, PROJECT_CHUNK_SENTENCES
 from xner.cli.projection_options import projection_options
 from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
@@ -144,7 +144,12 @@ def _fast_path(projection: ProjectionConfig, source: list[Path], out: Path, fmt:
     """Whether the file-to-file kernel can do this run: one source, the heuristic with nothing else configured,
     CoNLL out (plain-case files are then checked by :func:`~xner.project.columnar_files.project_files`)."""
     plain = projection.method == "heuristic" and not set(projection.changed()) - {"method"}
-    return plain and len(source) == 1 and (fmt or formats.detect_format(out)) == "conll"
+    if not (plain and len(source) == 1 and (fmt or formats.detect_format(out)) == "conll"):
+        return False
+    try:  # the kernel holds the whole corpus: larger ones stream in chunks instead (flat memory)
+        return source[0].stat().st_size <= FILE_TO_FILE_MAX_BYTES
+    except OSError:
+        return False
 
 
 def _project_files(
