@@ -10,6 +10,10 @@ candidate and never two overlapping candidates (a candidate overlaps itself, so 
 * :func:`exact_match`: a maximum-total-score assignment, solved as a 0/1 integer program with scipy's
   ``milp`` (HiGHS). Overlap is expressed with one constraint per target word (the candidates containing a
   word form a clique of the interval graph), which is exact and much smaller than one per overlapping pair.
+  Two short-cuts come first and return what the solver would: every entity's best candidate when those are
+  disjoint (:func:`best_candidates`), then the optimum of a dynamic program over target positions and entity
+  subsets when it is unique by a margin (:func:`unique_optimum`). Only ties, near-ties and sentences with many
+  entities reach the solver.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from xner.errors import BackendError, UnknownNameError
+from xner.project import defaults
 from xner.project.candidates import Candidate
 
 MATCHINGS = ("greedy", "exact")
@@ -66,15 +71,43 @@ def is_valid(assignment: Sequence[int], candidates: Sequence[Candidate]) -> bool
     return all(a[1] <= b[0] for a, b in itertools.pairwise(chosen))
 
 
+def best_candidates(scores: NDArray[np.float64]) -> Assignment:
+    """Each entity's best candidate (the first of equal maxima), or ``-1`` where none scores above 0.
+
+    When these are pairwise disjoint (:func:`is_valid`) they are the exact optimum, with no solver: every valid
+    assignment gives entity ``k`` a score of at most ``max(scores[k])`` (or 0 for none), so its total is at
+    most the sum of the row maxima, which this assignment reaches. It is also the greedy result: greedy takes
+    the highest remaining score (the first in row-major order), which is some entity's best candidate, and
+    zeroing that row and the overlapping columns never touches another entity's best candidate (they are
+    disjoint) nor creates an earlier maximum in its row (scores only drop to 0).
+    """
+    if scores.shape[1] == 0:
+        return [-1] * scores.shape[0]
+    best: Assignment = np.where(scores.max(axis=1) > 0, np.argmax(scores, axis=1), -1).tolist()
+    return best
+
+
 def exact_match(scores: NDArray[np.float64], candidates: Sequence[Candidate]) -> Assignment:
     """A maximum-total-score valid assignment (see the module doc)."""
     n_entities = scores.shape[0]
     assignment = [-1] * n_entities
     if scores.size == 0:
         return assignment
-    best = [int(np.argmax(scores[k])) if scores[k].max() > 0 else -1 for k in range(n_entities)]
-    if is_valid(best, candidates):  # every entity gets its best candidate: optimal, no solver needed
+    best = best_candidates(scores)
+    if is_valid(best, candidates):  # the sum of the row maxima: optimal (see best_candidates), no solver needed
         return best
+    unique = unique_optimum(scores, candidates)
+    if unique is not None:  # the only assignment within EXACT_MARGIN of the optimum: HiGHS returns it too
+        return unique
+    return solve_milp(scores, candidates)
+
+
+def solve_milp(scores: NDArray[np.float64], candidates: Sequence[Candidate]) -> Assignment:
+    """The maximum-total-score valid assignment from HiGHS (``milp``, relative gap 0): one 0/1 variable per
+    positive score, one row per entity (at most one candidate) and one per target word (at most one chosen
+    candidate covers it)."""
+    n_entities = scores.shape[0]
+    assignment = [-1] * n_entities
     rows, cols = np.nonzero(scores > 0)
     weights = scores[rows, cols]
     n_vars = len(rows)
@@ -103,6 +136,134 @@ def exact_match(scores: NDArray[np.float64], candidates: Sequence[Candidate]) ->
     for v in np.nonzero(result.x > 0.5)[0].tolist():
         assignment[int(rows[v])] = int(cols[v])
     return assignment
+
+
+def unique_optimum(
+    scores: NDArray[np.float64],
+    candidates: Sequence[Candidate],
+    *,
+    margin: float = defaults.EXACT_MARGIN,
+    max_entities: int = defaults.EXACT_DP_MAX_ENTITIES,
+) -> Assignment | None:
+    """The maximum-total-score valid assignment if every other valid assignment scores more than ``margin``
+    below it, else ``None`` (then only the solver can say which of the near-equal assignments it returns).
+
+    The problem is weighted interval scheduling where each entity is used at most once, solved exactly by a
+    dynamic program over target positions and subsets of entities (``2 ** K`` states per position, ``K`` the
+    entities with a positive score; ``None`` above ``max_entities``):
+
+    1. *Pruning.* A pair (entity, candidate) is dropped when a candidate strictly inside it scores more than
+       ``margin`` higher for the same entity: swapping it in keeps any assignment valid and gains more than
+       ``margin``, so no assignment using a dropped pair is within ``margin`` of the optimum (follow the chain
+       of such swaps down to a kept pair). Pruning leaves a handful of pairs per entity.
+    2. ``forward[p, m]``: the best total of candidates ending at or before ``p`` using entities in ``m`` only;
+       ``backward[p, m]``: the same for candidates starting at or after ``p``. The optimum is
+       ``forward[end, all]``, and the backtracked assignment is one that reaches it.
+    3. *Uniqueness.* Another assignment either uses a kept pair ``(k, c)`` outside the optimum, and then scores
+       at most ``max over m of forward[start(c), m] + score + backward[end(c), rest of m]`` (``m`` without
+       ``k``), or is a strict subset of the optimum and scores at most the optimum minus its smallest score.
+       If all of these are more than ``margin`` below the optimum, the optimum is the only assignment within
+       ``margin`` of it, and HiGHS (gap tolerance 1e-6) finds that same assignment.
+    """
+    n_entities = scores.shape[0]
+    rows, cols = np.nonzero(scores > 0)
+    if len(rows) == 0:
+        return [-1] * n_entities
+    entities = np.unique(rows)
+    if len(entities) > max_entities:
+        return None
+    bit = np.searchsorted(entities, rows)
+    starts = np.fromiter((candidates[n][0] for n in cols.tolist()), dtype=np.int64, count=len(cols))
+    ends = np.fromiter((candidates[n][1] for n in cols.tolist()), dtype=np.int64, count=len(cols))
+    weights = scores[rows, cols]
+    keep = ~_dominated(bit, starts, ends, weights, len(entities), margin)
+    rows, cols, bit, starts, ends, weights = rows[keep], cols[keep], bit[keep], starts[keep], ends[keep], weights[keep]
+    points, inverse = np.unique(np.concatenate([starts, ends]), return_inverse=True)
+    first, last = inverse[: len(starts)], inverse[len(starts) :]
+    n_masks = 1 << len(entities)
+    masks = np.arange(n_masks)
+    full = n_masks - 1
+    flag = 1 << bit
+    uses = (masks[None, :] & flag[:, None]) != 0  # pair x mask: the mask contains the pair's entity
+    without = masks[None, :] ^ flag[:, None]
+    forward = np.zeros((len(points), n_masks))
+    choice = np.full((len(points), n_masks), -1, dtype=np.int64)
+    by_last = np.argsort(last, kind="stable")
+    bounds = np.searchsorted(last[by_last], np.arange(len(points) + 1))
+    for p in range(1, len(points)):
+        forward[p] = forward[p - 1]
+        here = by_last[bounds[p] : bounds[p + 1]]
+        if len(here) == 0:
+            continue
+        value = np.where(uses[here], forward[first[here, None], without[here]] + weights[here, None], -np.inf)
+        top = np.argmax(value, axis=0)
+        top_value = value[top, masks]
+        better = top_value > forward[p]
+        forward[p] = np.where(better, top_value, forward[p])
+        choice[p] = np.where(better, here[top], -1)
+    backward = np.zeros((len(points), n_masks))
+    by_first = np.argsort(first, kind="stable")
+    bounds = np.searchsorted(first[by_first], np.arange(len(points) + 1))
+    for p in range(len(points) - 2, -1, -1):
+        backward[p] = backward[p + 1]
+        here = by_first[bounds[p] : bounds[p + 1]]
+        if len(here):
+            value = np.where(uses[here], backward[last[here, None], without[here]] + weights[here, None], -np.inf)
+            backward[p] = np.maximum(backward[p], value.max(axis=0))
+    optimum = float(forward[-1, full])
+    chosen: list[int] = []
+    p, m = len(points) - 1, full
+    while p > 0:
+        pair = int(choice[p, m])
+        if pair < 0:
+            p -= 1
+        else:
+            chosen.append(pair)
+            m ^= int(flag[pair])
+            p = int(first[pair])
+    rest = full ^ flag  # per pair: every entity but its own
+    # with the pair's entity outside m: m before the pair, the rest of the entities after it
+    other = masks[None, :] & ~flag[:, None]
+    using = forward[first[:, None], other] + weights[:, None] + backward[last[:, None], rest[:, None] & ~other]
+    best_using = np.where(uses, -np.inf, using).max(axis=1)
+    outside = np.ones(len(weights), dtype=bool)
+    outside[chosen] = False
+    runner_up = max(
+        float(best_using[outside].max()) if outside.any() else -np.inf,
+        optimum - float(weights[chosen].min()) if chosen else -np.inf,
+    )
+    if not runner_up < optimum - margin:
+        return None
+    assignment = [-1] * n_entities
+    for pair in chosen:
+        assignment[int(rows[pair])] = int(cols[pair])
+    return assignment
+
+
+def _dominated(
+    bit: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    n_entities: int,
+    margin: float,
+) -> NDArray[np.bool_]:
+    """Pairs with a candidate strictly inside theirs, for the same entity, scoring more than ``margin`` higher.
+
+    ``inner[k, s, n]``: the best score of entity ``k`` over candidates strictly inside ``[s, s + n)``, built by
+    length (a strict sub-interval lies within ``[s + 1, s + n)`` or ``[s, s + n - 1)``)."""
+    lengths = ends - starts
+    longest = int(lengths.max())
+    grid = np.full((n_entities, int(ends.max()) + 1, longest + 1), -np.inf)
+    grid[bit, starts, lengths] = weights
+    inner = np.full_like(grid, -np.inf)
+    for n in range(2, longest + 1):
+        inner[:, :-1, n] = np.maximum(
+            np.maximum(grid[:, 1:, n - 1], inner[:, 1:, n - 1]),
+            np.maximum(grid[:, :-1, n - 1], inner[:, :-1, n - 1]),
+        )
+    dominated: NDArray[np.bool_] = inner[bit, starts, lengths] > weights + margin
+    return dominated
 
 
 def match(method: str, scores: NDArray[np.float64], candidates: Sequence[Candidate]) -> Assignment:

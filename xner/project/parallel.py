@@ -18,6 +18,7 @@ from xner.progress import in_chunks
 from xner.project import defaults
 from xner.project.candidate_options import CandidateOptions
 from xner.project.candidate_projection import TranslationContext, project_candidates
+from xner.project.candidates_fast import project_candidates_corpus
 from xner.project.fast import project_heuristic_corpus
 from xner.project.heuristic import project_heuristic, project_heuristic_paper
 from xner.project.links import Links, check_counts
@@ -126,6 +127,19 @@ def project_corpus(
             [t.tokens for t in targets],
             alignments,
             gap=gap,
+            name=lambda k: describe(k, sources[k], targets[k]),
+        )
+        out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
+        return ProjectionResult(sentences=out, projections=projections)
+    if method == "candidates":  # the corpus path; identical results (tests/unit/project/test_candidates_fast.py)
+        projections = project_candidates_corpus(
+            [s.spans for s in sources],
+            [s.tokens for s in sources],
+            [t.tokens for t in targets],
+            alignments,
+            options,
+            ner_spans=predicted_spans,
+            translation=translation,
             name=lambda k: describe(k, sources[k], targets[k]),
         )
         out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
