@@ -83,7 +83,9 @@ def project_command(
         and alignments
         and not train_base
         and _fast_path(projection, source, out, fmt)
-        and _project_files(source[0], target, alignments[0], out, skip_dropped, source_format, target_format)
+        and _project_files(
+            projection, source[0], target, alignments[0], out, skip_dropped, source_format, target_format
+        )
     ):
         return
     from xner.pipeline import Run, project_parallel  # the scientific stack: only when a command runs
@@ -141,9 +143,11 @@ def project_command(
 
 
 def _fast_path(projection: ProjectionConfig, source: list[Path], out: Path, fmt: str | None) -> bool:
-    """Whether the file-to-file kernel can do this run: one source, the heuristic with nothing else configured,
-    CoNLL out (plain-case files are then checked by :func:`~xner.project.columnar_files.project_files`)."""
-    plain = projection.method == "heuristic" and not set(projection.changed()) - {"method"}
+    """Whether the file-to-file path can do this run: one source, the heuristic or the candidates method with nothing
+    else configured, CoNLL out, a source file of at most ``FILE_TO_FILE_MAX_BYTES`` (plain-case files are then
+    checked by :func:`~xner.project.columnar_files.project_files`)."""
+    method = projection.method_for("parallel")
+    plain = method in ("heuristic", "candidates") and not set(projection.changed()) - {"method"}
     if not (plain and len(source) == 1 and (fmt or formats.detect_format(out)) == "conll"):
         return False
     try:  # the kernel holds the whole corpus: larger ones stream in chunks instead (flat memory)
@@ -153,6 +157,7 @@ def _fast_path(projection: ProjectionConfig, source: list[Path], out: Path, fmt:
 
 
 def _project_files(
+    projection: ProjectionConfig,
     source: Path,
     target: Path,
     alignments: Path,
@@ -169,7 +174,8 @@ def _project_files(
         return False
     if (target_format or formats.detect_format(target, default="conll")) != "text":
         return False
-    fast = project_files(source, target, alignments)
+    method = projection.method_for("parallel")
+    fast = project_files(source, target, alignments, method=method, options=projection.candidate_options())
     if fast is None:
         return False
     if str(out) == "-":

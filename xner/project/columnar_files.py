@@ -12,15 +12,17 @@ its output is the same, byte for byte, as the general path's (``tests/unit/proje
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 import numpy as np
 
-from xner.corpus import parse_tag
+from xner.corpus import Span, parse_tag
 from xner.formats.conll import DOCSTART
 from xner.project._tokens import is_punct
+from xner.project.candidate_options import CandidateOptions
 from xner.project.columnar import (
     EntityTable,
     IntArray,
@@ -33,7 +35,7 @@ from xner.project.columnar import (
 )
 from xner.project.defaults import DROP_PUNCT, GAP
 from xner.project.fast import project_heuristic_table
-from xner.project.status import Counts
+from xner.project.status import Counts, Status
 
 _BOM = "\ufeff"
 
@@ -69,10 +71,7 @@ class SourceTables:
 _ODD_WHITESPACE = re.compile(r"[^\S \t\n]")
 """Whitespace other than space, tab and newline: the general readers treat it in ways the fast path does not."""
 
-_SPACING = re.compile(r"  |\t|^ | $", re.MULTILINE)
-"""Anything but single spaces between the words of a line."""
 
-_BLANK_WITH_SPACES = re.compile(r"^[ \t]+$", re.MULTILINE)
 _TWO_TABS = re.compile(r"\t[^\n]*\t")
 _ONE_FIELD = re.compile(r"^ *[^ \n]+ *$", re.MULTILINE)
 _THREE_FIELDS = re.compile(r"^ *[^ \n]+ +[^ \n]+ +[^ \n]", re.MULTILINE)
@@ -85,8 +84,6 @@ def read_conll_tables(path: Path) -> SourceTables | None:
     lines, and the fields are the text split on its separators once every line is known to hold two of them."""
     text = _text_of(path)
     if text is None or "#" in text or DOCSTART in text or _ODD_WHITESPACE.search(text):
-        return None
-    if _BLANK_WITH_SPACES.search(text):
         return None
     blocks = [block for block in text.split("\n\n") if block.strip("\n")]
     if not blocks:
@@ -152,6 +149,11 @@ def _entities(tags: list[str], lengths: list[int]) -> EntityTable | None:
     )
 
 
+def _irregular_spacing(text: str) -> bool:
+    """Anything but single spaces between the words of a line (substring searches, no regular expression)."""
+    return any(part in text for part in ("  ", "\t", "\n ", " \n")) or text.startswith(" ") or text.endswith(" ")
+
+
 def read_text_table(path: Path) -> TokenTable | None:
     """The words of a text file, one sentence per line split on whitespace (as the text reader does), with the
     punctuation flag of every word (computed once per distinct word)."""
@@ -162,7 +164,7 @@ def read_text_table(path: Path) -> TokenTable | None:
     if not lines:
         return None
     words = text.split()
-    if _SPACING.search(text):  # words not separated by single spaces: count them line by line
+    if _irregular_spacing(text):  # words not separated by single spaces: count them line by line
         lengths = [len(line.split()) for line in lines]
     else:
         lengths = [line.count(" ") + 1 if line else 0 for line in lines]
@@ -248,9 +250,12 @@ class FileProjection:
         return int(keep.sum())
 
 
-def project_files(source: Path, target: Path, alignments: Path) -> FileProjection | None:
-    """Project plain-case files with the heuristic (see the module doc); ``None`` when a file is not the plain case
-    or the files do not agree (the general path then reads them and reports what is wrong)."""
+def project_files(
+    source: Path, target: Path, alignments: Path, *, method: str = "heuristic", options: CandidateOptions | None = None
+) -> FileProjection | None:
+    """Project plain-case files with ``method`` -- ``heuristic`` (the table kernel) or ``candidates`` (the corpus
+    path of :mod:`xner.project.candidates_fast`, with ``options``) -- (see the module doc); ``None`` when a file is
+    not the plain case or the files do not agree (the general path then reads them and reports what is wrong)."""
     labelled = read_conll_tables(source)
     if labelled is None:
         return None
@@ -260,6 +265,8 @@ def project_files(source: Path, target: Path, alignments: Path) -> FileProjectio
     links = read_pharaoh_table(alignments, labelled.tokens.offsets, targets.offsets)
     if links is None:
         return None
+    if method == "candidates":
+        return _candidates(labelled, targets, links, options or CandidateOptions())
     projected = project_heuristic_table(
         labelled.entities, labelled.tokens.offsets, targets, links, gap=GAP, drop_punct=DROP_PUNCT
     )
@@ -267,7 +274,60 @@ def project_files(source: Path, target: Path, alignments: Path) -> FileProjectio
     return FileProjection(targets, projected, labelled.entities.labels, statuses, counts)
 
 
+def _candidates(
+    labelled: SourceTables, targets: TokenTable, links: LinkTable, options: CandidateOptions
+) -> FileProjection:
+    """The candidates method on the tables: per-sentence lists for its corpus path, the projections back as a
+    table (the counts and statuses as :class:`~xner.project.status.Counts` makes them)."""
+    from xner.project.candidates_fast import project_candidates_corpus
+
+    entities, source_offsets = labelled.entities, labelled.tokens.offsets.tolist()
+    target_offsets = targets.offsets.tolist()
+    labels = entities.labels
+    spans = [
+        [Span(a, b, labels[c]) for a, b, c in zip(*(column[lo:hi] for column in columns), strict=True)]
+        for lo, hi, columns in _per_sentence(entities)
+    ]
+    n = len(targets)
+    src_words, tgt_words = labelled.tokens.words, targets.words
+    sources = [src_words[source_offsets[k] : source_offsets[k + 1]] for k in range(n)]
+    target_lists = [tgt_words[target_offsets[k] : target_offsets[k + 1]] for k in range(n)]
+    sentence = np.searchsorted(labelled.tokens.offsets, links.source, side="right") - 1
+    i = (links.source - labelled.tokens.offsets[sentence]).tolist()
+    j = (links.target - targets.offsets[sentence]).tolist()
+    bounds = offsets_of(np.bincount(sentence, minlength=n)).tolist()
+    pairs = list(zip(i, j, strict=True))
+    alignments = [pairs[bounds[k] : bounds[k + 1]] for k in range(n)]
+    projections = project_candidates_corpus(spans, sources, target_lists, alignments, options)
+    codes = {label: code for code, label in enumerate(labels)}
+    rows = [
+        (k, s.start, s.end, codes[s.label])
+        for k, p in enumerate(projections)
+        for s in sorted(p.spans, key=lambda x: x.start)
+    ]
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    projected = ProjectedTable(
+        sentence=table[:, 0],
+        start=table[:, 1],
+        end=table[:, 2],
+        label=table[:, 3],
+        entity=np.zeros(len(table), dtype=np.int64),
+        outcome=np.zeros(0, dtype=np.int8),
+    )
+    statuses = np.array([_STATUS_CODES[p.status] for p in projections], dtype=np.int64)
+    return FileProjection(targets, projected, labels, statuses, Counts.of(projections))
+
+
+def _per_sentence(entities: EntityTable) -> Iterator[tuple[int, int, tuple[list[int], list[int], list[int]]]]:
+    """Each sentence's slice of the entity columns (start, end, label), as lists."""
+    columns = (entities.start.tolist(), entities.end.tolist(), entities.label.tolist())
+    bounds = entities.offsets.tolist()
+    for k in range(len(bounds) - 1):
+        yield bounds[k], bounds[k + 1], columns
+
+
 _PROJECTED, _PARTIAL, _DROPPED = 0, 1, 2
+_STATUS_CODES = {Status.PROJECTED: _PROJECTED, Status.PARTIAL: _PARTIAL, Status.DROPPED: _DROPPED}
 
 
 def _counts(entities: EntityTable, projected: ProjectedTable, n: int) -> tuple[IntArray, Counts]:

@@ -39,11 +39,13 @@ def random_corpus(rng: random.Random, n: int) -> tuple[str, str, str]:
     return "".join(conll), "".join(text), "".join(links)
 
 
-def general(source: Path, target: Path, alignments: Path, skip_dropped: bool = False) -> tuple[str, dict, int]:
+def general(
+    source: Path, target: Path, alignments: Path, skip_dropped: bool = False, method: str = "heuristic"
+) -> tuple[str, dict, int]:
     """What the general path writes, its counts, and how many sentences it writes."""
     sources = list(formats.read(source, "conll"))
     targets = list(formats.read(target, "text"))
-    result = project_corpus(sources, targets, list(read_pharaoh(alignments)), method="heuristic")
+    result = project_corpus(sources, targets, list(read_pharaoh(alignments)), method=method)
     kept = [
         s
         for s, p in zip(result.sentences, result.projections, strict=True)
@@ -63,13 +65,14 @@ def write(folder: Path, conll: str, text: str, links: str) -> tuple[Path, Path, 
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("skip_dropped", [False, True])
-def test_the_same_bytes_and_counts_as_the_general_path(tmp_path: Path, seed: int, skip_dropped: bool):
+@pytest.mark.parametrize("method", ["heuristic", "candidates"])
+def test_the_same_bytes_and_counts_as_the_general_path(tmp_path: Path, seed: int, skip_dropped: bool, method: str):
     paths = write(tmp_path, *random_corpus(random.Random(seed), 300))
-    fast = project_files(*paths)
+    fast = project_files(*paths, method=method)
     assert fast is not None
     out = io.StringIO()
     written = fast.write_conll(out, skip_dropped=skip_dropped)
-    expected, counts, kept = general(*paths, skip_dropped=skip_dropped)
+    expected, counts, kept = general(*paths, skip_dropped=skip_dropped, method=method)
     assert out.getvalue() == expected
     assert fast.counts.to_dict() == counts
     assert written == kept
