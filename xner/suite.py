@@ -127,7 +127,8 @@ def _preload_in_background(services: list[str], settings: Settings) -> Readiness
 
 
 def _workers_ready(broker: Broker, queue: str, settings: Settings) -> Readiness:
-    """A live worker on ``queue``, and each default backend loaded by the queue's workers (what they published)."""
+    """A live worker on ``queue``, and no default backend that the queue's workers failed to load (what they
+    published; a worker started without preloading publishes nothing until a job loads a backend)."""
     wanted = backends.defaults_for(queue, settings)
 
     def check() -> list[Check]:
@@ -136,7 +137,7 @@ def _workers_ready(broker: Broker, queue: str, settings: Settings) -> Readiness:
         checks = [Check(f"{queue} workers", workers > 0, None if workers else "no worker is running on the queue")]
         if workers:
             known = {(str(s.get("kind")), str(s.get("spec"))): s for s in probe.backend_states(queue)}
-            checks += [_backend_check(known.get(pair, {"state": "loading"}), *pair) for pair in wanted]
+            checks += [_backend_check(known[pair], *pair) for pair in wanted if pair in known]
         return checks
 
     return check

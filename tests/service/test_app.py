@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from xner.errors import BackendUnavailable, FormatError
-from xner.service.app import create_app
+from xner.service.app import Check, create_app
 from xner.service.broker_embedded import EmbeddedBroker
 from xner.service.errors import TooManyRequests
 from xner.service.settings import Settings
@@ -51,7 +51,7 @@ def client(ready: bool = True, max_body: int = 10_000) -> TestClient:
         settings=settings,
         broker=EmbeddedBroker(settings),
         routers=[router],
-        readiness=lambda: {"model": ready},
+        readiness=lambda: [Check("model", ready, None if ready else "loading")],
         queues=["translate"],
     )
     return TestClient(app, raise_server_exceptions=False)

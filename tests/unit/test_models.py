@@ -39,7 +39,7 @@ def test_fingerprint_of_a_directory_changes_with_its_weights(tmp_path: Path) -> 
 
 
 def test_load_failures_name_the_model() -> None:
-    def loader(path: str) -> None:
+    def loader(path: str, **kwargs: object) -> None:  # as from_pretrained: options such as local_files_only
         raise OSError(f"{path} is not a local folder and the hub is unreachable")
 
     with pytest.raises(BackendUnavailable) as info:
