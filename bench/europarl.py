@@ -3,9 +3,9 @@
     python -m bench.europarl [--aligner eflomal] [--cache DIR] [--langs de,es,it] [--speed]
 
 Alignments come from ``xner.align`` (``--aligner SPEC``; the default eflomal votes over 5 runs with
-orthographic priors; the issue's plain rows used one run with grow-diag-final-and). eflomal samples, so runs
-differ by a few tenths of a point; ``--cache DIR`` stores the alignments as Pharaoh files on the first run and
-reuses them afterwards, so every method is compared on the same links. ``--speed`` also times projection with
+orthographic priors; the issue's plain rows used one run with grow-diag-final-and). eflomal is seeded by default,
+so runs give the same links; ``--cache DIR`` stores the alignments as Pharaoh files on the first run and reuses
+them afterwards. ``--speed`` also times projection with
 given alignments against a faithful re-implementation of the reference ``sentence_projection``
 (``reference_sentence_projection`` in ``bench/speed.py``).
 """

@@ -1,5 +1,8 @@
 """Run the eflomal binary (PyPI ``eflomal``) on a batch of sentence pairs: files in, directional links out.
 
+Its settings (:class:`EflomalSettings`), vocabulary and input checks are shared with the seeded sampler
+(:mod:`xner.align.sampler`), which runs the same model in-process.
+
 We write eflomal's input files ourselves (integer-coded, lowercased tokens, as ``eflomal.Aligner`` does) so any
 token string is safe, and call the binary directly, so no ``PATH`` set-up is needed.
 """
@@ -58,7 +61,20 @@ class EflomalSettings:
         return max(2, quarter), quarter, iters
 
 
-class _Vocabulary:
+def check_pairs(src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> None:
+    """Raise unless every pair is non-empty and no sentence is longer than
+    :data:`~xner.align.defaults.EFLOMAL_MAX_TOKENS` (both engines keep eflomal's limit)."""
+    for k, (s, t) in enumerate(zip(src, tgt, strict=True)):
+        if not s or not t:
+            raise ValueError(f"sentence pair {k} is empty; empty pairs must be filtered before eflomal")
+        if max(len(s), len(t)) > defaults.EFLOMAL_MAX_TOKENS:
+            raise LimitError(
+                f"sentence pair {k} has {max(len(s), len(t))} tokens; eflomal aligns at most "
+                f"{defaults.EFLOMAL_MAX_TOKENS} (EFLOMAL_MAX_TOKENS); split it or use the encoder aligner"
+            )
+
+
+class Vocabulary:
     """Lowercased word -> 0-based id, in order of first appearance."""
 
     def __init__(self) -> None:
@@ -82,7 +98,7 @@ def _write_text(path: Path, sentences: Sequence[Sequence[int]], vocabulary_size:
             out.write(" ".join([str(len(sentence)), *map(str, sentence)]) + "\n")
 
 
-def _write_priors(path: Path, priors: Priors, src_vocab: _Vocabulary, tgt_vocab: _Vocabulary) -> None:
+def _write_priors(path: Path, priors: Priors, src_vocab: Vocabulary, tgt_vocab: Vocabulary) -> None:
     """The binary's priors format: ids are 1-based (0 is NULL), unknown words are dropped."""
     lex: dict[tuple[int, int], float] = {}
     for (s, t), alpha in priors.lex.items():
@@ -123,21 +139,15 @@ def run_eflomal(
     runs: int = 1,
     priors: Priors | None = None,
 ) -> list[tuple[list[Alignment], list[Alignment]]]:
-    """Align non-empty sentence pairs ``runs`` times; each run gives (forward links, reverse links) per pair.
+    """Align non-empty sentence pairs ``runs`` times with the eflomal binary (seeded by the operating system); each
+    run gives (forward links, reverse links) per pair.
 
     Links are (source index, target index) in both directions. Sentences longer than eflomal's buffer are a
     :class:`LimitError`.
     """
-    for k, (s, t) in enumerate(zip(src, tgt, strict=True)):
-        if not s or not t:
-            raise ValueError(f"sentence pair {k} is empty; empty pairs must be filtered before eflomal")
-        if max(len(s), len(t)) > defaults.EFLOMAL_MAX_TOKENS:
-            raise LimitError(
-                f"sentence pair {k} has {max(len(s), len(t))} tokens; eflomal aligns at most "
-                f"{defaults.EFLOMAL_MAX_TOKENS} (EFLOMAL_MAX_TOKENS); split it or use the encoder aligner"
-            )
+    check_pairs(src, tgt)
     binary = eflomal_binary()
-    src_vocab, tgt_vocab = _Vocabulary(), _Vocabulary()
+    src_vocab, tgt_vocab = Vocabulary(), Vocabulary()
     src_ids = [src_vocab.encode(s) for s in src]
     tgt_ids = [tgt_vocab.encode(t) for t in tgt]
     results: list[tuple[list[Alignment], list[Alignment]]] = []

@@ -1,11 +1,13 @@
-"""Reproducible alignments: a content-hash cache of whole aligned batches.
+"""Same input, same output without recomputing: a content-hash cache of whole aligned batches.
 
-eflomal's sampler seeds itself from the operating system and has no seed option, so two calls on the same corpus
-give links that differ slightly (F1 stays within about a point thanks to the majority vote). A
-:class:`CachedAligner` answers a batch it has aligned before from its cache: same input, same output, within a
-process and — with an on-disk cache directory (``XNER_CACHE_DIR``, shared by the CLI, the workers and the gateway
-of one deployment) — across processes and runs. The key covers the backend's settings and the whole batch, since a
-corpus-level aligner's links depend on every sentence it sees.
+Every default aligner is deterministic on its own (the encoder for a given model, device and precision; eflomal
+through its seeded sampler, :mod:`xner.align.sampler`), so the cache saves time rather than making results
+reproducible — except for eflomal with ``seed=None``, whose binary seeds itself from the operating system: there
+the cache is what returns the same links for the same batch. A :class:`CachedAligner` answers a batch it has
+aligned before from its cache, within a process and — with an on-disk cache directory (``XNER_CACHE_DIR``, shared
+by the CLI, the workers and the gateway of one deployment) — across processes and runs. The key covers the
+backend's settings (a ``seed=`` given to ``load_aligner`` included) and the whole batch, since a corpus-level
+aligner's links depend on every sentence it sees.
 """
 
 from __future__ import annotations

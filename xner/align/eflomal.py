@@ -1,21 +1,27 @@
 """The ``eflomal`` backend: a weight-free statistical aligner (Östling & Tiedemann 2016), both directions.
 
+Two engines run the same model (IBM1 -> HMM -> fertility, collapsed Gibbs sampling): with an integer ``seed`` (the
+default, :data:`~xner.align.defaults.EFLOMAL_SEED`) our seeded re-implementation (:mod:`xner.align.sampler`), so
+the same batch gives the same links in every process and on every machine; with ``seed=None`` the eflomal binary
+of the PyPI package, which seeds itself from the operating system.
+
 What :meth:`EflomalAligner.align` does with a batch (each step can be switched off):
 
 1. **Priors**: pseudo-counts from a larger corpus (``eflomal:PRIORS_FILE``, or ``priors=``); with
    ``ortho_priors``, one lexical pseudo-count for every near-identical word pair of the batch
    (:mod:`xner.align.orthographic`) — names and numbers that a few hundred sentences cannot teach eflomal;
    with ``self_priors``, a first pass over the batch itself supplies priors for a second pass.
-2. **Runs**: eflomal seeds its sampler from the system, so one run is not reproducible. It runs
-   :data:`~xner.align.defaults.EFLOMAL_RUNS` times; every run gives a forward and a reverse alignment.
+2. **Runs**: :data:`~xner.align.defaults.EFLOMAL_RUNS` independent runs (run ``r`` of direction ``d`` seeded from
+   ``(seed, r, d)``); every run gives a forward and a reverse alignment.
 3. **Merge**, fixed and order-free: with the default symmetrisation ``majority`` a link is kept when more than
    half of all 2 x runs directional alignments have it. With another heuristic, each direction is first
    voted over the runs (strict majority), then the heuristic combines the two (:mod:`xner.align.symmetrise`).
 4. **Orthographic links** (``ortho_links``, off by default): a near-identical word pair replaces the other
    links of its two words.
 
-The vote absorbs nearly all of the sampling noise (see ``docs/align.md``: how reproducible, measured).
-Empty sentences get empty alignments and are not shown to eflomal.
+With the binary the vote absorbs most, not all, of the sampling noise; with a seed there is none
+(``docs/align.md``: reproducibility and quality, measured). Empty sentences get empty alignments and are not
+sampled.
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ Runs = list[tuple[list[Alignment], list[Alignment]]]
 
 
 class EflomalAligner:
-    """eflomal in both directions, several runs merged by a fixed vote (see the module docstring)."""
+    """eflomal in both directions, several runs merged by a fixed vote (see the module docstring); ``seed=None``
+    runs the eflomal binary instead of the seeded sampler."""
 
     name = "eflomal"
 
@@ -53,11 +60,15 @@ class EflomalAligner:
         ortho_links: bool = defaults.EFLOMAL_ORTHO_LINKS,
         self_priors: bool = defaults.EFLOMAL_SELF_PRIORS,
         settings: EflomalSettings | None = None,
+        seed: int | None = defaults.EFLOMAL_SEED,
     ) -> None:
         if runs < 1:
             raise InputError(f"eflomal runs must be at least 1, got {runs}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise InputError(f"the eflomal seed must be an integer or None, got {seed!r}")
         self.symmetrise = canonical(symmetrise)
         self.runs = runs
+        self.seed = seed
         self.priors = Priors.read(priors) if isinstance(priors, str | Path) else priors
         self.ortho_priors = ortho_priors
         self.ortho_links = ortho_links
@@ -66,15 +77,28 @@ class EflomalAligner:
 
     @classmethod
     def from_spec(
-        cls, model: str | None, *, method: str | None = None, symmetrise: str | None = None
+        cls,
+        model: str | None,
+        *,
+        method: str | None = None,
+        symmetrise: str | None = None,
+        seed: int | None = defaults.EFLOMAL_SEED,
     ) -> EflomalAligner:
-        """Build from a spec: ``eflomal`` or ``eflomal:PRIORS_FILE``. eflomal has no extraction method."""
+        """Build from a spec: ``eflomal`` or ``eflomal:PRIORS_FILE``; ``seed`` as in the constructor (so
+        ``load_aligner("eflomal", seed=None)`` runs the binary). eflomal has no extraction method."""
         if method is not None:
             raise InputError(
                 f"extraction: the eflomal aligner has no extraction method (got {method!r}); extraction methods "
                 "(argmax, itermax, match, softmax) belong to the encoder aligner"
             )
-        return cls(priors=model, symmetrise=symmetrise or defaults.EFLOMAL_SYMMETRISE)
+        return cls(priors=model, symmetrise=symmetrise or defaults.EFLOMAL_SYMMETRISE, seed=seed)
+
+    def warm_up(self) -> None:
+        """Get the seeded sampler ready before the first batch (see :func:`xner.align.sampler.warm_up`)."""
+        if self.seed is not None:
+            from xner.align.sampler import warm_up
+
+            warm_up()
 
     def align(self, src: Batch, tgt: Batch) -> list[Alignment]:
         """Align ``src[k]`` with ``tgt[k]`` for every ``k``."""
@@ -125,11 +149,19 @@ class EflomalAligner:
                 for i, j in zip(*np.nonzero(matrix), strict=True)
             ]
             priors = priors.merged(lexical_priors(pairs, defaults.EFLOMAL_PRIOR_WEIGHT))
-        runs = run_eflomal(src, tgt, settings=self.settings, runs=self.runs, priors=priors or None)
+        runs = self._run(src, tgt, priors or None)
         if self.self_priors:
             learned = Priors.from_alignments(src, tgt, *_votes(runs)).scaled(defaults.EFLOMAL_PRIOR_WEIGHT)
-            runs = run_eflomal(src, tgt, settings=self.settings, runs=self.runs, priors=priors.merged(learned))
+            runs = self._run(src, tgt, priors.merged(learned))
         return runs
+
+    def _run(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], priors: Priors | None) -> Runs:
+        """Every run in both directions: the seeded sampler, or the OS-seeded binary when ``seed`` is ``None``."""
+        if self.seed is None:
+            return run_eflomal(src, tgt, settings=self.settings, runs=self.runs, priors=priors)
+        from xner.align.sampler import run_sampler
+
+        return run_sampler(src, tgt, settings=self.settings, seed=self.seed, runs=self.runs, priors=priors)
 
     def _merge(self, runs: Runs, index: int, shape: tuple[int, int]) -> BoolMatrix:
         """One pair's links from all runs: a majority over every directional alignment, or vote then symmetrise."""

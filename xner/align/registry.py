@@ -67,8 +67,9 @@ def load_aligner(
 
     ``method`` (argmax, itermax, match, softmax) and ``symmetrise`` are checked before any model is loaded. With
     ``cache`` (the default) a batch aligned before is answered from a content-hash cache
-    (:mod:`xner.align.cache`: in memory, and on disk under ``cache_dir`` or ``$XNER_CACHE_DIR``), which makes
-    eflomal's output reproducible.
+    (:mod:`xner.align.cache`: in memory, and on disk under ``cache_dir`` or ``$XNER_CACHE_DIR``). The key holds
+    the aligner's seed too (eflomal's sampler is seeded by default), so links from another engine or seed are never
+    returned.
     """
     name, model = parse_spec(spec or defaults.DEFAULT_ALIGNER)
     if method is not None and method not in METHODS:
@@ -81,7 +82,10 @@ def load_aligner(
         return aligner
     from xner.align.cache import CachedAligner
 
-    fingerprint = json.dumps([name, _stamp(model), method, symmetrise, sorted(options.items())], default=str)
+    seed = getattr(aligner, "seed", None)
+    fingerprint = json.dumps(
+        [name, _stamp(model), method, symmetrise, sorted(options.items()), {"seed": seed}], default=str
+    )
     cached: Aligner = CachedAligner(aligner, fingerprint, cache_dir)
     return cached
 

@@ -248,7 +248,10 @@ def preload(service: str, settings: Settings) -> list[BackendState]:
         _set_state(kind, spec, "loading")
     for kind, spec in wanted:
         with contextlib.suppress(XnerError):  # kept in states(); requests that need it get the same error at once
-            get(kind, spec)
+            backend = get(kind, spec)
+            warm_up = getattr(backend, "warm_up", None)
+            if callable(warm_up):  # e.g. compile eflomal's sampler now rather than in the first job
+                warm_up()
     chosen = set(wanted)
     return [state for state in states() if (state.kind, state.spec) in chosen]
 
