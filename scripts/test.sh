@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the test suite needs on a fresh machine, then runs lint, type checks and the tests.
-# CI runs exactly this (.ci/run). Extra arguments go to pytest.
+# CI runs exactly this (.ci/run). Extra arguments go to pytest, which runs in parallel workers (pyproject's addopts:
+# -n auto --dist loadfile); `bash scripts/test.sh -n 0 tests/...::test_x` runs one test in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

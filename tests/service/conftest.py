@@ -34,8 +34,15 @@ def _registered_steps() -> None:
 FAKE_WORKER = "tests.service.fake_worker"
 """Module of the workers tests start: ``xner worker`` plus the test steps."""
 
-#: Seconds to wait for a process to come up.
-STARTUP_TIMEOUT = 20.0
+#: Seconds to wait for a process to come up: an upper bound only (a loaded machine running the tests in parallel
+#: workers can take tens of seconds to import a server's packages), never waited out when the process is up.
+STARTUP_TIMEOUT = 60.0
+
+#: Seconds a worker gets to stop before it is killed.
+STOP_TIMEOUT = 15.0
+
+#: Seconds after its first SIGTERM that a worker gets RQ's second one (RQ ignores a repeat within a second).
+COLD_SHUTDOWN_AFTER = 1.1
 
 
 def free_port() -> int:
@@ -44,15 +51,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(port: int, timeout: float = STARTUP_TIMEOUT) -> None:
+def wait_for_port(port: int, timeout: float = STARTUP_TIMEOUT, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll until something listens on ``port``; with ``process``, fail at once if that process exits first (it
+    could not bind: the port was taken meanwhile, e.g. by another test worker), not after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with code {process.returncode} before listening on {port}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.05)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+PORT_ATTEMPTS = 3
+"""Free ports a redis-server tries before giving up (another worker may take one between pick and bind)."""
+
+
+class PortTaken(RuntimeError):
+    """A child server could not bind its port, or something else answers there."""
 
 
 class RedisServer:
@@ -63,12 +82,25 @@ class RedisServer:
         self.port = free_port()
         self.appendonly = appendonly
         self.process: subprocess.Popen[bytes] | None = None
+        self.started = False
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
+        """Start on :attr:`port`; on the first start, a port taken meanwhile (by another test worker: the free port
+        is picked before redis-server binds it) is replaced by a new free one. A restart keeps its port."""
+        for attempt in range(PORT_ATTEMPTS):
+            try:
+                return self._start()
+            except PortTaken:
+                if self.started or attempt == PORT_ATTEMPTS - 1:
+                    raise
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start(self) -> RedisServer:
         command = [
             "redis-server",
             "--port",
@@ -85,8 +117,23 @@ class RedisServer:
             str(self.directory),
         ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(self.port)
+        try:
+            wait_for_port(self.port, process=self.process)
+            self._check_listener()
+        except (RuntimeError, PortTaken) as exc:
+            self.stop()
+            raise PortTaken(str(exc)) from exc
+        self.started = True
         return self
+
+    def _check_listener(self) -> None:
+        """The server on :attr:`port` is this child, not someone else's Redis (tests flush what they connect to)."""
+        from redis import Redis
+
+        with Redis(host="127.0.0.1", port=self.port, socket_timeout=5) as client:
+            pid = int(client.info("server")["process_id"])
+        if self.process is None or pid != self.process.pid:
+            raise PortTaken(f"127.0.0.1:{self.port} is another process's Redis (pid {pid})")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -146,15 +193,49 @@ class Workers:
         return process
 
     def stop(self) -> None:
-        for process in self.processes:
+        """RQ's warm shutdown (SIGTERM: a running job finishes, the scheduler child stops, the worker deregisters from
+        Redis), waited for as that condition, not as a time. A worker that has deregistered can still linger for up
+        to a minute: RQ 3 then joins its pubsub thread, which sleeps up to 60 s between polls and, with redis-py 8,
+        is joined without a timeout. Such a worker, its shutdown done, gets RQ's second signal (cold shutdown);
+        one still alive after :data:`STOP_TIMEOUT` is killed."""
+        alive = [process for process in self.processes if process.poll() is None]
+        for process in alive:
+            process.terminate()
+        signalled = time.monotonic()
+        deadline = signalled + STOP_TIMEOUT
+        lingering: list[subprocess.Popen[bytes]] = []
+        for process in alive:
+            while time.monotonic() < deadline and process.poll() is None:
+                if self._deregistered(process.pid):
+                    lingering.append(process)
+                    break
+                time.sleep(0.05)
+        lingering = [process for process in lingering if process.poll() is None]
+        if lingering:
+            time.sleep(max(0.0, signalled + COLD_SHUTDOWN_AFTER - time.monotonic()))  # RQ ignores a repeat within 1 s
+        for process in lingering:
             if process.poll() is None:
                 process.terminate()
-        for process in self.processes:
+        for process in alive:
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def _deregistered(self, pid: int) -> bool:
+        """Whether the worker with ``pid`` has registered its death in Redis (False when that cannot be told)."""
+        from redis import Redis
+        from redis.exceptions import RedisError
+
+        try:
+            with Redis.from_url(self.redis_url, socket_timeout=2) as redis:
+                for key in redis.scan_iter("rq:worker:*"):
+                    if redis.type(key) == b"hash" and redis.hget(key, "pid") == str(pid).encode():
+                        return bool(redis.hexists(key, "death"))
+        except RedisError:
+            return False
+        return False
 
 
 @pytest.fixture
@@ -174,7 +255,7 @@ class Api:
         env = worker_env(redis_url, **settings)
         command = [sys.executable, "-m", "xner", "serve", "--service", service, "--port", str(self.port)]
         self.process = subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.DEVNULL)
-        wait_for_port(self.port)
+        wait_for_port(self.port, process=self.process)
         self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=60)
 
     def stop(self) -> None:
@@ -204,8 +285,9 @@ def assert_nothing_lost(records: list[dict], sentences: list[list[str]]) -> None
             assert bool(record["tokens"]) == bool(tokens), record  # an empty sentence stays empty, others do not
 
 
-UNTIL_TIMEOUT = 20.0
-"""Seconds :func:`until` waits by default."""
+UNTIL_TIMEOUT = 60.0
+"""Seconds :func:`until` waits by default: an upper bound for a loaded machine running tests in parallel workers;
+polling returns as soon as the condition holds."""
 
 
 def until(condition: Callable[[], bool], timeout: float = UNTIL_TIMEOUT, what: str = "condition") -> None:

@@ -151,7 +151,7 @@ def test_redis_crash_and_restart_loses_no_job(aof_redis, pool, started):
         job = gateway.client.post("/v1/projections", json=body(corpus)).json()["job_id"]
         wait_until(lambda: attempts(started), "a translate chunk to start")
         aof_redis.crash()
-        time.sleep(1.0)  # the workers and the gateway meet a dead Redis
+        time.sleep(1.0)  # the outage's length (not a wait): the workers and the gateway meet a dead Redis
         aof_redis.start()  # same port, same directory: the AOF is replayed
         state, records = finish(gateway.client, job)
         assert state["status"] == "finished" and state["errors"] == []

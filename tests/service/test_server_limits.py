@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service.conftest import REPO, Api, free_port, wait_for_port, worker_env
+from tests.service.conftest import REPO, Api, free_port, until, wait_for_port, worker_env
 from xner.service.admission import Admitted, RedisAdmission
 from xner.service.broker_rq import RQBroker
 from xner.service.settings import Settings
@@ -33,7 +33,7 @@ class Server:
         command = [sys.executable, "-m", "xner", "serve", "--service", service, "--port", str(self.port)]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, cwd=REPO, env=environment, stderr=log, stdout=log)
-        wait_for_port(self.port)
+        wait_for_port(self.port, process=self.process)
         self.url = f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
@@ -116,10 +116,8 @@ def test_clients_that_go_away_mid_body_are_not_errors(embedded):
         with socket.create_connection(("127.0.0.1", embedded.port)) as sock:
             sock.sendall(b'POST /v1/projections HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{"a": ')
     assert httpx.get(f"{embedded.url}/health", timeout=5).status_code == 200
-    deadline = time.monotonic() + 5
-    log = ""
-    while time.monotonic() < deadline and log.count("client disconnected") < 20:
-        log = embedded.log.read_text()
+    until(lambda: embedded.log.read_text().count("client disconnected") >= 20, timeout=5, what="20 disconnects logged")
+    log = embedded.log.read_text()
     assert log.count("client disconnected") == 20
     assert "Traceback" not in log and '"level": "ERROR"' not in log
 

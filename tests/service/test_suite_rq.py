@@ -1,5 +1,6 @@
 """The suite as deployed: a real redis-server, the APIs under uvicorn and one RQ worker per service, as
-subprocesses on 127.0.0.1, with weight-free backends. Everything is stopped at the end."""
+subprocesses on 127.0.0.1, with weight-free backends, started once for this module's tests (each submits its own
+jobs). Everything is stopped at the end."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from redis import Redis
 
-from tests.service.conftest import Api, Workers, assert_nothing_lost
+from tests.service.conftest import Api, RedisServer, Workers, assert_nothing_lost, until
 
 CONLL = "".join(
     f"Kofi\tB-PER\nAnnan\tI-PER\nvisited\tO\nAccra{i}\tB-LOC\n.\tO\n\n" if i % 3 else f"Thanks\tO\n{i}\tO\n\n"
@@ -28,14 +29,38 @@ SETTINGS = {
 }
 
 
-@pytest.fixture
-def suite(redis_url: str, workers: Workers) -> Iterator[dict[str, Api]]:
-    for queue in ("translate", "align", "project", "ner"):
-        workers.start(queue, preload=True, **SETTINGS)
-    apis = {"gateway": Api("gateway", redis_url, SETTINGS), "translate": Api("translate", redis_url, SETTINGS)}
-    yield apis
-    for api in apis.values():
-        api.stop()
+QUEUES = ("translate", "align", "project", "ner")
+
+
+@pytest.fixture(scope="module")
+def redis_url(redis_server: RedisServer) -> str:
+    """The session's Redis, flushed once for this module (its tests share one suite, which a flush would break)."""
+    Redis.from_url(redis_server.url).flushall()
+    return redis_server.url
+
+
+@pytest.fixture(scope="module")
+def suite(redis_url: str) -> Iterator[dict[str, Api]]:
+    workers = Workers(redis_url)
+    apis: dict[str, Api] = {}
+    try:
+        for queue in QUEUES:
+            workers.start(queue, preload=True, **SETTINGS)
+        apis = {"gateway": Api("gateway", redis_url, SETTINGS), "translate": Api("translate", redis_url, SETTINGS)}
+        yield apis
+    finally:
+        for api in apis.values():
+            api.stop()
+        workers.stop()
+
+
+def workers_idle(redis_url: str) -> bool:
+    """No job waits in or runs from any service queue."""
+    from rq import Queue
+
+    with Redis.from_url(redis_url) as redis:
+        queues = [Queue(name, connection=redis) for name in QUEUES]
+        return all(queue.count == 0 and queue.started_job_registry.count == 0 for queue in queues)
 
 
 def poll(client: httpx.Client, job_id: str, timeout: float = 120.0) -> list[dict]:
@@ -105,7 +130,7 @@ def test_a_failing_step_is_reported_and_every_sentence_still_appears(suite):
 
 
 @pytest.mark.slow
-def test_cancel_stops_queued_chunks(suite):
+def test_cancel_stops_queued_chunks(suite, redis_url):
     gateway = suite["gateway"].client
     big = "".join(f"Sentence\tO\nnumber\tO\n{i}\tO\n\n" for i in range(400))
     body = {"source_lang": "en", "target_lang": "it", "corpus": {"format": "conll", "data": big}}
@@ -113,7 +138,7 @@ def test_cancel_stops_queued_chunks(suite):
     deleted = gateway.delete(f"/v1/jobs/{job}")
     assert deleted.status_code == 200
     assert deleted.json()["status"] == "canceled"
-    time.sleep(1.0)
+    until(lambda: workers_idle(redis_url), what="the workers are done with the canceled job")
     state = gateway.get(f"/v1/jobs/{job}").json()
     assert state["status"] == "canceled"
     assert state["progress"]["done"] == state["progress"]["total"]  # nothing left waiting
@@ -125,9 +150,7 @@ def test_cancel_stops_queued_chunks(suite):
 @pytest.mark.slow
 def test_service_api_answers_small_requests_synchronously(suite):
     translate = suite["translate"].client
-    deadline = time.monotonic() + 30
-    while translate.get("/ready").status_code != 200 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    until(lambda: translate.get("/ready").status_code == 200, timeout=30, what="the translate API is ready")
     assert translate.get("/ready").json()["checks"]["translate workers"] is True
     response = translate.post(
         "/v1/translate", json={"texts": ["Kofi Annan spoke ."], "src_lang": "en", "tgt_lang": "de"}

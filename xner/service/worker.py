@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.serializers import JSONSerializer
@@ -162,9 +163,13 @@ class ModelWorker(SimpleWorker):
             super()._start_scheduler(*args, **kwargs)
 
     def run_maintenance_tasks(self) -> None:
-        """RQ's maintenance, which restarts a scheduler that died: tied to this worker's life too."""
+        """RQ's maintenance, which restarts a scheduler that died: tied to this worker's life too. Redis being
+        away meanwhile is logged, not fatal (RQ's work loop would quit on it): the next maintenance tries again."""
         with _scheduler_dies_with_worker():
-            super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+            try:
+                super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+            except (RedisError, OSError) as exc:
+                log.warning("worker %s: maintenance skipped, the job queue is unreachable: %s", self.name, exc)
 
     def clean_registries(self) -> None:
         """RQ's registry cleanup, then the stale entries RQ never drops (canceled and deferred registries)."""

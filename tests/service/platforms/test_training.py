@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import built_once
 from tests.service.clients import embedded_client
 from tests.service.platforms.conftest import HOLD, HOLD_STEP, LABEL_CONFIG
 from tests.service.platforms.test_inception import NE, inception_typesystem, make_cas, request
@@ -21,11 +22,12 @@ sdk = pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is not in
 from label_studio_sdk.label_interface import LabelInterface  # noqa: E402
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tiny_xlmr(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base model fine-tuning starts from (read-only: each run writes under its own train_dir)."""
     from xner.testing.tiny_models import build_tiny_token_classifier
 
-    return build_tiny_token_classifier(tmp_path_factory.mktemp("tiny-xlmr"))
+    return built_once(tmp_path_factory, "tiny-xlmr", build_tiny_token_classifier)
 
 
 @pytest.fixture(scope="module")
