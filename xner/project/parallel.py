@@ -8,7 +8,7 @@ Methods: ``heuristic`` (:func:`~xner.project.heuristic.project_heuristic`), ``he
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -18,12 +18,12 @@ from xner.progress import in_chunks
 from xner.project import defaults
 from xner.project.candidate_options import CandidateOptions
 from xner.project.candidate_projection import TranslationContext, project_candidates
+from xner.project.candidates_fast import consistency_memory as corpus_memory
 from xner.project.candidates_fast import project_candidates_corpus
 from xner.project.fast import project_heuristic_corpus
 from xner.project.heuristic import project_heuristic, project_heuristic_paper
 from xner.project.links import Links, check_counts
 from xner.project.protocols import SpanTagger
-from xner.project.scores import entity_key
 from xner.project.status import Projection, ProjectionResult
 
 METHODS = ("heuristic", "heuristic-paper", "candidates")
@@ -155,14 +155,9 @@ def consistency_memory(
     sources: Sequence[Sentence], targets: Sequence[Sentence], projections: Sequence[Projection]
 ) -> dict[str, Counter[str]]:
     """Entity text -> counts of the target texts a (first) pass projected it to (keys: :func:`entity_key`)."""
-    memory: dict[str, Counter[str]] = defaultdict(Counter)
-    for source, target, projection in zip(sources, targets, projections, strict=True):
-        for k, span in zip(projection.origin, projection.spans, strict=True):
-            entity = source.spans[k]
-            memory[entity_key(source.tokens[entity.start : entity.end])][
-                entity_key(target.tokens[span.start : span.end])
-            ] += 1
-    return dict(memory)
+    return corpus_memory(
+        [s.spans for s in sources], [s.tokens for s in sources], [t.tokens for t in targets], projections
+    )
 
 
 def with_projection(target: Sentence, projection: Projection) -> Sentence:
