@@ -23,8 +23,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
 from xner.errors import BackendError, UnknownNameError
 from xner.project import defaults
@@ -106,6 +104,9 @@ def solve_milp(scores: NDArray[np.float64], candidates: Sequence[Candidate]) -> 
     """The maximum-total-score valid assignment from HiGHS (``milp``, relative gap 0): one 0/1 variable per
     positive score, one row per entity (at most one candidate) and one per target word (at most one chosen
     candidate covers it)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # the solver loads only when a sentence needs it
+    from scipy.sparse import coo_matrix
+
     n_entities = scores.shape[0]
     assignment = [-1] * n_entities
     rows, cols = np.nonzero(scores > 0)
