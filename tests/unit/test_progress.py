@@ -74,8 +74,10 @@ def test_no_bars_when_stderr_is_not_a_terminal():
         assert progress._reporter.get() is None
 
 
-def test_bars_can_close_before_any_report():
-    Bars(Console(file=io.StringIO(), force_terminal=True)).close()
+def test_bars_can_close_before_any_report_and_draw_nothing():
+    screen = io.StringIO()
+    Bars(Console(file=screen, force_terminal=True)).close()
+    assert screen.getvalue() == ""
 
 
 def test_xner_project_reports_alignment_and_projection(tmp_path: Path):

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 
 def _read(path: Path, fmt: str | None) -> list[Sentence]:
-    """Sentences of ``path``: CoNLL (tags kept for sources, ignored for targets) or text by extension."""
-    return list(formats.read(path, formats.check_format(fmt or formats.detect_format(path, default="conll"))))
+    """Every sentence of ``path`` (:func:`_stream`)."""
+    return list(_stream(path, fmt))
 
 
 @app.command("project")
@@ -238,9 +238,8 @@ def _chunks(
     """The sentence pairs (every source, the target, the links of each source when given) in chunks of ``size``,
     read as they are needed. Each sentence's number in its file goes into ``meta["number"]`` (errors name it).
     Sides of different lengths are a :class:`MismatchError` naming both counts."""
-    fmt = (source_format or None, target_format or None)
-    streams = [_stream(path, fmt[0]) for path in source]
-    target_stream = _stream(target, fmt[1])
+    streams = [_stream(path, source_format) for path in source]
+    target_stream = _stream(target, target_format)
     link_streams = [read_pharaoh(path) for path in alignments or []]
     number = 0
     while True:
@@ -249,13 +248,11 @@ def _chunks(
         links = [list(islice(stream, size)) for stream in link_streams]
         for path, part, stream in zip(source, sources, streams, strict=True):
             if len(part) != len(targets):
-                n = number + len(part) + sum(1 for _ in stream)
-                m = number + len(targets) + sum(1 for _ in target_stream)
+                n, m = _total(number, part, stream), _total(number, targets, target_stream)
                 raise MismatchError(f"{path} has {n} sentences but {target} has {m}")
         for links_path, lines, line_stream in zip(alignments or [], links, link_streams, strict=True):
             if len(lines) != len(targets):
-                n = number + len(lines) + sum(1 for _ in line_stream)
-                m = number + len(targets) + sum(1 for _ in target_stream)
+                n, m = _total(number, lines, line_stream), _total(number, targets, target_stream)
                 raise MismatchError(f"{links_path}: {n} alignment lines for {m} sentence pairs")
         if not targets:
             return
@@ -264,6 +261,11 @@ def _chunks(
                 sentence.meta["number"] = number + offset + 1
         number += len(targets)
         yield sources, targets, links or None
+
+
+def _total(before: int, chunk: list[Any], rest: Iterator[Any]) -> int:
+    """How many items a side has: those before this chunk, the chunk's, and the rest of its stream."""
+    return before + len(chunk) + sum(1 for _ in rest)
 
 
 def _stream(path: Path, fmt: str | None) -> Iterator[Sentence]:

@@ -12,10 +12,10 @@ its output is the same, byte for byte, as the general path's (``tests/unit/proje
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 import numpy as np
 
@@ -36,6 +36,8 @@ from xner.project.columnar import (
 from xner.project.defaults import DROP_PUNCT, GAP
 from xner.project.fast import project_heuristic_table
 from xner.project.status import Counts, Status
+
+T = TypeVar("T")
 
 _BOM = "\ufeff"
 
@@ -281,24 +283,18 @@ def _candidates(
     table (the counts and statuses as :class:`~xner.project.status.Counts` makes them)."""
     from xner.project.candidates_fast import project_candidates_corpus
 
-    entities, source_offsets = labelled.entities, labelled.tokens.offsets.tolist()
-    target_offsets = targets.offsets.tolist()
-    labels = entities.labels
-    spans = [
-        [Span(a, b, labels[c]) for a, b, c in zip(*(column[lo:hi] for column in columns), strict=True)]
-        for lo, hi, columns in _per_sentence(entities)
-    ]
-    n = len(targets)
-    src_words, tgt_words = labelled.tokens.words, targets.words
-    sources = [src_words[source_offsets[k] : source_offsets[k + 1]] for k in range(n)]
-    target_lists = [tgt_words[target_offsets[k] : target_offsets[k + 1]] for k in range(n)]
+    entities, labels, n = labelled.entities, labelled.entities.labels, len(targets)
+    flat = map(Span, entities.start.tolist(), entities.end.tolist(), (labels[c] for c in entities.label.tolist()))
     sentence = np.searchsorted(labelled.tokens.offsets, links.source, side="right") - 1
     i = (links.source - labelled.tokens.offsets[sentence]).tolist()
     j = (links.target - targets.offsets[sentence]).tolist()
-    bounds = offsets_of(np.bincount(sentence, minlength=n)).tolist()
-    pairs = list(zip(i, j, strict=True))
-    alignments = [pairs[bounds[k] : bounds[k + 1]] for k in range(n)]
-    projections = project_candidates_corpus(spans, sources, target_lists, alignments, options)
+    projections = project_candidates_corpus(
+        _split(list(flat), entities.offsets),
+        _split(labelled.tokens.words, labelled.tokens.offsets),
+        _split(targets.words, targets.offsets),
+        _split(list(zip(i, j, strict=True)), offsets_of(np.bincount(sentence, minlength=n))),
+        options,
+    )
     codes = {label: code for code, label in enumerate(labels)}
     rows = [
         (k, s.start, s.end, codes[s.label])
@@ -318,12 +314,10 @@ def _candidates(
     return FileProjection(targets, projected, labels, statuses, Counts.of(projections))
 
 
-def _per_sentence(entities: EntityTable) -> Iterator[tuple[int, int, tuple[list[int], list[int], list[int]]]]:
-    """Each sentence's slice of the entity columns (start, end, label), as lists."""
-    columns = (entities.start.tolist(), entities.end.tolist(), entities.label.tolist())
-    bounds = entities.offsets.tolist()
-    for k in range(len(bounds) - 1):
-        yield bounds[k], bounds[k + 1], columns
+def _split(items: Sequence[T], offsets: IntArray) -> list[list[T]]:
+    """``items`` cut into one list per sentence at ``offsets``."""
+    bounds = offsets.tolist()
+    return [list(items[bounds[k] : bounds[k + 1]]) for k in range(len(bounds) - 1)]
 
 
 _PROJECTED, _PARTIAL, _DROPPED = 0, 1, 2
