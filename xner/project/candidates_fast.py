@@ -39,7 +39,7 @@ from xner.project._tokens import is_punct
 from xner.project.candidate_options import CandidateOptions
 from xner.project.candidate_projection import TranslationContext, project_candidates
 from xner.project.candidates import TokenFlags, ngram_table
-from xner.project.columnar import IntArray, LinkTable, SentenceName, offsets_of, sentence_name, slices
+from xner.project.columnar import IntArray, LinkTable, SentenceName, TokenTable, offsets_of, sentence_name, slices
 from xner.project.links import Links, check_links
 from xner.project.matching import MATCHINGS, match
 from xner.project.scores import Matrix, entity_key, word_similarity
@@ -71,13 +71,7 @@ def project_candidates_corpus(
         raise MismatchError(
             f"{n} entity lists, {len(sources)} sources, {len(targets)} targets, {len(alignments)} alignments"
         )
-    weights = options.weights
-    if (
-        options.candidates != "ngram"
-        or options.matching not in MATCHINGS
-        or (ner_spans is not None and weights.get("ner", 0.0))
-        or (translation is not None and weights.get("translation", 0.0))
-    ):
+    if not _corpus_path_takes(options, ner_spans=ner_spans, translation=translation):
         return project_candidates_each(
             entities, sources, targets, alignments, options, ner_spans=ner_spans, translation=translation, name=name
         )
@@ -88,6 +82,56 @@ def project_candidates_corpus(
     if not options.uses_consistency:
         return corpus.projections(first)
     return corpus.projections(corpus.project(corpus.memory(first)))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedEntities:
+    """What the candidates method did with every source entity, in corpus order: the target span it got
+    (``start``/``end`` within the sentence, ``-1`` when none), its fused score, and whether any candidate scored
+    above 0 for it (the loss is then ``outmatched``, else ``no-candidate``)."""
+
+    start: IntArray
+    end: IntArray
+    score: FloatArray
+    has_any: np.ndarray
+
+
+def project_candidates_columns(
+    sources: TokenTable,
+    targets: TokenTable,
+    starts: IntArray,
+    ends: IntArray,
+    entity_offsets: IntArray,
+    links: LinkTable,
+    options: CandidateOptions | None = None,
+) -> MatchedEntities | None:
+    """:func:`project_candidates_corpus` on columns (a corpus read as tables, no per-sentence objects): the words of
+    both sides, every entity's ``starts``/``ends`` within its sentence (sentence ``k`` owns
+    ``entity_offsets[k]:entity_offsets[k+1]``), the links in corpus-wide positions, all already checked. ``None``
+    when the options or the words need the sentence-by-sentence path (see the module doc)."""
+    options = options or CandidateOptions()
+    if not _corpus_path_takes(options, ner_spans=None, translation=None):
+        return None
+    corpus = _Corpus.from_columns(options, sources, targets, starts, ends, entity_offsets, links)
+    if corpus is None:
+        return None
+    outcome = corpus.project(None)
+    if options.uses_consistency:
+        outcome = corpus.project(corpus.memory(outcome))
+    return MatchedEntities(outcome.start, outcome.end, outcome.score, outcome.has_any)
+
+
+def _corpus_path_takes(
+    options: CandidateOptions, *, ner_spans: object | None, translation: TranslationContext | None
+) -> bool:
+    """Whether the corpus path computes these options (NER candidates and a translation scorer it does not)."""
+    weights = options.weights
+    return not (
+        options.candidates != "ngram"
+        or options.matching not in MATCHINGS
+        or (ner_spans is not None and weights.get("ner", 0.0))
+        or (translation is not None and weights.get("translation", 0.0))
+    )
 
 
 def project_candidates_each(
@@ -173,7 +217,7 @@ class _Corpus:
     """The sentences with entities, as columns (see the module doc); built once, projected once per pass."""
 
     options: CandidateOptions
-    entities: Sequence[Sequence[Span]]
+    entities: Sequence[Sequence[Span]] | None  # the entities as spans (for projections), when given so
     active: IntArray  # the sentences with entities
     ent_offsets: IntArray  # active sentence i owns entities ent_offsets[i]:ent_offsets[i+1]
     ent_sentence: IntArray  # active sentence of each entity
@@ -201,30 +245,63 @@ class _Corpus:
         n = len(entities)
         src_len = np.fromiter(map(len, sources), dtype=np.int64, count=n)
         tgt_len = np.fromiter(map(len, targets), dtype=np.int64, count=n)
-        src_offsets_all, tgt_offsets_all = offsets_of(src_len), offsets_of(tgt_len)
+        src_offsets, tgt_offsets = offsets_of(src_len), offsets_of(tgt_len)
         counts = np.fromiter(map(len, entities), dtype=np.int64, count=n)
         flat = list(chain.from_iterable(entities))
         columns = np.fromiter(chain.from_iterable((e.start, e.end) for e in flat), np.int64, 2 * len(flat))
         starts, ends = columns[0::2], columns[1::2]
-        sentence_all = np.repeat(np.arange(n, dtype=np.int64), counts)
         try:
-            links = LinkTable.from_links(alignments, src_offsets_all, tgt_offsets_all)
+            links = LinkTable.from_links(alignments, src_offsets, tgt_offsets)
         except InputError:
             links = None
-        if links is None or np.any(ends > src_len[sentence_all]):
+        if links is None or np.any(ends > np.repeat(src_len, counts)):
             _raise_first_error(entities, sources, targets, alignments, name)
         assert links is not None
+        return cls.from_columns(
+            options,
+            TokenTable(src_offsets, list(chain.from_iterable(sources))),
+            TokenTable(tgt_offsets, list(chain.from_iterable(targets))),
+            starts,
+            ends,
+            offsets_of(counts),
+            links,
+            entities,
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        options: CandidateOptions,
+        sources: TokenTable,
+        targets: TokenTable,
+        starts: IntArray,
+        ends: IntArray,
+        entity_offsets: IntArray,
+        links: LinkTable,
+        entities: Sequence[Sequence[Span]] | None = None,
+    ) -> _Corpus | None:
+        """The corpus from checked columns: the words of both sides, every entity's ``starts``/``ends`` (within its
+        sentence; sentence ``k`` owns ``entity_offsets[k]:entity_offsets[k+1]``) and the links in corpus-wide
+        positions; ``entities``, the same entities as spans, for :meth:`projections`."""
+        n = len(entity_offsets) - 1
+        counts = np.diff(entity_offsets)
+        src_offsets_all, tgt_offsets_all = sources.offsets, targets.offsets
+        tgt_len = np.diff(tgt_offsets_all)
+        sentence_all = np.repeat(np.arange(n, dtype=np.int64), counts)
         active = np.flatnonzero(counts)
-        active_list = active.tolist()
-        ent_words = [w for k in active_list for e in entities[k] for w in sources[k][e.start : e.end]]
-        vocab = dict.fromkeys(chain(chain.from_iterable(targets[k] for k in active_list), ent_words), 0)
+        first_source_word = src_offsets_all[sentence_all] + starts
+        ent_words = list(
+            map(sources.words.__getitem__, slices(first_source_word, src_offsets_all[sentence_all] + ends)[1].tolist())
+        )
+        if len(active) == n:
+            active_words: Sequence[str] = targets.words
+        else:
+            positions = slices(tgt_offsets_all[active], tgt_offsets_all[active + 1])[1]
+            active_words = list(map(targets.words.__getitem__, positions.tolist()))
+        vocab = dict.fromkeys(chain(active_words, ent_words), 0)
         words = list(vocab)
         vocab.update(zip(words, range(len(words)), strict=True))
-        tgt_ids = np.fromiter(
-            map(vocab.__getitem__, chain.from_iterable(targets[k] for k in active_list)),
-            dtype=np.int64,
-            count=int(tgt_len[active].sum()),
-        )
+        tgt_ids = np.fromiter(map(vocab.__getitem__, active_words), dtype=np.int64, count=len(active_words))
         src_ids = np.fromiter(map(vocab.__getitem__, ent_words), dtype=np.int64, count=len(ent_words))
         if options.uses_consistency and any(" " in w for w in words):
             return None
@@ -258,8 +335,7 @@ class _Corpus:
         )
         weights = options.weights
         if weights.get("align", 0.0):
-            first_word = src_offsets_all[sentence_all] + starts
-            corpus.align_sum = corpus._align_sums(links, first_word, tgt_offsets_all[active])
+            corpus.align_sum = corpus._align_sums(links, first_source_word, tgt_offsets_all[active])
         if weights.get("surface", 0.0):
             usable_source = np.fromiter((len(w) > 1 and not is_punct(w) for w in words), dtype=bool, count=len(words))
             usable_target = np.fromiter(
@@ -509,6 +585,8 @@ class _Corpus:
 
     def projections(self, outcome: _Outcome) -> list[Projection]:
         """One :class:`Projection` per sentence of the corpus."""
+        if self.entities is None:
+            raise ValueError("projections need the entities as spans: build the corpus with them")
         results = [Projection(spans=[], lost=[], n_source=0, origin=[]) for _ in self.entities]
         starts, ends, scores = outcome.start.tolist(), outcome.end.tolist(), outcome.score.tolist()
         has_any = outcome.has_any.tolist()

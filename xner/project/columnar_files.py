@@ -14,14 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TextIO
 
 import numpy as np
+import numpy.typing as npt
 
-from xner.corpus import Span, parse_tag
+from xner.corpus import parse_tag
 from xner.formats.conll import DOCSTART
-from xner.project._tokens import is_punct
 from xner.project.candidate_options import CandidateOptions
 from xner.project.columnar import (
     EntityTable,
@@ -35,9 +36,7 @@ from xner.project.columnar import (
 )
 from xner.project.defaults import DROP_PUNCT, GAP
 from xner.project.fast import project_heuristic_table
-from xner.project.status import Counts, Status
-
-T = TypeVar("T")
+from xner.project.status import Counts, Reason
 
 _BOM = "\ufeff"
 
@@ -70,8 +69,19 @@ class SourceTables:
     entities: EntityTable
 
 
-_ODD_WHITESPACE = re.compile(r"[^\S \t\n]")
-"""Whitespace other than space, tab and newline: the general readers treat it in ways the fast path does not."""
+ODD_WHITESPACE = (
+    "\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+"""Whitespace other than space, tab and newline (every character ``str.isspace`` accepts, less those three): the
+general readers treat it in ways the fast path does not."""
+
+
+def _odd_whitespace(text: str) -> bool:
+    """Whether ``text`` holds any of :data:`ODD_WHITESPACE` (one substring search each: far faster than a regular
+    expression's character class over a large text)."""
+    return any(character in text for character in ODD_WHITESPACE)
 
 
 _TWO_TABS = re.compile(r"\t[^\n]*\t")
@@ -85,7 +95,7 @@ def read_conll_tables(path: Path) -> SourceTables | None:
     The file is cut with a few whole-text operations, not line by line: sentences are the blocks between empty
     lines, and the fields are the text split on its separators once every line is known to hold two of them."""
     text = _text_of(path)
-    if text is None or "#" in text or DOCSTART in text or _ODD_WHITESPACE.search(text):
+    if text is None or "#" in text or DOCSTART in text or _odd_whitespace(text):
         return None
     blocks = [block for block in text.split("\n\n") if block.strip("\n")]
     if not blocks:
@@ -96,7 +106,10 @@ def read_conll_tables(path: Path) -> SourceTables | None:
         empty_field = text.startswith("\t") or "\n\t" in text or "\t\n" in text or text.endswith("\t")
         if text.count("\t") != n_lines or empty_field or _TWO_TABS.search(text):
             return None
-        fields = [field for field in text.replace("\t", "\n").split("\n") if field]
+        # with a space in a word or tag, split on the separators only; else tabs and newlines are all the
+        # whitespace there is (odd whitespace is ruled out above), and a plain split cuts the same fields
+        spaced = " " in text
+        fields = [field for field in text.replace("\t", "\n").split("\n") if field] if spaced else text.split()
     else:  # every token line holds exactly two space-separated fields
         if _ONE_FIELD.search(text) or _THREE_FIELDS.search(text):
             return None
@@ -157,10 +170,9 @@ def _irregular_spacing(text: str) -> bool:
 
 
 def read_text_table(path: Path) -> TokenTable | None:
-    """The words of a text file, one sentence per line split on whitespace (as the text reader does), with the
-    punctuation flag of every word (computed once per distinct word)."""
+    """The words of a text file, one sentence per line split on whitespace (as the text reader does)."""
     text = _text_of(path)
-    if text is None or _ODD_WHITESPACE.search(text):
+    if text is None or _odd_whitespace(text):
         return None
     lines = _lines(text)
     if not lines:
@@ -170,9 +182,7 @@ def read_text_table(path: Path) -> TokenTable | None:
         lengths = [len(line.split()) for line in lines]
     else:
         lengths = [line.count(" ") + 1 if line else 0 for line in lines]
-    flags = {word: is_punct(word) for word in set(words)}
-    punct = np.fromiter(map(flags.__getitem__, words), dtype=bool, count=len(words))
-    return TokenTable(offsets=offsets_of(lengths), words=words, punct=punct)
+    return TokenTable(offsets=offsets_of(lengths), words=words)  # punctuation flags only where asked for
 
 
 _DIGIT = np.zeros(256, dtype=bool)
@@ -272,66 +282,59 @@ def project_files(
     projected = project_heuristic_table(
         labelled.entities, labelled.tokens.offsets, targets, links, gap=GAP, drop_punct=DROP_PUNCT
     )
-    statuses, counts = _counts(labelled.entities, projected, len(targets))
+    statuses, counts = _counts(
+        labelled.entities, projected.outcome, _HEURISTIC_REASONS, len(projected.sentence), len(targets)
+    )
     return FileProjection(targets, projected, labelled.entities.labels, statuses, counts)
 
 
 def _candidates(
     labelled: SourceTables, targets: TokenTable, links: LinkTable, options: CandidateOptions
-) -> FileProjection:
-    """The candidates method on the tables: per-sentence lists for its corpus path, the projections back as a
-    table (the counts and statuses as :class:`~xner.project.status.Counts` makes them)."""
-    from xner.project.candidates_fast import project_candidates_corpus
+) -> FileProjection | None:
+    """The candidates method on the tables (:func:`~xner.project.candidates_fast.project_candidates_columns`), its
+    matches back as a table; ``None`` when the options need the sentence-by-sentence path."""
+    from xner.project.candidates_fast import project_candidates_columns
 
-    entities, labels, n = labelled.entities, labelled.entities.labels, len(targets)
-    flat = map(Span, entities.start.tolist(), entities.end.tolist(), (labels[c] for c in entities.label.tolist()))
-    sentence = np.searchsorted(labelled.tokens.offsets, links.source, side="right") - 1
-    i = (links.source - labelled.tokens.offsets[sentence]).tolist()
-    j = (links.target - targets.offsets[sentence]).tolist()
-    projections = project_candidates_corpus(
-        _split(list(flat), entities.offsets),
-        _split(labelled.tokens.words, labelled.tokens.offsets),
-        _split(targets.words, targets.offsets),
-        _split(list(zip(i, j, strict=True)), offsets_of(np.bincount(sentence, minlength=n))),
-        options,
+    entities, n = labelled.entities, len(targets)
+    matched = project_candidates_columns(
+        labelled.tokens, targets, entities.start, entities.end, entities.offsets, links, options
     )
-    codes = {label: code for code, label in enumerate(labels)}
-    rows = [
-        (k, s.start, s.end, codes[s.label])
-        for k, p in enumerate(projections)
-        for s in sorted(p.spans, key=lambda x: x.start)
-    ]
-    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    if matched is None:
+        return None
+    kept = np.flatnonzero(matched.start >= 0)
+    order = kept[np.lexsort((matched.start[kept], entities.sentence[kept]))]
     projected = ProjectedTable(
-        sentence=table[:, 0],
-        start=table[:, 1],
-        end=table[:, 2],
-        label=table[:, 3],
-        entity=np.zeros(len(table), dtype=np.int64),
+        sentence=entities.sentence[order],
+        start=matched.start[order],
+        end=matched.end[order],
+        label=entities.label[order],
+        entity=order,
         outcome=np.zeros(0, dtype=np.int8),
     )
-    statuses = np.array([_STATUS_CODES[p.status] for p in projections], dtype=np.int64)
-    return FileProjection(targets, projected, labels, statuses, Counts.of(projections))
-
-
-def _split(items: Sequence[T], offsets: IntArray) -> list[list[T]]:
-    """``items`` cut into one list per sentence at ``offsets``."""
-    bounds = offsets.tolist()
-    return [list(items[bounds[k] : bounds[k + 1]]) for k in range(len(bounds) - 1)]
+    code = np.where(matched.start >= 0, 0, np.where(matched.has_any, 2, 1))
+    statuses, counts = _counts(entities, code, _CANDIDATE_REASONS, len(order), n)
+    return FileProjection(targets, projected, entities.labels, statuses, counts)
 
 
 _PROJECTED, _PARTIAL, _DROPPED = 0, 1, 2
-_STATUS_CODES = {Status.PROJECTED: _PROJECTED, Status.PARTIAL: _PARTIAL, Status.DROPPED: _DROPPED}
+_HEURISTIC_REASONS = tuple(None if o is Outcome.KEPT else o.reason for o in Outcome)
+"""Why a source entity was lost, by its heuristic :class:`~xner.project.columnar.Outcome` (``None``: projected)."""
+_CANDIDATE_REASONS = (None, Reason.NO_CANDIDATE, Reason.OUTMATCHED)
+"""Why a source entity was lost by the candidates method: 0 matched, 1 no candidate scored, 2 outmatched."""
 
 
-def _counts(entities: EntityTable, projected: ProjectedTable, n: int) -> tuple[IntArray, Counts]:
-    """Each sentence's status (as :attr:`xner.project.status.Projection.status` decides it) and the corpus counts."""
+def _counts(
+    entities: EntityTable, code: npt.NDArray[np.integer], reasons: Sequence[Reason | None], n_out: int, n: int
+) -> tuple[IntArray, Counts]:
+    """Each sentence's status (as :attr:`xner.project.status.Projection.status` decides it) and the corpus counts,
+    from each source entity's outcome ``code`` (``reasons[code]``: why it was lost, ``None`` when projected) and
+    the number of spans projected."""
     n_source = np.diff(entities.offsets)
-    real_loss = (projected.outcome != Outcome.KEPT) & (projected.outcome != Outcome.MERGED)
-    losses = np.bincount(entities.sentence[real_loss], minlength=n)
+    real = np.array([r is not None and r is not Reason.MERGED for r in reasons])
+    losses = np.bincount(entities.sentence[real[code]], minlength=n)
     statuses = np.where(losses == 0, _PROJECTED, np.where(losses >= n_source, _DROPPED, _PARTIAL))
-    found = np.bincount(projected.outcome, minlength=len(Outcome))
-    lost = {Outcome(o).reason.value: int(found[o]) for o in Outcome if o is not Outcome.KEPT and found[o]}
+    found = np.bincount(code, minlength=len(reasons))
+    lost = {r.value: int(found[c]) for c, r in enumerate(reasons) if r is not None and found[c]}
     by_status = np.bincount(statuses, minlength=3)
     dropped = int(by_status[_DROPPED])
     counts = Counts(
@@ -340,7 +343,7 @@ def _counts(entities: EntityTable, projected: ProjectedTable, n: int) -> tuple[I
         partial=int(by_status[_PARTIAL]),
         dropped=dropped,
         entities_in=len(entities),
-        entities_out=len(projected.sentence),
+        entities_out=n_out,
         lost_by_reason=dict(sorted(lost.items())),
         dropped_by_reason={"no entity projected": dropped} if dropped else {},
     )
@@ -359,13 +362,17 @@ def _write_conll(
     owner, step = slices(first + 1, first + length)  # the words after each span's first
     code[step] = 2 + 2 * projected.label[owner]
     names = ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
-    lines = list(map("{}\t{}\n".format, targets.words, [names[c] for c in code.tolist()]))
+    # each word's "<TAB>tag<NL>", with the blank line after the last word of a sentence: words and these alternate
+    tails = [f"\t{name}\n" for name in names] + [f"\t{name}\n\n" for name in names]
     offsets = targets.offsets
-    if np.all(keep) and np.all(offsets[1:] > offsets[:-1]):  # every sentence, none empty: one write
-        for end in (offsets[1:] - 1).tolist():
-            lines[end] += "\n"
-        out.write("".join(lines))
+    nonempty = offsets[1:] > offsets[:-1]
+    code[offsets[1:][nonempty] - 1] += len(names)
+    pieces = list(map(tails.__getitem__, code.tolist()))
+    words = targets.words
+    if np.all(keep) and np.all(nonempty):  # every sentence, none empty: one write
+        out.write("".join(chain.from_iterable(zip(words, pieces, strict=True))))
         return
     bounds = offsets.tolist()
     for k in np.flatnonzero(keep).tolist():
-        out.write("".join(lines[bounds[k] : bounds[k + 1]]) + "\n")
+        a, b = bounds[k], bounds[k + 1]
+        out.write("".join(chain.from_iterable(zip(words[a:b], pieces[a:b], strict=True))) if b > a else "\n")

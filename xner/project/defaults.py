@@ -61,14 +61,9 @@ THRESHOLD_TRANSLATION = 0.1
 THRESHOLD_FUSED = 0.0
 """A fused score at or below this is never matched."""
 
-EXACT_MARGIN = 1e-4
-"""Exact matching: the optimum of the interval dynamic program is returned without calling the solver only when
-every other assignment scores more than this below it (ties and near-ties go to HiGHS, as before; its gap
-tolerance is 1e-6, so HiGHS returns the same assignment whenever this holds)."""
-
 EXACT_DP_MAX_ENTITIES = 8
 """Exact matching: the dynamic program keeps one state per subset of entities; sentences with more entities that
-have a candidate go to the solver."""
+have a candidate go to the integer-program solver (scipy's HiGHS)."""
 
 CANDIDATE_CHUNK_PAIRS = 1 << 20
 """Corpus candidate projection: about how many entity x candidate pairs are scored in one numpy pass (bounds

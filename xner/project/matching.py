@@ -7,13 +7,12 @@ candidate and never two overlapping candidates (a candidate overlaps itself, so 
 * :func:`greedy_match` (``ArgmaxCandidatesMatchingProjectionTransform``): repeatedly take the highest
   positive score (the first in row-major order on ties), assign it, zero the entity's row and the columns of
   every candidate overlapping the chosen one.
-* :func:`exact_match`: a maximum-total-score assignment, solved as a 0/1 integer program with scipy's
-  ``milp`` (HiGHS). Overlap is expressed with one constraint per target word (the candidates containing a
-  word form a clique of the interval graph), which is exact and much smaller than one per overlapping pair.
-  Two short-cuts come first and return what the solver would: every entity's best candidate when those are
-  disjoint (:func:`best_candidates`), then the optimum of a dynamic program over target positions and entity
-  subsets when it is unique by a margin (:func:`unique_optimum`). Only ties, near-ties and sentences with many
-  entities reach the solver.
+* :func:`exact_match`: a maximum-total-score assignment. When every entity's best candidate is disjoint from the
+  others, that is it (:func:`best_candidates`); otherwise a dynamic program over target positions and subsets of
+  entities finds the optimum, ties broken in a fixed order (:func:`dp_optimum`). Only sentences with more than
+  :data:`~xner.project.defaults.EXACT_DP_MAX_ENTITIES` entities that have a candidate go to a 0/1 integer program
+  (scipy's ``milp``, HiGHS; one constraint per target word, since the candidates containing a word form a clique
+  of the interval graph).
 """
 
 from __future__ import annotations
@@ -94,10 +93,10 @@ def exact_match(scores: NDArray[np.float64], candidates: Sequence[Candidate]) ->
     best = best_candidates(scores)
     if is_valid(best, candidates):  # the sum of the row maxima: optimal (see best_candidates), no solver needed
         return best
-    unique = unique_optimum(scores, candidates)
-    if unique is not None:  # the only assignment within EXACT_MARGIN of the optimum: HiGHS returns it too
-        return unique
-    return solve_milp(scores, candidates)
+    optimum = dp_optimum(scores, candidates)
+    if optimum is not None:
+        return optimum
+    return solve_milp(scores, candidates)  # more entities than the dynamic program takes
 
 
 def solve_milp(scores: NDArray[np.float64], candidates: Sequence[Candidate]) -> Assignment:
@@ -139,32 +138,27 @@ def solve_milp(scores: NDArray[np.float64], candidates: Sequence[Candidate]) -> 
     return assignment
 
 
-def unique_optimum(
+def dp_optimum(
     scores: NDArray[np.float64],
     candidates: Sequence[Candidate],
     *,
-    margin: float = defaults.EXACT_MARGIN,
     max_entities: int = defaults.EXACT_DP_MAX_ENTITIES,
 ) -> Assignment | None:
-    """The maximum-total-score valid assignment if every other valid assignment scores more than ``margin``
-    below it, else ``None`` (then only the solver can say which of the near-equal assignments it returns).
+    """A maximum-total-score valid assignment, or ``None`` when more than ``max_entities`` entities have a positive
+    score (the program keeps ``2 ** K`` states per position).
 
     The problem is weighted interval scheduling where each entity is used at most once, solved exactly by a
-    dynamic program over target positions and subsets of entities (``2 ** K`` states per position, ``K`` the
-    entities with a positive score; ``None`` above ``max_entities``):
+    dynamic program over target positions and subsets of entities:
 
-    1. *Pruning.* A pair (entity, candidate) is dropped when a candidate strictly inside it scores more than
-       ``margin`` higher for the same entity: swapping it in keeps any assignment valid and gains more than
-       ``margin``, so no assignment using a dropped pair is within ``margin`` of the optimum (follow the chain
-       of such swaps down to a kept pair). Pruning leaves a handful of pairs per entity.
-    2. ``forward[p, m]``: the best total of candidates ending at or before ``p`` using entities in ``m`` only;
-       ``backward[p, m]``: the same for candidates starting at or after ``p``. The optimum is
-       ``forward[end, all]``, and the backtracked assignment is one that reaches it.
-    3. *Uniqueness.* Another assignment either uses a kept pair ``(k, c)`` outside the optimum, and then scores
-       at most ``max over m of forward[start(c), m] + score + backward[end(c), rest of m]`` (``m`` without
-       ``k``), or is a strict subset of the optimum and scores at most the optimum minus its smallest score.
-       If all of these are more than ``margin`` below the optimum, the optimum is the only assignment within
-       ``margin`` of it, and HiGHS (gap tolerance 1e-6) finds that same assignment.
+    1. *Pruning.* A pair (entity, candidate) is dropped when a candidate strictly inside it scores higher for the
+       same entity: swapping it in keeps any assignment valid and raises the total, so no optimum uses a dropped
+       pair. Pruning leaves a handful of pairs per entity.
+    2. ``forward[p, m]``: the best total of candidates ending at or before ``p`` using entities in ``m`` only. The
+       optimum is ``forward[end, all]``; backtracking gives an assignment that reaches it.
+
+    Ties are broken deterministically, by the program's order: a position keeps the total without a candidate
+    ending there unless one raises it, and among the pairs ending at a position the first (entity order, then
+    candidate order) wins.
     """
     n_entities = scores.shape[0]
     rows, cols = np.nonzero(scores > 0)
@@ -177,13 +171,12 @@ def unique_optimum(
     starts = np.fromiter((candidates[n][0] for n in cols.tolist()), dtype=np.int64, count=len(cols))
     ends = np.fromiter((candidates[n][1] for n in cols.tolist()), dtype=np.int64, count=len(cols))
     weights = scores[rows, cols]
-    keep = ~_dominated(bit, starts, ends, weights, len(entities), margin)
+    keep = ~_dominated(bit, starts, ends, weights, len(entities))
     rows, cols, bit, starts, ends, weights = rows[keep], cols[keep], bit[keep], starts[keep], ends[keep], weights[keep]
     points, inverse = np.unique(np.concatenate([starts, ends]), return_inverse=True)
     first, last = inverse[: len(starts)], inverse[len(starts) :]
     n_masks = 1 << len(entities)
     masks = np.arange(n_masks)
-    full = n_masks - 1
     flag = 1 << bit
     uses = (masks[None, :] & flag[:, None]) != 0  # pair x mask: the mask contains the pair's entity
     without = masks[None, :] ^ flag[:, None]
@@ -202,42 +195,16 @@ def unique_optimum(
         better = top_value > forward[p]
         forward[p] = np.where(better, top_value, forward[p])
         choice[p] = np.where(better, here[top], -1)
-    backward = np.zeros((len(points), n_masks))
-    by_first = np.argsort(first, kind="stable")
-    bounds = np.searchsorted(first[by_first], np.arange(len(points) + 1))
-    for p in range(len(points) - 2, -1, -1):
-        backward[p] = backward[p + 1]
-        here = by_first[bounds[p] : bounds[p + 1]]
-        if len(here):
-            value = np.where(uses[here], backward[last[here, None], without[here]] + weights[here, None], -np.inf)
-            backward[p] = np.maximum(backward[p], value.max(axis=0))
-    optimum = float(forward[-1, full])
-    chosen: list[int] = []
-    p, m = len(points) - 1, full
+    assignment = [-1] * n_entities
+    p, m = len(points) - 1, n_masks - 1
     while p > 0:
         pair = int(choice[p, m])
         if pair < 0:
             p -= 1
         else:
-            chosen.append(pair)
+            assignment[int(rows[pair])] = int(cols[pair])
             m ^= int(flag[pair])
             p = int(first[pair])
-    rest = full ^ flag  # per pair: every entity but its own
-    # with the pair's entity outside m: m before the pair, the rest of the entities after it
-    other = masks[None, :] & ~flag[:, None]
-    using = forward[first[:, None], other] + weights[:, None] + backward[last[:, None], rest[:, None] & ~other]
-    best_using = np.where(uses, -np.inf, using).max(axis=1)
-    outside = np.ones(len(weights), dtype=bool)
-    outside[chosen] = False
-    runner_up = max(
-        float(best_using[outside].max()) if outside.any() else -np.inf,
-        optimum - float(weights[chosen].min()) if chosen else -np.inf,
-    )
-    if not runner_up < optimum - margin:
-        return None
-    assignment = [-1] * n_entities
-    for pair in chosen:
-        assignment[int(rows[pair])] = int(cols[pair])
     return assignment
 
 
@@ -247,9 +214,8 @@ def _dominated(
     ends: NDArray[np.int64],
     weights: NDArray[np.float64],
     n_entities: int,
-    margin: float,
 ) -> NDArray[np.bool_]:
-    """Pairs with a candidate strictly inside theirs, for the same entity, scoring more than ``margin`` higher.
+    """Pairs with a candidate strictly inside theirs, for the same entity, scoring higher.
 
     ``inner[k, s, n]``: the best score of entity ``k`` over candidates strictly inside ``[s, s + n)``, built by
     length (a strict sub-interval lies within ``[s + 1, s + n)`` or ``[s, s + n - 1)``)."""
@@ -263,7 +229,7 @@ def _dominated(
             np.maximum(grid[:, 1:, n - 1], inner[:, 1:, n - 1]),
             np.maximum(grid[:, :-1, n - 1], inner[:, :-1, n - 1]),
         )
-    dominated: NDArray[np.bool_] = inner[bit, starts, lengths] > weights + margin
+    dominated: NDArray[np.bool_] = inner[bit, starts, lengths] > weights
     return dominated
 
 

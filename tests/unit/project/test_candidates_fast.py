@@ -20,11 +20,11 @@ from xner.project.columnar import offsets_of
 from xner.project.matching import (
     assignment_score,
     best_candidates,
+    dp_optimum,
     exact_match,
     greedy_match,
     is_valid,
     solve_milp,
-    unique_optimum,
 )
 
 TOKENS = ["a", "b", "Rome", "rome", "Roma", "EU", "UE", ",", ".", "?", "(", ")", '"', "«", "»", "„", "“", "”", "-", "x"]
@@ -113,40 +113,40 @@ def test_disjoint_best_candidates_are_the_exact_and_the_greedy_matching() -> Non
     assert checked > 100
 
 
-def test_unique_optimum_is_what_the_solver_returns() -> None:
+def test_the_dynamic_program_reaches_the_solvers_optimum() -> None:
     rng = random.Random(11)
-    solved = declined = 0
+    solved = 0
     for _ in range(300):
         scores, candidates = random_problem(rng, ties=rng.random() < 0.5)
         if is_valid(best_candidates(scores), candidates):
             continue
-        unique = unique_optimum(scores, candidates)
-        optimum = brute_force(scores, candidates)
-        if unique is None:
-            declined += 1
-            continue
+        optimum = dp_optimum(scores, candidates)
+        assert optimum is not None
         solved += 1
-        assert is_valid(unique, candidates)
-        assert assignment_score(scores, unique) == pytest.approx(optimum, abs=1e-9)
-        assert unique == solve_milp(scores, candidates)
-    assert solved > 50 and declined > 0
+        assert is_valid(optimum, candidates)
+        assert assignment_score(scores, optimum) == pytest.approx(brute_force(scores, candidates), abs=1e-9)
+        solver = solve_milp(scores, candidates)
+        assert assignment_score(scores, optimum) == pytest.approx(assignment_score(scores, solver), abs=1e-9)
+    assert solved > 50
 
 
-def test_unique_optimum_declines_ties_and_wide_problems() -> None:
+def test_ties_are_broken_in_the_programs_order_and_wide_problems_go_to_the_solver() -> None:
     candidates = [(0, 1), (1, 2), (0, 2)]
-    tie = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0]])  # two optimal assignments: the solver picks one
-    assert unique_optimum(tie, candidates) is None
-    assert exact_match(tie, candidates) in ([0, 1], [1, 0])
+    tie = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0]])  # two optimal assignments
+    assert dp_optimum(tie, candidates) == exact_match(tie, candidates) == [1, 0]
+    assert dp_optimum(tie[::-1].copy(), candidates) == [1, 0]  # the order, not the rows' content, decides
+    same = np.array([[0.0, 0.0, 0.5], [0.0, 0.0, 0.5]])  # one candidate, two identical entities
+    assert dp_optimum(same, candidates) == [2, -1]
     clear = np.array([[1.0, 0.2, 0.9], [0.8, 0.3, 0.0]])  # both want (0, 1); 1.0 + 0.3 beats 0.2 + 0.8
-    assert unique_optimum(clear, candidates) == solve_milp(clear, candidates) == [0, 1]
-    assert unique_optimum(clear, candidates, max_entities=1) is None
+    assert dp_optimum(clear, candidates) == solve_milp(clear, candidates) == [0, 1]
+    assert dp_optimum(clear, candidates, max_entities=1) is None
 
 
 def test_pruning_keeps_the_inner_candidate() -> None:
     # entity 0: (1, 2) scores far more than the (0, 3) around it, which would block entity 1
     candidates = [(0, 3), (1, 2), (0, 1), (2, 3)]
     scores = np.array([[0.6, 1.0, 0.0, 0.0], [0.0, 0.9, 0.7, 0.2]])
-    assert unique_optimum(scores, candidates) == solve_milp(scores, candidates) == [1, 2]
+    assert dp_optimum(scores, candidates) == solve_milp(scores, candidates) == [1, 2]
 
 
 # -- the corpus path -----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,13 @@ import pytest
 
 from xner import formats
 from xner.cli import main
-from xner.project.columnar_files import project_files, read_conll_tables, read_pharaoh_table, read_text_table
+from xner.project.columnar_files import (
+    ODD_WHITESPACE,
+    project_files,
+    read_conll_tables,
+    read_pharaoh_table,
+    read_text_table,
+)
 from xner.project.links import format_pharaoh, read_pharaoh
 from xner.project.parallel import project_corpus
 
@@ -148,3 +155,24 @@ def test_the_cli_reports_a_bad_file_as_the_general_path_does(tmp_path: Path, cap
     args = ["project", "--source", str(source), "--target", str(target), "--alignments", str(links)]
     assert main([*args, "--method", "heuristic", "--out", str(tmp_path / "out.conll")]) == 2
     assert "alignment link 0-3 is out of range" in capsys.readouterr().err
+
+
+def test_odd_whitespace_is_every_space_but_space_tab_and_newline():
+    every = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(ODD_WHITESPACE) == every - {" ", "\t", "\n"}
+
+
+@pytest.mark.parametrize("space", list(ODD_WHITESPACE))
+def test_a_file_with_odd_whitespace_goes_to_the_general_path(tmp_path: Path, space: str):
+    assert project_files(*write(tmp_path, f"Kofi{space}\tB-PER\n", "Kofi\n", "0-0\n")) is None
+    assert project_files(*write(tmp_path, "Kofi\tB-PER\n", f"Kofi{space}\n", "0-0\n")) is None
+
+
+def test_tab_separated_words_with_spaces_are_read_as_the_general_reader_reads_them(tmp_path: Path):
+    conll = "São Paulo\tB-LOC\nis\tO\n\nKofi\tB-PER\n"
+    paths = write(tmp_path, conll, "São Paulo es\nKofi\n", "0-0 0-1 1-2\n0-0\n")
+    fast = project_files(*paths)
+    assert fast is not None
+    out = io.StringIO()
+    fast.write_conll(out)
+    assert out.getvalue() == general(*paths)[0]
