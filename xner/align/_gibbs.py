@@ -151,13 +151,15 @@ def run_chain(
     null_prior: float,
     burn_in: float,
     state: npt.NDArray[np.uint64],
-    marginals: FloatArray,
+    marginals: npt.NDArray[np.float32],
 ) -> None:  # pragma: no cover - compiled
     """One chain: sample the links of every inner word, adding its sampling distributions to ``marginals``.
 
     ``cells[cell_off[k] + j * I + i]`` is the (outer word, inner word) pair id of inner word ``j`` and outer
     position ``i`` of sentence ``k``; ``marginals[cell_off[k] + inner_off[k] + j * (I + 1) + c]`` sums the
-    probability of NULL (``c = 0``) and of outer position ``c - 1``. Every count array holds count +
+    probability of NULL (``c = 0``) and of outer position ``c - 1``, in single precision (the largest array of a
+    job, one entry per cell: float32 halves a batch's memory; the sums are rounded in a fixed order, so the links
+    stay the same in every process). Every count array holds count +
     pseudo-count, so a probability is one division (kept as a reciprocal where it is read often).
     """
     max_jump = (len(jump_alpha) - 1) // 2
@@ -323,7 +325,7 @@ def align_direction(
 ) -> None:  # pragma: no cover - compiled
     """One run of one direction: ``samplers`` chains, their marginals summed in order, then the argmax of each
     inner word (``-1`` for NULL) written to ``out``."""
-    marginals = np.zeros(len(cells) + len(inner_tok))
+    marginals = np.zeros(len(cells) + len(inner_tok), dtype=np.float32)
     state = np.empty(1, dtype=np.uint64)
     for sampler in range(samplers):
         state[0] = chain_seed(seed, run, direction, sampler)

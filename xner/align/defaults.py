@@ -76,6 +76,10 @@ EFLOMAL_MODEL = 3
 EFLOMAL_NULL_PRIOR = 0.2
 """eflomal's prior probability of a NULL alignment."""
 
+EFLOMAL_CELL_SLICE = 1 << 20
+"""Word-pair cells the seeded sampler sorts at a time while it numbers a batch's distinct word pairs (bounds the
+memory of the sort)."""
+
 EFLOMAL_MAX_TOKENS = 1023
 """Longest sentence eflomal aligns (the binary's fixed buffer; the seeded sampler keeps the limit, its memory growing
 with the product of the two lengths); longer ones are an error, never skipped silently."""

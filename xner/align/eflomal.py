@@ -125,6 +125,20 @@ class EflomalAligner:
         batch_tgt = [list(tgt[k]) for k in keep]
         need_ortho = self.ortho_priors or self.ortho_links
         ortho = [orthographic_links(s, t) for s, t in zip(batch_src, batch_tgt, strict=True)] if need_ortho else []
+        if self.seed is not None and self.symmetrise == "majority" and not (learn or self.self_priors):
+            # the default: the vote counted on the sampler's arrays, no alignment of a single run built
+            from xner.align.sampler import sample
+
+            priors = self._priors(batch_src, batch_tgt, ortho if self.ortho_priors else None)
+            sampled = sample(
+                batch_src, batch_tgt, settings=self.settings, seed=self.seed, runs=self.runs, priors=priors or None
+            )
+            for index, (k, alignment) in enumerate(zip(keep, sampled.majority(), strict=True)):
+                if self.ortho_links:
+                    shape = (len(batch_src[index]), len(batch_tgt[index]))
+                    alignment = Alignment.from_matrix(apply_orthographic(alignment.to_matrix(*shape), ortho[index]))
+                result[k] = alignment
+            return result, Priors()
         runs = self.runs_for(batch_src, batch_tgt, ortho if self.ortho_priors else None)
         for index, k in enumerate(keep):
             shape = (len(batch_src[index]), len(batch_tgt[index]))
@@ -141,19 +155,26 @@ class EflomalAligner:
         ortho: Sequence[BoolMatrix] | None = None,
     ) -> Runs:
         """The directional alignments of every run on non-empty pairs, with every prior this aligner uses."""
-        priors = self.priors or Priors()
-        if ortho is not None:
-            pairs = [
-                (s[i], t[j])
-                for s, t, matrix in zip(src, tgt, ortho, strict=True)
-                for i, j in zip(*np.nonzero(matrix), strict=True)
-            ]
-            priors = priors.merged(lexical_priors(pairs, defaults.EFLOMAL_PRIOR_WEIGHT))
+        priors = self._priors(src, tgt, ortho)
         runs = self._run(src, tgt, priors or None)
         if self.self_priors:
             learned = Priors.from_alignments(src, tgt, *_votes(runs)).scaled(defaults.EFLOMAL_PRIOR_WEIGHT)
             runs = self._run(src, tgt, priors.merged(learned))
         return runs
+
+    def _priors(
+        self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], ortho: Sequence[BoolMatrix] | None
+    ) -> Priors:
+        """The given priors, plus one lexical pseudo-count per orthographic link when ``ortho`` is given."""
+        priors = self.priors or Priors()
+        if ortho is None:
+            return priors
+        pairs = [
+            (s[i], t[j])
+            for s, t, matrix in zip(src, tgt, ortho, strict=True)
+            for i, j in zip(*np.nonzero(matrix), strict=True)
+        ]
+        return priors.merged(lexical_priors(pairs, defaults.EFLOMAL_PRIOR_WEIGHT))
 
     def _run(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], priors: Priors | None) -> Runs:
         """Every run in both directions: the seeded sampler, or the OS-seeded binary when ``seed`` is ``None``."""

@@ -58,6 +58,51 @@ def similarity(a: str, b: str, min_similarity: float, min_length: int) -> float:
     return ratio if ratio >= min_similarity else 0.0
 
 
+@lru_cache(maxsize=65536)
+def _traits(folded: str) -> tuple[str | None, int, int]:
+    """What :func:`similarity` asks of one folded word before comparing spellings: its number key (``None``: not
+    a number), its length, and its first character's code point when it is a letter (else ``-1``)."""
+    first = ord(folded[0]) if folded and folded[0].isalpha() else -1
+    return _number_key(folded), len(folded), first
+
+
+@lru_cache(maxsize=262144)
+def _spelling_similarity(a: str, b: str, min_similarity: float, min_length: int) -> float:
+    return similarity(a, b, min_similarity, min_length)
+
+
+def _scores(src: Sequence[str], tgt: Sequence[str], min_similarity: float, min_length: int) -> npt.NDArray[np.float64]:
+    """:func:`similarity` of every folded word pair: the rules that need no spelling comparison on arrays, the
+    spelling comparison only for the pairs that reach it (cached: a batch repeats its pairs)."""
+    ids: dict[str, int] = {}
+    a = np.array([ids.setdefault(w, len(ids)) for w in src])
+    b = np.array([ids.setdefault(w, len(ids)) for w in tgt])
+    traits = [_traits(w) for w in ids]
+    keys: dict[str, int] = {}  # number: -1 not a number, -2 a number with an empty key, else the key's id
+    number = np.array([-1 if k is None else keys.setdefault(k, len(keys)) if k else -2 for k, _, _ in traits])
+    length = np.array([n for _, n, _ in traits])
+    first = np.array([c for _, _, c in traits])
+    same = a[:, None] == b[None, :]
+    is_number = (number[a] != -1)[:, None] | (number[b] != -1)[None, :]
+    scores = np.zeros(same.shape)
+    # equal words: a number always links, another word when long enough
+    scores[same & (is_number | (length[a] >= min_length)[:, None])] = 1.0
+    # a number and anything else: equal non-empty number keys
+    scores[~same & is_number & (number[a][:, None] == number[b][None, :]) & (number[a] >= 0)[:, None]] = 1.0
+    # two other words: long enough, the same first letter; then their spellings
+    compare = (
+        ~same
+        & ~is_number
+        & (length[a] >= min_length)[:, None]
+        & (length[b] >= min_length)[None, :]
+        & (first[a][:, None] == first[b][None, :])
+        & (first[a] >= 0)[:, None]
+    )
+    for i, j in zip(*np.nonzero(compare), strict=True):
+        scores[i, j] = _spelling_similarity(src[i], tgt[j], min_similarity, min_length)
+    return scores
+
+
 def orthographic_links(
     src: Sequence[str],
     tgt: Sequence[str],
@@ -72,12 +117,7 @@ def orthographic_links(
     links = np.zeros((m, n), dtype=bool)
     if m == 0 or n == 0:
         return links
-    src_folded = [fold(w) for w in src]
-    tgt_folded = [fold(w) for w in tgt]
-    scores = np.zeros((m, n))
-    for i, a in enumerate(src_folded):
-        for j, b in enumerate(tgt_folded):
-            scores[i, j] = similarity(a, b, min_similarity, min_length)
+    scores = _scores([fold(w) for w in src], [fold(w) for w in tgt], min_similarity, min_length)
     if not scores.any():
         return links
     src_pos = np.arange(m) / max(1, m - 1)

@@ -20,9 +20,11 @@ exponent 1/2 (see :mod:`xner.align._gibbs`), and sentences keep the binary's lim
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,12 +34,62 @@ from xner.align import defaults
 from xner.align._eflomal_run import EflomalSettings, Vocabulary, check_pairs
 from xner.align.base import Alignment
 from xner.align.priors import Priors
+from xner.errors import LimitError
 from xner.progress import report
 
 IntArray = npt.NDArray[np.int64]
+CELL_DTYPE = np.int32
+"""The ids of the cells (distinct word pairs of a batch): half the memory of int64 on the largest arrays."""
+CellArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
 NULL_WORD = "<null>"
 """The word that stands for NULL in a priors file (as in eflomal's own)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SampledRuns:
+    """The links of every run, as arrays: ``forward[r, t]`` is the source position target word ``t`` (corpus-wide)
+    links to in run ``r``, ``reverse[r, s]`` the target position of source word ``s``, ``-1`` for NULL; sentence
+    pair ``k`` owns source words ``src_off[k]:src_off[k+1]`` and target words ``tgt_off[k]:tgt_off[k+1]``."""
+
+    forward: IntArray
+    reverse: IntArray
+    src_off: IntArray
+    tgt_off: IntArray
+
+    def alignments(self) -> list[tuple[list[Alignment], list[Alignment]]]:
+        """Each run's (forward links, reverse links) per pair."""
+        return [
+            (
+                _links(self.forward[r], self.tgt_off, transpose=False),
+                _links(self.reverse[r], self.src_off, transpose=True),
+            )
+            for r in range(len(self.forward))
+        ]
+
+    def majority(self) -> list[Alignment]:
+        """Per pair, the links more than half of all 2 x runs directional alignments have (the default vote of
+        :class:`~xner.align.eflomal.EflomalAligner`), counted over the whole batch at once: no alignment of a single
+        run is ever built."""
+        n_pairs, runs = len(self.src_off) - 1, len(self.forward)
+        width = defaults.EFLOMAL_MAX_TOKENS + 1  # a target position is below this
+        target_pair = np.repeat(np.arange(n_pairs), np.diff(self.tgt_off))
+        source_pair = np.repeat(np.arange(n_pairs), np.diff(self.src_off))
+        target_local = np.arange(len(target_pair)) - self.tgt_off[target_pair]
+        keys = []  # (corpus-wide source position) * width + target position in its sentence, one per link
+        for r in range(runs):
+            linked = np.flatnonzero(self.forward[r] >= 0)
+            keys.append((self.src_off[target_pair[linked]] + self.forward[r][linked]) * width + target_local[linked])
+            linked = np.flatnonzero(self.reverse[r] >= 0)
+            keys.append(linked * width + self.reverse[r][linked])
+        key, votes = np.unique(np.concatenate(keys), return_counts=True)
+        key = key[2 * votes > 2 * runs]
+        position, j = key // width, key % width
+        pair = source_pair[position]
+        i = position - self.src_off[pair]
+        bounds = np.searchsorted(pair, np.arange(n_pairs + 1)).tolist()
+        links = list(zip(i.tolist(), j.tolist(), strict=True))
+        return [Alignment(tuple(links[bounds[k] : bounds[k + 1]])) for k in range(n_pairs)]
 
 
 def run_sampler(
@@ -51,11 +103,26 @@ def run_sampler(
     threads: int | None = None,
 ) -> list[tuple[list[Alignment], list[Alignment]]]:
     """Align non-empty sentence pairs ``runs`` times, deterministically for a ``seed``; each run gives (forward
-    links, reverse links) per pair, as :func:`~xner.align._eflomal_run.run_eflomal` does. The 2 x ``runs`` jobs
-    share ``threads`` threads (default: one per CPU), which changes the time, never the links."""
+    links, reverse links) per pair, as :func:`~xner.align._eflomal_run.run_eflomal` does (:func:`sample`)."""
+    return sample(src, tgt, settings=settings, seed=seed, runs=runs, priors=priors, threads=threads).alignments()
+
+
+def sample(
+    src: Sequence[Sequence[str]],
+    tgt: Sequence[Sequence[str]],
+    *,
+    settings: EflomalSettings,
+    seed: int,
+    runs: int = 1,
+    priors: Priors | None = None,
+    threads: int | None = None,
+) -> SampledRuns:
+    """Align non-empty sentence pairs ``runs`` times, deterministically for a ``seed``, into arrays. The 2 x ``runs``
+    jobs share ``threads`` threads (default: one per CPU), which changes the time, never the links."""
     check_pairs(src, tgt)
+    empty = np.zeros((runs, 0), dtype=np.int64)
     if not src:
-        return [([], []) for _ in range(runs)]
+        return SampledRuns(empty, empty, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
     src_vocab, tgt_vocab = Vocabulary(), Vocabulary()
     src_ids = [np.asarray(src_vocab.encode(s), dtype=np.int64) for s in src]
     tgt_ids = [np.asarray(tgt_vocab.encode(t), dtype=np.int64) for t in tgt]
@@ -63,6 +130,7 @@ def run_sampler(
     lex, norm_f, norm_r, null_f, null_r, jump_f, jump_r, fert_f, fert_r = _prior_arrays(
         priors or Priors(), src_vocab, tgt_vocab, pair_keys
     )
+    del pair_keys
     src_tok, src_off = np.concatenate(src_ids), _offsets(src_ids)
     tgt_tok, tgt_off = np.concatenate(tgt_ids), _offsets(tgt_ids)
     forward = np.empty((runs, len(tgt_tok)), dtype=np.int64)
@@ -88,9 +156,7 @@ def run_sampler(
         for finished, future in enumerate(done, start=1):
             future.result()
             report("eflomal runs (both directions)", finished, len(jobs))
-    return [
-        (_links(forward[r], tgt_off, transpose=False), _links(reverse[r], src_off, transpose=True)) for r in range(runs)
-    ]
+    return SampledRuns(forward, reverse, src_off, tgt_off)
 
 
 def warm_up() -> None:
@@ -102,17 +168,35 @@ def warm_up() -> None:
 
 def _cells(
     src_ids: Sequence[IntArray], tgt_ids: Sequence[IntArray], n_tgt: int
-) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+) -> tuple[IntArray, CellArray, CellArray, IntArray]:
     """Every (source word, target word) pair that meets in a sentence pair, as a sorted key ``s * n_tgt + t``, and
     the id (index of that key) of each cell: ``forward[off[k] + j * I + i]`` for target word ``j`` and source word
-    ``i`` of pair ``k``, ``reverse[off[k] + i * J + j]``."""
+    ``i`` of pair ``k``, ``reverse[off[k] + i * J + j]``.
+
+    Memory stays near the distinct keys and two int32 ids per cell: the keys of about
+    :data:`~xner.align.defaults.EFLOMAL_CELL_SLICE` cells at a time are made twice (once to collect the distinct
+    ones, once to number the cells), and the reverse ids are each sentence's forward ids transposed."""
     pairs = list(zip(src_ids, tgt_ids, strict=True))
-    forward_keys = np.concatenate([np.add.outer(t, s * n_tgt).ravel() for s, t in pairs])
-    reverse_keys = np.concatenate([np.add.outer(s * n_tgt, t).ravel() for s, t in pairs])
-    keys, forward = np.unique(forward_keys, return_inverse=True)
-    reverse = np.searchsorted(keys, reverse_keys)
-    offsets = np.concatenate([[0], np.cumsum([len(s) * len(t) for s, t in pairs])])
-    return keys, forward.astype(np.int64), reverse.astype(np.int64), offsets.astype(np.int64)
+    offsets = np.concatenate([[0], np.cumsum([len(s) * len(t) for s, t in pairs])]).astype(np.int64)
+    cut = np.searchsorted(offsets, np.arange(0, int(offsets[-1]), defaults.EFLOMAL_CELL_SLICE), side="right") - 1
+    groups = list(itertools.pairwise([*dict.fromkeys(cut.tolist()), len(pairs)]))
+
+    def keys(lo: int, hi: int) -> IntArray:
+        return np.concatenate([np.add.outer(t, s * n_tgt).ravel() for s, t in pairs[lo:hi]])
+
+    distinct = np.zeros(0, dtype=np.int64)
+    for lo, hi in groups:
+        distinct = np.union1d(distinct, keys(lo, hi))
+    if len(distinct) > np.iinfo(CELL_DTYPE).max:
+        raise LimitError(f"{len(distinct):,} distinct word pairs: eflomal takes at most {np.iinfo(CELL_DTYPE).max:,}")
+    bounds = offsets.tolist()
+    forward = np.empty(bounds[-1], dtype=CELL_DTYPE)
+    for lo, hi in groups:
+        forward[bounds[lo] : bounds[hi]] = np.searchsorted(distinct, keys(lo, hi))
+    reverse = np.empty_like(forward)
+    for k, (s, t) in enumerate(pairs):
+        reverse[bounds[k] : bounds[k + 1]] = forward[bounds[k] : bounds[k + 1]].reshape(len(t), len(s)).T.ravel()
+    return distinct, forward, reverse, offsets
 
 
 def _job(side: tuple[Any, ...], schedule: tuple[Any, ...], run: int, direction: int, out: IntArray) -> None:

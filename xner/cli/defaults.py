@@ -16,3 +16,8 @@ chunks cost eflomal)."""
 FILE_TO_FILE_MAX_BYTES = 32 * 2**20
 """Largest source file ``xner project --alignments --method heuristic`` projects in one piece with the columnar
 kernel (about 150,000 Europarl sentences, a few hundred MB in memory); larger ones stream in chunks."""
+
+ALIGN_AHEAD_CHUNKS = 1
+"""Chunks ``xner project`` aligns ahead of the one it projects and writes (parallel mode, links not given): the
+aligner works on the next chunk meanwhile. More are aligned at once where the cores outnumber one chunk's eflomal
+jobs (see :func:`xner.cli.project.chunks_in_flight`)."""

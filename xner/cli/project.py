@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
+import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,14 +19,14 @@ from xner import backends, formats
 from xner.backends import DEFAULT_SPECS
 from xner.cli._progress import stderr
 from xner.cli.app import FormatOption, app
-from xner.cli.defaults import FILE_TO_FILE_MAX_BYTES, PROJECT_CHUNK_SENTENCES
+from xner.cli.defaults import ALIGN_AHEAD_CHUNKS, FILE_TO_FILE_MAX_BYTES, PROJECT_CHUNK_SENTENCES
 from xner.cli.projection_options import projection_options
 from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
 from xner.languages import normalise_language
 from xner.progress import report
 from xner.project.config import ProjectionConfig
-from xner.project.links import Link, read_pharaoh
+from xner.project.links import Link, align_links, read_pharaoh
 from xner.project.status import Counts, ProjectionResult, Status
 
 if TYPE_CHECKING:
@@ -125,7 +129,10 @@ def project_command(
     def projected() -> Iterator[Sentence]:
         """The projected sentences, a chunk at a time: read, aligned, projected and written before the next."""
         done = 0
-        for sources, targets, links in _chunks(source, source_format, target, target_format, alignments, chunk_size):
+        chunks = _chunks(source, source_format, target, target_format, alignments, chunk_size)
+        if not alignments and not projection.backtranslation:  # align ahead (back-translation aligns on its own)
+            chunks = aligned_ahead(chunks, lambda chunk: _aligned(run, chunk), chunks_in_flight(run))
+        for sources, targets, links in chunks:
             result = project_parallel(run, sources, targets, links=links, **languages)
             counts.append(result.counts)
             if train_base:
@@ -133,6 +140,7 @@ def project_command(
             done += len(targets)
             report("sentences", done, None)
             yield from _kept(result, skip_dropped)
+            del result, sources, targets, links  # not held while the next chunk is read and aligned
 
     written = formats.write(projected(), out, formats.check_format(fmt or formats.detect_format(out)))
     stderr.print(summary_table(Counts.merged(counts), written))
@@ -261,6 +269,36 @@ def _chunks(
                 sentence.meta["number"] = number + offset + 1
         number += len(targets)
         yield sources, targets, links or None
+
+
+def _aligned(run: Run, chunk: Chunk) -> Chunk:
+    """The chunk with the links of each of its sources to the target."""
+    sources, targets, _ = chunk
+    aligner = run.aligner()
+    tokens = [t.tokens for t in targets]
+    return sources, targets, [align_links(aligner, [s.tokens for s in corpus], tokens) for corpus in sources]
+
+
+def chunks_in_flight(run: Run) -> int:
+    """How many chunks to align at once: :data:`ALIGN_AHEAD_CHUNKS`, or as many as it takes for every core to
+    have one of eflomal's 2 x runs jobs (the sampler runs one chunk's jobs in parallel threads)."""
+    runs = getattr(run.aligner(), "runs", None)
+    if not isinstance(runs, int) or runs < 1:
+        return ALIGN_AHEAD_CHUNKS
+    return max(ALIGN_AHEAD_CHUNKS, (os.cpu_count() or 1) // (2 * runs))
+
+
+def aligned_ahead(chunks: Iterator[Chunk], align: Callable[[Chunk], Chunk], ahead: int) -> Iterator[Chunk]:
+    """``align`` applied to every chunk, in order, with up to ``ahead`` chunks aligning in threads while the caller
+    works on the current one (the aligners release the GIL while they compute; progress reports go on)."""
+    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="xner-align") as pool:
+        pending: deque[Future[Chunk]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(contextvars.copy_context().run, align, chunk))
+            if len(pending) > ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _total(before: int, chunk: list[Any], rest: Iterator[Any]) -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from xner.align.base import Alignment
-from xner.align.orthographic import apply_orthographic, fold, orthographic_links
+from xner.align.orthographic import _scores, apply_orthographic, fold, orthographic_links, similarity
 from xner.align.priors import Priors, lexical_priors
 
 
@@ -68,3 +69,14 @@ def test_apply_orthographic_replaces_other_links_of_both_words() -> None:
     links = np.array([[True, True], [True, False]])
     ortho = np.array([[False, True], [False, False]])
     np.testing.assert_array_equal(apply_orthographic(links, ortho), [[False, True], [True, False]])
+
+
+def test_the_array_rules_score_every_pair_as_the_scalar_rule_does() -> None:
+    rng = random.Random(3)
+    words = ["Barroso", "barroso", "Parlament", "Parlamento", "Kommission", "Commission", "17.", "17", "17,5",
+             "(1)", "1999", "ab", "a", "Éire", "eire", "--", "x1", "Pártido", "partido", ".", "EU", "UE"]  # fmt: skip
+    for _ in range(200):
+        src = [fold(w) for w in rng.choices(words, k=rng.randint(1, 9))]
+        tgt = [fold(w) for w in rng.choices(words, k=rng.randint(1, 9))]
+        expected = np.array([[similarity(a, b, 0.8, 4) for b in tgt] for a in src])
+        assert np.array_equal(_scores(src, tgt, 0.8, 4), expected)

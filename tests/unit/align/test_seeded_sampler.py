@@ -15,7 +15,8 @@ from xner.align._eflomal_run import EflomalSettings
 from xner.align.base import Alignment
 from xner.align.eflomal import EflomalAligner
 from xner.align.priors import Priors, lexical_priors
-from xner.align.sampler import run_sampler
+from xner.align.sampler import run_sampler, sample
+from xner.align.symmetrise import majority
 from xner.errors import InputError, LimitError
 
 FAST = EflomalSettings(rel_iterations=0.2)
@@ -148,3 +149,24 @@ def test_limits_and_bad_seeds() -> None:
             EflomalAligner(seed=seed)  # type: ignore[arg-type]
     src, tgt, _ = permuted_corpus(5)
     assert run_sampler(src, tgt, settings=FAST, seed=-1) == run_sampler(src, tgt, settings=FAST, seed=2**64 - 1)
+
+
+@pytest.mark.parametrize("runs", [1, 2, 3])
+def test_the_vote_on_arrays_is_the_vote_on_each_pairs_matrices(runs: int) -> None:
+    src, tgt = mixed_corpus()
+    sampled = sample(src, tgt, settings=FAST, seed=5, runs=runs)
+    each_run = sampled.alignments()  # per run: (forward, reverse) alignments of every pair
+    expected = []
+    for k in range(len(src)):
+        shape = (len(src[k]), len(tgt[k]))
+        matrices = [run[d][k].to_matrix(*shape) for run in each_run for d in (0, 1)]
+        expected.append(Alignment.from_matrix(majority(matrices)))
+    assert sampled.majority() == expected
+    assert EflomalAligner(seed=5, runs=runs, settings=FAST, ortho_priors=False).align(src, tgt) == expected
+
+
+def test_numbering_the_cells_a_slice_at_a_time_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    src, tgt = mixed_corpus()
+    whole = run_sampler(src, tgt, settings=FAST, seed=3, runs=1)
+    monkeypatch.setattr(defaults, "EFLOMAL_CELL_SLICE", 7)  # many slices, cut inside sentences
+    assert run_sampler(src, tgt, settings=FAST, seed=3, runs=1) == whole

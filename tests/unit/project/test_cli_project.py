@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from xner import formats
 from xner.cli import main
+from xner.cli.project import aligned_ahead
+from xner.errors import InputError
 
 SOURCE = "Prodi\tB-PER\nvisited\tO\nRome\tB-LOC\n\nHello\tO\nEurope\tB-LOC\n"
 TARGET = "Prodi\tO\nvisitò\tO\nRoma\tO\n\nCiao\tO\nEuropa\tO\n"
@@ -134,3 +137,51 @@ def test_sides_of_different_lengths_are_counted_whole_across_chunks(
     target.write_text("".join(f"Kofi dijo {k}\n" for k in range(8)), encoding="utf-8")
     assert main([*args, "--chunk-size", "3", "--out", str(tmp_path / "o.conll")]) == 2
     assert f"has 10 sentences but {target} has 8" in capsys.readouterr().err
+
+
+def test_aligned_chunks_are_those_of_each_chunk_aligned_alone(tmp_path: Path) -> None:
+    """eflomal aligns chunk after chunk, ahead of the projection: each chunk's links are the ones it gets alone."""
+    args = [*_numbered_files(tmp_path, 7)[:5], "--fmt", "jsonl"]  # no --alignments: eflomal aligns
+    assert main([*args, "--chunk-size", "3", "--out", str(tmp_path / "chunked.jsonl")]) == 0
+    source, target = Path(args[2]), Path(args[4])
+    blocks, lines = source.read_text(encoding="utf-8").split("\n\n")[:-1], target.read_text(encoding="utf-8").split()
+    alone = []
+    for first in range(0, 7, 3):
+        part_source, part_target = tmp_path / f"part{first}.conll", tmp_path / f"part{first}.txt"
+        part_source.write_text("".join(b + "\n\n" for b in blocks[first : first + 3]), encoding="utf-8")
+        part_target.write_text(
+            "".join(" ".join(lines[3 * k : 3 * k + 3]) + "\n" for k in range(first, min(first + 3, 7))),
+            encoding="utf-8",
+        )
+        out = tmp_path / f"part{first}.jsonl"
+        assert main(["project", "--source", str(part_source), "--target", str(part_target), "--fmt", "jsonl",
+                     "--out", str(out)]) == 0  # fmt: skip
+        alone += [(s.tokens, [x.key for x in s.spans]) for s in formats.read(out, "jsonl")]
+    chunked = [(s.tokens, [x.key for x in s.spans]) for s in formats.read(tmp_path / "chunked.jsonl", "jsonl")]
+    assert chunked == alone and len(chunked) == 7
+
+
+def test_aligned_ahead_keeps_the_order_and_works_on_the_next_chunk_meanwhile() -> None:
+    started = [threading.Event() for _ in range(4)]
+
+    def align(chunk: int) -> int:
+        started[chunk].set()
+        return chunk * 10
+
+    seen = []
+    for result in aligned_ahead(iter(range(4)), align, 1):  # type: ignore[arg-type]
+        k = result // 10
+        if k + 1 < 4:  # the next chunk is aligning (or done) before this one is handed on
+            assert started[k + 1].wait(timeout=30)
+        seen.append(result)
+    assert seen == [0, 10, 20, 30]
+
+
+def test_an_alignment_error_reaches_the_caller() -> None:
+    def align(chunk: int) -> int:
+        if chunk == 2:
+            raise InputError("chunk 2 cannot be aligned")
+        return chunk
+
+    with pytest.raises(InputError, match="chunk 2"):
+        list(aligned_ahead(iter(range(4)), align, 1))  # type: ignore[arg-type]
