@@ -290,15 +290,24 @@ def chunks_in_flight(run: Run) -> int:
 
 def aligned_ahead(chunks: Iterator[Chunk], align: Callable[[Chunk], Chunk], ahead: int) -> Iterator[Chunk]:
     """``align`` applied to every chunk, in order, with up to ``ahead`` chunks aligning in threads while the caller
-    works on the current one (the aligners release the GIL while they compute; progress reports go on)."""
-    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="xner-align") as pool:
-        pending: deque[Future[Chunk]] = deque()
-        for chunk in chunks:
+    works on the current one (the aligners release the GIL while they compute; progress reports go on). When the
+    caller stops early (an error in a chunk), the chunks not started yet are dropped at once."""
+    pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="xner-align")
+    pending: deque[Future[Chunk]] = deque()
+
+    def start_more() -> None:  # read chunks only for free threads: none waits in memory for its turn
+        while len(pending) < ahead and (chunk := next(chunks, None)) is not None:
             pending.append(pool.submit(contextvars.copy_context().run, align, chunk))
-            if len(pending) > ahead:
-                yield pending.popleft().result()
+
+    try:
+        start_more()
         while pending:
-            yield pending.popleft().result()
+            done = pending.popleft().result()
+            start_more()  # the next chunk aligns while the caller works on this one
+            yield done
+            del done
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _total(before: int, chunk: list[Any], rest: Iterator[Any]) -> int:

@@ -39,7 +39,16 @@ from xner.project._tokens import is_punct
 from xner.project.candidate_options import CandidateOptions
 from xner.project.candidate_projection import TranslationContext, project_candidates
 from xner.project.candidates import TokenFlags, ngram_table
-from xner.project.columnar import IntArray, LinkTable, SentenceName, TokenTable, offsets_of, sentence_name, slices
+from xner.project.columnar import (
+    EntityTable,
+    IntArray,
+    LinkTable,
+    SentenceName,
+    TokenTable,
+    offsets_of,
+    sentence_name,
+    slices,
+)
 from xner.project.links import Links, check_links
 from xner.project.matching import MATCHINGS, match
 from xner.project.scores import Matrix, entity_key, word_similarity
@@ -99,26 +108,21 @@ class MatchedEntities:
 def project_candidates_columns(
     sources: TokenTable,
     targets: TokenTable,
-    starts: IntArray,
-    ends: IntArray,
-    entity_offsets: IntArray,
+    entities: EntityTable,
     links: LinkTable,
     options: CandidateOptions | None = None,
 ) -> MatchedEntities | None:
     """:func:`project_candidates_corpus` on columns (a corpus read as tables, no per-sentence objects): the words of
-    both sides, every entity's ``starts``/``ends`` within its sentence (sentence ``k`` owns
-    ``entity_offsets[k]:entity_offsets[k+1]``), the links in corpus-wide positions, all already checked. ``None``
+    both sides, the entities and the links in corpus-wide positions, all already checked. ``None``
     when the options or the words need the sentence-by-sentence path (see the module doc)."""
     options = options or CandidateOptions()
     if not _corpus_path_takes(options, ner_spans=None, translation=None):
         return None
-    corpus = _Corpus.from_columns(options, sources, targets, starts, ends, entity_offsets, links)
+    corpus = _Corpus.from_columns(options, sources, targets, entities, links)
     if corpus is None:
         return None
-    outcome = corpus.project(None)
-    if options.uses_consistency:
-        outcome = corpus.project(corpus.memory(outcome))
-    return MatchedEntities(outcome.start, outcome.end, outcome.score, outcome.has_any)
+    matched = corpus.project(None)
+    return corpus.project(corpus.memory(matched)) if options.uses_consistency else matched
 
 
 def _corpus_path_takes(
@@ -186,17 +190,6 @@ def consistency_memory(
 
 
 @dataclass(slots=True)
-class _Outcome:
-    """One pass's matching, per entity (in corpus order of the sentences with entities): the chosen candidate
-    (sentence-local ``start``/``end``, ``-1`` if none), its fused score, and whether any candidate scored."""
-
-    start: IntArray
-    end: IntArray
-    score: FloatArray
-    has_any: np.ndarray
-
-
-@dataclass(slots=True)
 class _MemoryTable:
     """The consistency memory as ids: ``text[e]`` is the text id of entity ``e``; rows ``lo[t]:hi[t]`` of
     ``word_lo``/``word_hi`` (a target text: its lower-cased word ids are ``words[word_lo[r]:word_hi[r]]``) and
@@ -246,24 +239,19 @@ class _Corpus:
         src_len = np.fromiter(map(len, sources), dtype=np.int64, count=n)
         tgt_len = np.fromiter(map(len, targets), dtype=np.int64, count=n)
         src_offsets, tgt_offsets = offsets_of(src_len), offsets_of(tgt_len)
-        counts = np.fromiter(map(len, entities), dtype=np.int64, count=n)
-        flat = list(chain.from_iterable(entities))
-        columns = np.fromiter(chain.from_iterable((e.start, e.end) for e in flat), np.int64, 2 * len(flat))
-        starts, ends = columns[0::2], columns[1::2]
+        table = EntityTable.from_spans(entities)
         try:
             links = LinkTable.from_links(alignments, src_offsets, tgt_offsets)
         except InputError:
             links = None
-        if links is None or np.any(ends > np.repeat(src_len, counts)):
+        if links is None or np.any(table.end > src_len[table.sentence]):
             _raise_first_error(entities, sources, targets, alignments, name)
         assert links is not None
         return cls.from_columns(
             options,
             TokenTable(src_offsets, list(chain.from_iterable(sources))),
             TokenTable(tgt_offsets, list(chain.from_iterable(targets))),
-            starts,
-            ends,
-            offsets_of(counts),
+            table,
             links,
             entities,
         )
@@ -274,17 +262,15 @@ class _Corpus:
         options: CandidateOptions,
         sources: TokenTable,
         targets: TokenTable,
-        starts: IntArray,
-        ends: IntArray,
-        entity_offsets: IntArray,
+        table: EntityTable,
         links: LinkTable,
         entities: Sequence[Sequence[Span]] | None = None,
     ) -> _Corpus | None:
-        """The corpus from checked columns: the words of both sides, every entity's ``starts``/``ends`` (within its
-        sentence; sentence ``k`` owns ``entity_offsets[k]:entity_offsets[k+1]``) and the links in corpus-wide
+        """The corpus from checked columns: the words of both sides, the entities and the links in corpus-wide
         positions; ``entities``, the same entities as spans, for :meth:`projections`."""
-        n = len(entity_offsets) - 1
-        counts = np.diff(entity_offsets)
+        n = len(table.offsets) - 1
+        counts = np.diff(table.offsets)
+        starts, ends = table.start, table.end
         src_offsets_all, tgt_offsets_all = sources.offsets, targets.offsets
         tgt_len = np.diff(tgt_offsets_all)
         sentence_all = np.repeat(np.arange(n, dtype=np.int64), counts)
@@ -404,10 +390,10 @@ class _Corpus:
         values[self.seg_offsets[ej_ent] + local + 1] = best
         return np.cumsum(values)
 
-    def project(self, memory: _MemoryTable | None) -> _Outcome:
+    def project(self, memory: _MemoryTable | None) -> MatchedEntities:
         """One pass over every chunk of sentences (``memory``: the consistency memory, second pass)."""
         n_ent = len(self.ent_len)
-        outcome = _Outcome(
+        outcome = MatchedEntities(
             start=np.full(n_ent, -1, dtype=np.int64),
             end=np.full(n_ent, -1, dtype=np.int64),
             score=np.zeros(n_ent),
@@ -427,7 +413,7 @@ class _Corpus:
         bounds = np.concatenate(([0], np.flatnonzero(np.diff(chunk)) + 1, [len(length)]))
         return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
 
-    def _project_chunk(self, lo: int, hi: int, memory: _MemoryTable | None, out: _Outcome) -> None:
+    def _project_chunk(self, lo: int, hi: int, memory: _MemoryTable | None, out: MatchedEntities) -> None:
         """Candidates, fused scores and matching of active sentences ``lo:hi``, into ``out``."""
         options = self.options
         t0, t1 = int(self.tgt_offsets[lo]), int(self.tgt_offsets[hi])
@@ -518,7 +504,7 @@ class _Corpus:
         pair_cand: IntArray,
         cand_lo: IntArray,
         cand_hi: IntArray,
-        out: _Outcome,
+        out: MatchedEntities,
     ) -> None:
         """Each entity's best candidate (the first of equal maxima); where two of a sentence overlap, the
         sentence's matching (:func:`~xner.project.matching.match`) on its score matrix."""
@@ -554,7 +540,7 @@ class _Corpus:
         out.score[e0 + kept] = fused[rows]
         out.has_any[e0:e1] = top > 0
 
-    def memory(self, first: _Outcome) -> _MemoryTable:
+    def memory(self, first: MatchedEntities) -> _MemoryTable:
         """The consistency memory of a first pass (:func:`consistency_memory`), as ids (see :class:`_MemoryTable`)."""
         text = _row_ids(self.ent_words, self.ent_word_offsets)
         projected = np.flatnonzero(first.start >= 0)
@@ -583,7 +569,7 @@ class _Corpus:
             share=count / total[key_text],
         )
 
-    def projections(self, outcome: _Outcome) -> list[Projection]:
+    def projections(self, outcome: MatchedEntities) -> list[Projection]:
         """One :class:`Projection` per sentence of the corpus."""
         if self.entities is None:
             raise ValueError("projections need the entities as spans: build the corpus with them")

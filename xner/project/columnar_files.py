@@ -296,9 +296,7 @@ def _candidates(
     from xner.project.candidates_fast import project_candidates_columns
 
     entities, n = labelled.entities, len(targets)
-    matched = project_candidates_columns(
-        labelled.tokens, targets, entities.start, entities.end, entities.offsets, links, options
-    )
+    matched = project_candidates_columns(labelled.tokens, targets, entities, links, options)
     if matched is None:
         return None
     kept = np.flatnonzero(matched.start >= 0)

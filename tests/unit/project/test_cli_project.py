@@ -185,3 +185,26 @@ def test_an_alignment_error_reaches_the_caller() -> None:
 
     with pytest.raises(InputError, match="chunk 2"):
         list(aligned_ahead(iter(range(4)), align, 1))  # type: ignore[arg-type]
+
+
+def test_a_caller_that_stops_does_not_wait_for_the_chunk_aligning() -> None:
+    aligned: list[int] = []
+    started, release = threading.Event(), threading.Event()
+
+    def align(chunk: int) -> int:
+        if chunk == 1:
+            started.set()
+            assert release.wait(timeout=30)
+        aligned.append(chunk)
+        return chunk
+
+    stream = aligned_ahead(iter(range(5)), align, 1)  # type: ignore[arg-type]
+    assert next(stream) == 0
+    assert started.wait(timeout=30)  # chunk 1 is aligning
+    stream.close()  # returns while chunk 1 still waits (a shutdown that waited would block here)
+    assert not release.is_set() and aligned == [0]
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name.startswith("xner-align"):
+            thread.join(timeout=30)
+    assert aligned == [0, 1]  # and no chunk after it was read or aligned
