@@ -6,7 +6,7 @@ import contextvars
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
@@ -126,7 +126,7 @@ def project_command(
     counts: list[Counts] = []
     kept: list[ProjectionResult] = []
 
-    def projected() -> Iterator[Sentence]:
+    def projected() -> Generator[Sentence, None, None]:
         """The projected sentences, a chunk at a time: read, aligned, projected and written before the next."""
         done = 0
         chunks = _chunks(source, source_format, target, target_format, alignments, chunk_size)
@@ -142,7 +142,11 @@ def project_command(
             yield from _kept(result, skip_dropped)
             del result, sources, targets, links  # not held while the next chunk is read and aligned
 
-    written = formats.write(projected(), out, formats.check_format(fmt or formats.detect_format(out)))
+    sentences = projected()
+    try:
+        written = formats.write(sentences, out, formats.check_format(fmt or formats.detect_format(out)))
+    finally:
+        sentences.close()  # on an error, the chunks aligning ahead are dropped now, not when collected
     stderr.print(summary_table(Counts.merged(counts), written))
     stderr.print(f"wrote {written} sentences to {out}")
     if train_base:

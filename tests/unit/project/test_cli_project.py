@@ -189,13 +189,15 @@ def test_an_alignment_error_reaches_the_caller() -> None:
 
 def test_a_caller_that_stops_does_not_wait_for_the_chunk_aligning() -> None:
     aligned: list[int] = []
-    started, release = threading.Event(), threading.Event()
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
 
     def align(chunk: int) -> int:
         if chunk == 1:
             started.set()
             assert release.wait(timeout=30)
         aligned.append(chunk)
+        if chunk == 1:
+            finished.set()
         return chunk
 
     stream = aligned_ahead(iter(range(5)), align, 1)  # type: ignore[arg-type]
@@ -204,7 +206,5 @@ def test_a_caller_that_stops_does_not_wait_for_the_chunk_aligning() -> None:
     stream.close()  # returns while chunk 1 still waits (a shutdown that waited would block here)
     assert not release.is_set() and aligned == [0]
     release.set()
-    for thread in threading.enumerate():
-        if thread.name.startswith("xner-align"):
-            thread.join(timeout=30)
+    assert finished.wait(timeout=30)
     assert aligned == [0, 1]  # and no chunk after it was read or aligned
