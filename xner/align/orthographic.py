@@ -66,7 +66,7 @@ def _traits(folded: str) -> tuple[str | None, int, int]:
     return _number_key(folded), len(folded), first
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def _spelling_similarity(a: str, b: str, min_similarity: float, min_length: int) -> float:
     return similarity(a, b, min_similarity, min_length)
 
