@@ -3,7 +3,7 @@
     python -m bench.eflomal_cores [--lang es] [--pairs 799] [--runs 5] [--rounds 3]
 
 The default aligner runs ``EFLOMAL_RUNS`` independent runs in both directions; the sampler's numba kernels release
-the GIL, so the 2 x runs jobs share a pool of threads, one per core (:func:`xner.align.sampler.run_sampler`).
+the GIL, so the 2 x runs jobs share a pool of threads, one per core (:func:`xner.align.sampler.sample`).
 The baseline is the same call on one thread (the single-process path of the eflomal binary: one job after the
 other). Both align Europarl-NER English -> LANG (``--pairs`` pairs, the side repeated when more are asked for) in
 alternating rounds; the bench prints the median seconds of each, the ratio one thread / all cores, and checks
@@ -19,7 +19,7 @@ import time
 
 from bench.europarl_data import load
 from xner.align._eflomal_run import EflomalSettings
-from xner.align.sampler import run_sampler, warm_up
+from xner.align.sampler import sample, warm_up
 
 
 def main() -> None:
@@ -40,7 +40,9 @@ def main() -> None:
     for _ in range(args.rounds):
         for threads in seconds:
             start = time.perf_counter()
-            links[threads] = run_sampler(src, tgt, settings=EflomalSettings(), seed=0, runs=args.runs, threads=threads)
+            links[threads] = sample(
+                src, tgt, settings=EflomalSettings(), seed=0, runs=args.runs, threads=threads
+            ).alignments()
             seconds[threads].append(time.perf_counter() - start)
     one, every = statistics.median(seconds[1]), statistics.median(seconds[cores])
     print(f"en-{args.lang}, {args.pairs:,} pairs, {args.runs} runs x 2 directions, {args.rounds} alternating rounds")

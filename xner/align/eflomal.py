@@ -125,28 +125,31 @@ class EflomalAligner:
         batch_tgt = [list(tgt[k]) for k in keep]
         need_ortho = self.ortho_priors or self.ortho_links
         ortho = [orthographic_links(s, t) for s, t in zip(batch_src, batch_tgt, strict=True)] if need_ortho else []
+        ortho_priors = ortho if self.ortho_priors else None
+        learned = Priors()
         if self.seed is not None and self.symmetrise == "majority" and not (learn or self.self_priors):
             # the default: the vote counted on the sampler's arrays, no alignment of a single run built
             from xner.align.sampler import sample
 
-            priors = self._priors(batch_src, batch_tgt, ortho if self.ortho_priors else None)
+            priors = self._priors(batch_src, batch_tgt, ortho_priors) or None
             sampled = sample(
-                batch_src, batch_tgt, settings=self.settings, seed=self.seed, runs=self.runs, priors=priors or None
+                batch_src, batch_tgt, settings=self.settings, seed=self.seed, runs=self.runs, priors=priors
             )
-            for index, (k, alignment) in enumerate(zip(keep, sampled.majority(), strict=True)):
-                if self.ortho_links:
-                    shape = (len(batch_src[index]), len(batch_tgt[index]))
-                    alignment = Alignment.from_matrix(apply_orthographic(alignment.to_matrix(*shape), ortho[index]))
-                result[k] = alignment
-            return result, Priors()
-        runs = self.runs_for(batch_src, batch_tgt, ortho if self.ortho_priors else None)
-        for index, k in enumerate(keep):
-            shape = (len(batch_src[index]), len(batch_tgt[index]))
-            links = self._merge(runs, index, shape)
+            voted = sampled.majority()
+        else:
+            runs = self.runs_for(batch_src, batch_tgt, ortho_priors)
+            voted = [
+                Alignment.from_matrix(self._merge(runs, index, (len(s), len(t))))
+                for index, (s, t) in enumerate(zip(batch_src, batch_tgt, strict=True))
+            ]
+            if learn:
+                learned = Priors.from_alignments(batch_src, batch_tgt, *_votes(runs))
+        for index, (k, alignment) in enumerate(zip(keep, voted, strict=True)):
             if self.ortho_links:
-                links = apply_orthographic(links, ortho[index])
-            result[k] = Alignment.from_matrix(links)
-        return result, (Priors.from_alignments(batch_src, batch_tgt, *_votes(runs)) if learn else Priors())
+                shape = (len(batch_src[index]), len(batch_tgt[index]))
+                alignment = Alignment.from_matrix(apply_orthographic(alignment.to_matrix(*shape), ortho[index]))
+            result[k] = alignment
+        return result, learned
 
     def runs_for(
         self,
@@ -180,9 +183,9 @@ class EflomalAligner:
         """Every run in both directions: the seeded sampler, or the OS-seeded binary when ``seed`` is ``None``."""
         if self.seed is None:
             return run_eflomal(src, tgt, settings=self.settings, runs=self.runs, priors=priors)
-        from xner.align.sampler import run_sampler
+        from xner.align.sampler import sample
 
-        return run_sampler(src, tgt, settings=self.settings, seed=self.seed, runs=self.runs, priors=priors)
+        return sample(src, tgt, settings=self.settings, seed=self.seed, runs=self.runs, priors=priors).alignments()
 
     def _merge(self, runs: Runs, index: int, shape: tuple[int, int]) -> BoolMatrix:
         """One pair's links from all runs: a majority over every directional alignment, or vote then symmetrise."""

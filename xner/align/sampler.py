@@ -83,28 +83,13 @@ class SampledRuns:
             linked = np.flatnonzero(self.reverse[r] >= 0)
             keys.append(linked * width + self.reverse[r][linked])
         key, votes = np.unique(np.concatenate(keys), return_counts=True)
-        key = key[2 * votes > 2 * runs]
+        key = key[votes > runs]  # more than half of the 2 x runs alignments
         position, j = key // width, key % width
         pair = source_pair[position]
         i = position - self.src_off[pair]
         bounds = np.searchsorted(pair, np.arange(n_pairs + 1)).tolist()
         links = list(zip(i.tolist(), j.tolist(), strict=True))
         return [Alignment(tuple(links[bounds[k] : bounds[k + 1]])) for k in range(n_pairs)]
-
-
-def run_sampler(
-    src: Sequence[Sequence[str]],
-    tgt: Sequence[Sequence[str]],
-    *,
-    settings: EflomalSettings,
-    seed: int,
-    runs: int = 1,
-    priors: Priors | None = None,
-    threads: int | None = None,
-) -> list[tuple[list[Alignment], list[Alignment]]]:
-    """Align non-empty sentence pairs ``runs`` times, deterministically for a ``seed``; each run gives (forward
-    links, reverse links) per pair, as :func:`~xner.align._eflomal_run.run_eflomal` does (:func:`sample`)."""
-    return sample(src, tgt, settings=settings, seed=seed, runs=runs, priors=priors, threads=threads).alignments()
 
 
 def sample(
@@ -117,8 +102,10 @@ def sample(
     priors: Priors | None = None,
     threads: int | None = None,
 ) -> SampledRuns:
-    """Align non-empty sentence pairs ``runs`` times, deterministically for a ``seed``, into arrays. The 2 x ``runs``
-    jobs share ``threads`` threads (default: one per CPU), which changes the time, never the links."""
+    """Align non-empty sentence pairs ``runs`` times, deterministically for a ``seed``, into arrays
+    (:meth:`SampledRuns.alignments` gives each run's links per pair, as :func:`~xner.align._eflomal_run.run_eflomal`
+    does; :meth:`SampledRuns.majority` the default vote). The 2 x ``runs`` jobs share ``threads`` threads (default:
+    one per CPU), which changes the time, never the links."""
     check_pairs(src, tgt)
     empty = np.zeros((runs, 0), dtype=np.int64)
     if not src:
@@ -163,7 +150,7 @@ def warm_up() -> None:
     """Compile the sampler's kernels, or load them from numba's on-disk cache, with a one-word alignment: a server
     does it while it loads its models, so its first job does not wait for the compiler (seconds, once per
     installation)."""
-    run_sampler([["a"]], [["a"]], settings=EflomalSettings(), seed=0, threads=1)
+    sample([["a"]], [["a"]], settings=EflomalSettings(), seed=0, threads=1)
 
 
 def _cells(

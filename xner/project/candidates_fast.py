@@ -87,10 +87,7 @@ def project_candidates_corpus(
     corpus = _Corpus.build(entities, sources, targets, alignments, options, name)
     if corpus is None:  # words with spaces: their texts cannot be compared as word ids
         return project_candidates_each(entities, sources, targets, alignments, options, name=name)
-    first = corpus.project(None)
-    if not options.uses_consistency:
-        return corpus.projections(first)
-    return corpus.projections(corpus.project(corpus.memory(first)))
+    return corpus.projections(corpus.match())
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +118,7 @@ def project_candidates_columns(
     corpus = _Corpus.from_columns(options, sources, targets, entities, links)
     if corpus is None:
         return None
-    matched = corpus.project(None)
-    return corpus.project(corpus.memory(matched)) if options.uses_consistency else matched
+    return corpus.match()
 
 
 def _corpus_path_takes(
@@ -389,6 +385,12 @@ class _Corpus:
         local = ej_pos - self.tgt_offsets[self.ent_sentence[ej_ent]]
         values[self.seg_offsets[ej_ent] + local + 1] = best
         return np.cumsum(values)
+
+    def match(self) -> MatchedEntities:
+        """Every entity's match: one pass, or with the consistency score two (the first pass's memory scores the
+        second)."""
+        first = self.project(None)
+        return self.project(self.memory(first)) if self.options.uses_consistency else first
 
     def project(self, memory: _MemoryTable | None) -> MatchedEntities:
         """One pass over every chunk of sentences (``memory``: the consistency memory, second pass)."""

@@ -8,7 +8,6 @@ Methods: ``heuristic`` (:func:`~xner.project.heuristic.project_heuristic`), ``he
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -18,7 +17,6 @@ from xner.progress import in_chunks
 from xner.project import defaults
 from xner.project.candidate_options import CandidateOptions
 from xner.project.candidate_projection import TranslationContext, project_candidates
-from xner.project.candidates_fast import consistency_memory as corpus_memory
 from xner.project.candidates_fast import project_candidates_corpus
 from xner.project.fast import project_heuristic_corpus
 from xner.project.heuristic import project_heuristic, project_heuristic_paper
@@ -89,7 +87,8 @@ def project_corpus(
     ``meta["projection"]`` holding the status (see :mod:`xner.project.status`). ``tagger`` is required for
     NER candidates (``options.candidates`` ``ner``/``both``) and is called once for the whole corpus. With
     the consistency score on, candidate projection makes two passes: the first builds the memory of which
-    target text each entity text went to (:func:`consistency_memory`), the second scores with it.
+    target text each entity text went to
+    (:func:`~xner.project.candidates_fast.consistency_memory`), the second scores with it.
     """
     if method not in METHODS:
         raise UnknownNameError("projection method", method, METHODS)
@@ -103,61 +102,26 @@ def project_corpus(
         if len(predicted_spans) != len(targets):
             raise InputError(f"the tagger returned {len(predicted_spans)} results for {len(targets)} sentences")
 
-    def run(memory: Mapping[str, Mapping[str, int]] | None) -> list[Projection]:
-        return [
-            project_sentence(
-                method,
-                source,
-                target,
-                links,
-                where=describe(index, source, target),
-                options=options,
-                ner_spans=None if predicted_spans is None else predicted_spans[index],
-                translation=translation,
-                memory=memory,
-                gap=gap,
-            )
-            for index, (source, target, links) in enumerate(zip(sources, targets, alignments, strict=True))
-        ]
+    def name(k: int) -> str:  # error messages name the sentence
+        return describe(k, sources[k], targets[k])
 
     if method == "heuristic":  # the vectorised corpus path; identical results (tests/unit/project/test_fast.py)
         projections = project_heuristic_corpus(
-            [s.spans for s in sources],
-            [len(s) for s in sources],
-            [t.tokens for t in targets],
-            alignments,
-            gap=gap,
-            name=lambda k: describe(k, sources[k], targets[k]),
-        )
-        out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
-        return ProjectionResult(sentences=out, projections=projections)
-    if method == "candidates":  # the corpus path; identical results (tests/unit/project/test_candidates_fast.py)
+            [s.spans for s in sources], [len(s) for s in sources], [t.tokens for t in targets], alignments,
+            gap=gap, name=name,
+        )  # fmt: skip
+    elif method == "candidates":  # the corpus path, both passes (tests/unit/project/test_candidates_fast.py)
         projections = project_candidates_corpus(
-            [s.spans for s in sources],
-            [s.tokens for s in sources],
-            [t.tokens for t in targets],
-            alignments,
-            options,
-            ner_spans=predicted_spans,
-            translation=translation,
-            name=lambda k: describe(k, sources[k], targets[k]),
-        )
-        out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
-        return ProjectionResult(sentences=out, projections=projections)
-    projections = run(None)
-    if method == "candidates" and options.uses_consistency:
-        projections = run(consistency_memory(sources, targets, projections))
+            [s.spans for s in sources], [s.tokens for s in sources], [t.tokens for t in targets], alignments,
+            options, ner_spans=predicted_spans, translation=translation, name=name,
+        )  # fmt: skip
+    else:  # heuristic-paper, sentence by sentence
+        projections = [
+            project_sentence(method, source, target, links, where=name(k), gap=gap)
+            for k, (source, target, links) in enumerate(zip(sources, targets, alignments, strict=True))
+        ]
     out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
     return ProjectionResult(sentences=out, projections=projections)
-
-
-def consistency_memory(
-    sources: Sequence[Sentence], targets: Sequence[Sentence], projections: Sequence[Projection]
-) -> dict[str, Counter[str]]:
-    """Entity text -> counts of the target texts a (first) pass projected it to (keys: :func:`entity_key`)."""
-    return corpus_memory(
-        [s.spans for s in sources], [s.tokens for s in sources], [t.tokens for t in targets], projections
-    )
 
 
 def with_projection(target: Sentence, projection: Projection) -> Sentence:

@@ -15,7 +15,7 @@ from xner.align._eflomal_run import EflomalSettings
 from xner.align.base import Alignment
 from xner.align.eflomal import EflomalAligner
 from xner.align.priors import Priors, lexical_priors
-from xner.align.sampler import run_sampler, sample
+from xner.align.sampler import sample
 from xner.align.symmetrise import majority
 from xner.errors import InputError, LimitError
 
@@ -76,20 +76,20 @@ def test_same_seed_same_links_in_another_process_and_with_any_threads() -> None:
     src, tgt = mixed_corpus()
     here = EflomalAligner(seed=11, runs=2, settings=FAST).align(src, tgt)
     assert done.stdout == "".join(a.to_pharaoh() + "\n" for a in here)
-    one_thread = run_sampler(src, tgt, settings=FAST, seed=11, runs=2, threads=1)
-    assert one_thread == run_sampler(src, tgt, settings=FAST, seed=11, runs=2, threads=4)
+    one_thread = sample(src, tgt, settings=FAST, seed=11, runs=2, threads=1).alignments()
+    assert one_thread == sample(src, tgt, settings=FAST, seed=11, runs=2, threads=4).alignments()
 
 
 def test_different_seeds_differ_where_sampling_matters() -> None:
     src, tgt = random_corpus(60)
-    runs = {seed: run_sampler(src, tgt, settings=FAST, seed=seed) for seed in (0, 1)}
+    runs = {seed: sample(src, tgt, settings=FAST, seed=seed).alignments() for seed in (0, 1)}
     assert runs[0] != runs[1]
-    assert run_sampler(src, tgt, settings=FAST, seed=0) == runs[0]
+    assert sample(src, tgt, settings=FAST, seed=0).alignments() == runs[0]
 
 
 def test_a_permuted_toy_language_is_recovered() -> None:
     src, tgt, gold = permuted_corpus(60)
-    (forward, reverse), *_ = run_sampler(src, tgt, settings=FAST, seed=3)
+    (forward, reverse), *_ = sample(src, tgt, settings=FAST, seed=3).alignments()
     for alignments in (forward, reverse):
         found = sum(len(set(a.links) & g) for a, g in zip(alignments, gold, strict=True))
         assert found >= 0.95 * sum(len(g) for g in gold)
@@ -118,7 +118,7 @@ def test_jump_and_fertility_priors_are_accepted() -> None:
     priors.lex[("<null>", "casa")] += 1.0
     priors.lex[("ana", "<null>")] += 1.0
     priors.lex[("unknown", "casa")] += 1.0  # a word the batch lacks: dropped
-    runs = run_sampler(src, tgt, settings=FAST, seed=0, priors=priors)
+    runs = sample(src, tgt, settings=FAST, seed=0, priors=priors).alignments()
     assert len(runs) == 1 and len(runs[0][0]) == len(src)
 
 
@@ -126,7 +126,7 @@ def test_empty_sentences_and_batches() -> None:
     aligner = EflomalAligner(settings=FAST)
     assert aligner.align([], []) == []
     assert aligner.align([[], ["a"], ["b", "c"]], [["x"], [], ["y", "z"]])[:2] == [Alignment(), Alignment()]
-    assert run_sampler([], [], settings=FAST, seed=0, runs=2) == [([], []), ([], [])]
+    assert sample([], [], settings=FAST, seed=0, runs=2).alignments() == [([], []), ([], [])]
 
 
 def test_the_seeded_engine_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,12 +143,15 @@ def test_the_seeded_engine_is_the_default(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_limits_and_bad_seeds() -> None:
     with pytest.raises(LimitError, match="at most 1023"):
-        run_sampler([["w"] * 1100], [["v"] * 3], settings=FAST, seed=0)
+        sample([["w"] * 1100], [["v"] * 3], settings=FAST, seed=0).alignments()
     for seed in ("1", 1.5, True):
         with pytest.raises(InputError, match="seed"):
             EflomalAligner(seed=seed)  # type: ignore[arg-type]
     src, tgt, _ = permuted_corpus(5)
-    assert run_sampler(src, tgt, settings=FAST, seed=-1) == run_sampler(src, tgt, settings=FAST, seed=2**64 - 1)
+    assert (
+        sample(src, tgt, settings=FAST, seed=-1).alignments()
+        == sample(src, tgt, settings=FAST, seed=2**64 - 1).alignments()
+    )
 
 
 @pytest.mark.parametrize("runs", [1, 2, 3])
@@ -167,6 +170,6 @@ def test_the_vote_on_arrays_is_the_vote_on_each_pairs_matrices(runs: int) -> Non
 
 def test_numbering_the_cells_a_slice_at_a_time_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     src, tgt = mixed_corpus()
-    whole = run_sampler(src, tgt, settings=FAST, seed=3, runs=1)
+    whole = sample(src, tgt, settings=FAST, seed=3, runs=1).alignments()
     monkeypatch.setattr(defaults, "EFLOMAL_CELL_SLICE", 7)  # many slices, cut inside sentences
-    assert run_sampler(src, tgt, settings=FAST, seed=3, runs=1) == whole
+    assert sample(src, tgt, settings=FAST, seed=3, runs=1).alignments() == whole
