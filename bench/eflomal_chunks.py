@@ -4,7 +4,7 @@
 
 ``xner project`` aligns ``--chunk-size`` sentence pairs at a time (memory stays flat), so eflomal learns from one
 chunk, not from the whole corpus. This bench aligns English -> LANG in consecutive chunks of each size (the last
-chunk is what is left) with the default aligner (seeded eflomal, orthographic priors, majority of 5 runs),
+chunk is what is left) with the default aligner (seeded eflomal, orthographic priors, 5 runs voted and filled),
 projects the English gold with the default method (candidates + exact matching) and scores it against the
 language's gold (F1 x 100). The whole side in one piece (799 pairs) is the baseline, printed in the same run; the
 columns are F1, its difference from the baseline, and sentences/s (eflomal's iterations fall with the square root

@@ -3,7 +3,7 @@
     python -m bench.eflomal_seeded [--langs de,es,it] [--binary-repeats 2] [--runs 1,3,5] [--seed 0]
 
 For each language the English gold is projected with the default pipeline (eflomal with orthographic priors,
-majority vote, candidates + exact matching) and scored against the language's gold (F1 x 100). The binary
+vote with its fill, candidates + exact matching) and scored against the language's gold (F1 x 100). The binary
 (``seed=None``, OS-seeded, 5 runs as before) is aligned ``--binary-repeats`` times to show its spread; the seeded
 engine (``--seed``) is aligned once for every number of runs in ``--runs``, and twice with the default number,
 whose two calls must give identical links. Binary and seeded calls alternate, so both see the same machine load;

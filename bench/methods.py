@@ -149,6 +149,10 @@ class Block:
     measure: Measure
 
 
+NO_FILL = "symmetrise majority (no fill)"
+"""The rows that measure eflomal's default ``majority-fill`` against the plain vote it replaced."""
+
+
 def parallel_block(english: Sequence[Sentence], spanish: Sequence[Sentence], tagger: str | None) -> Block:
     """Gold English projected onto the human Spanish (:func:`xner.pipeline.project_parallel`, as ``xner project``)."""
     targets = [replace(s, spans=[], tags=None) for s in spanish]
@@ -174,6 +178,9 @@ def parallel_block(english: Sequence[Sentence], spanish: Sequence[Sentence], tag
         Row("heuristic + backtranslation", ProjectionConfig(method="heuristic", backtranslation=True)),
         Row(f"candidates, symmetrise {gdfa}", ProjectionConfig(symmetrise=gdfa)),
         Row(f"heuristic, symmetrise {gdfa}", ProjectionConfig(method="heuristic", symmetrise=gdfa)),
+        Row(f"candidates, {NO_FILL}", ProjectionConfig(symmetrise="majority")),
+        Row(f"heuristic, {NO_FILL}", ProjectionConfig(method="heuristic", symmetrise="majority")),
+        Row(f"candidates + backtranslation, {NO_FILL}", ProjectionConfig(backtranslation=True, symmetrise="majority")),
     ]
     return Block(
         f"parallel: English gold -> human Spanish ({len(spanish)} sentences), span F1", "parallel", tuple(rows), measure
@@ -194,6 +201,8 @@ def translate_train_block(english: Sequence[Sentence], spanish: Sequence[Sentenc
         Row("candidates (default)", ProjectionConfig(), baseline=True),
         Row("heuristic", ProjectionConfig(method="heuristic")),
         Row("markers (EasyProject)", ProjectionConfig(method="markers")),
+        Row(f"candidates, {NO_FILL}", ProjectionConfig(symmetrise="majority")),
+        Row(f"heuristic, {NO_FILL}", ProjectionConfig(method="heuristic", symmetrise="majority")),
     ]
     title = f"translate-train: English gold -> Apertium Spanish ({len(spanish)} sentences), surface F1"
     return Block(title, "translate-train", tuple(rows), measure)
@@ -213,6 +222,8 @@ def translate_test_block(spanish: Sequence[Sentence], tagger: Any) -> Block:
         Row("heuristic (default)", ProjectionConfig(), baseline=True),
         Row("candidates", ProjectionConfig(method="candidates")),
         Row("heuristic + backtranslation", ProjectionConfig(backtranslation=True)),
+        Row(f"heuristic, {NO_FILL}", ProjectionConfig(symmetrise="majority")),
+        Row(f"candidates, {NO_FILL}", ProjectionConfig(method="candidates", symmetrise="majority")),
     ]
     title = f"translate-test: Spanish -> Apertium English -> spaCy -> Spanish ({len(spanish)} sentences), span F1"
     return Block(title, "translate-test", tuple(rows), measure)

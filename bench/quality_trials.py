@@ -5,12 +5,15 @@ all of Europarl-NER.
 
 English gold is projected onto each language with the default aligner and method; each row changes one thing:
 
-* ``default``: the default, unchanged;
+* ``default``: the default, unchanged (eflomal's ``majority-fill`` vote, share
+  :data:`~xner.align.defaults.EFLOMAL_FILL_SHARE`);
+* ``vote alone``: the strict majority without its fill (``symmetrise majority``, the default before the fill);
+* ``fill share S``: the fill with another share (how the default share was chosen on the tuning half);
 * ``LOC/ORG on lower case -> MISC``: a projected LOC or ORG span whose words are all lower-case (a target adjective,
   ``belgischen``, ``comunitarias``) becomes MISC;
 * ``LOC on lower case -> MISC``: the same for LOC only;
 * ``links in >= 5 of 10``: eflomal's merge keeps a link that at least half of the 2 x 5 directional alignments
-  have (the default keeps those that more than half have).
+  have (the default keeps those that more than half have), then fills as the default.
 
 F1 x 100 on sentences 0-399 (where settings are chosen), 400-798 (held out) and all 799.
 """
@@ -24,12 +27,17 @@ from collections.abc import Callable
 import numpy as np
 
 from bench.europarl_data import load
+from xner.align.defaults import EFLOMAL_FILL_SHARE
 from xner.align.eflomal import EflomalAligner
 from xner.align.orthographic import orthographic_links
+from xner.align.symmetrise import filled
 from xner.corpus import Sentence
 from xner.evaluate import evaluate
 from xner.project import CandidateOptions, project_corpus
 from xner.project.links import Link
+
+FILL_SHARES = (0.6, 0.7, 0.8)
+"""The fill shares tried on the tuning half."""
 
 
 def lower_case_to_misc(labels: tuple[str, ...]) -> Callable[[Sentence], Sentence]:
@@ -58,9 +66,20 @@ def votes(src: list[list[str]], tgt: list[list[str]]) -> tuple[list[np.ndarray],
     return counts, 2 * aligner.runs
 
 
-def project(english: list[Sentence], gold: list[Sentence], counts: list[np.ndarray], need: int) -> list[Sentence]:
-    """The default projection through the links that at least ``need`` directional alignments have."""
-    links: list[list[Link]] = [[(int(i), int(j)) for i, j in zip(*np.nonzero(c >= need), strict=True)] for c in counts]
+def voted(counts: np.ndarray, total: int, need: int, share: float | None) -> np.ndarray:
+    """The links at least ``need`` of ``total`` directional alignments have, then (with ``share``) the fill of the
+    target words left unlinked (:func:`~xner.align.symmetrise.filled`)."""
+    kept = counts >= need
+    return kept if share is None else filled(counts, kept, share * total)
+
+
+def project(
+    english: list[Sentence], gold: list[Sentence], counts: list[np.ndarray], total: int, need: int, share: float | None
+) -> list[Sentence]:
+    """The default projection through the links of :func:`voted`."""
+    links: list[list[Link]] = [
+        [(int(i), int(j)) for i, j in zip(*np.nonzero(voted(c, total, need, share)), strict=True)] for c in counts
+    ]
     return project_corpus(english, gold, links, method="candidates", options=CandidateOptions()).sentences
 
 
@@ -75,12 +94,21 @@ def main() -> None:
         gold = load(lang)
         counts, total = votes(src, [t.tokens for t in gold])
 
-        default = project(english, gold, counts, total // 2 + 1)  # more than half: the default vote
+        majority = total // 2 + 1  # more than half: the default vote
+        default = project(english, gold, counts, total, majority, EFLOMAL_FILL_SHARE)
         rows = {
-            "default": default,
+            f"default (fill share {EFLOMAL_FILL_SHARE})": default,
+            "vote alone (symmetrise majority)": project(english, gold, counts, total, majority, None),
+            **{
+                f"fill share {share}": project(english, gold, counts, total, majority, share)
+                for share in FILL_SHARES
+                if share != EFLOMAL_FILL_SHARE
+            },
             "LOC/ORG on lower case -> MISC": list(map(lower_case_to_misc(("LOC", "ORG")), default)),
             "LOC on lower case -> MISC": list(map(lower_case_to_misc(("LOC",)), default)),
-            f"links in >= {total // 2} of {total}": project(english, gold, counts, total // 2),
+            f"links in >= {total // 2} of {total}": project(
+                english, gold, counts, total, total // 2, EFLOMAL_FILL_SHARE
+            ),
         }
         for name, pred in rows.items():
             scores = [evaluate(gold[a:b], pred[a:b]).overall.f1 * 100 for a, b in ((0, 400), (400, 799), (0, 799))]

@@ -12,7 +12,9 @@ HEAVY = ("scipy", "torch", "transformers", "matplotlib", "numba", "spacy")
 """Packages a light import must not pull in."""
 
 
-@pytest.mark.parametrize("module", ["gateway.app", "xner.cli", "xner.project.config", "xner.project"])
+@pytest.mark.parametrize(
+    "module", ["gateway.app", "xner.cli", "xner.project.config", "xner.project", "xner.experiment.config"]
+)
 def test_a_light_import_pulls_in_no_heavy_package(module: str):
     code = f"import sys, {module}; print(' '.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()

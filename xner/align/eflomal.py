@@ -13,9 +13,11 @@ What :meth:`EflomalAligner.align` does with a batch (each step can be switched o
    with ``self_priors``, a first pass over the batch itself supplies priors for a second pass.
 2. **Runs**: :data:`~xner.align.defaults.EFLOMAL_RUNS` independent runs (run ``r`` of direction ``d`` seeded from
    ``(seed, r, d)``); every run gives a forward and a reverse alignment.
-3. **Merge**, fixed and order-free: with the default symmetrisation ``majority`` a link is kept when more than
-   half of all 2 x runs directional alignments have it. With another heuristic, each direction is first
-   voted over the runs (strict majority), then the heuristic combines the two (:mod:`xner.align.symmetrise`).
+3. **Merge**, fixed and order-free: with ``majority`` a link is kept when more than half of all 2 x runs
+   directional alignments have it; the default ``majority-fill`` then links each target word the vote left
+   unlinked where its alignments agree on a source word and its neighbour (:mod:`xner.align.vote`). With another
+   heuristic, each direction is first voted over the runs (strict majority), then the heuristic combines the two
+   (:mod:`xner.align.symmetrise`).
 4. **Orthographic links** (``ortho_links``, off by default): a near-identical word pair replaces the other
    links of its two words.
 
@@ -37,11 +39,13 @@ from xner.align._eflomal_run import EflomalSettings, run_eflomal
 from xner.align.base import Alignment, Batch, check_batch
 from xner.align.orthographic import apply_orthographic, orthographic_links
 from xner.align.priors import Priors, lexical_priors
-from xner.align.symmetrise import canonical, majority, symmetrise
+from xner.align.symmetrise import canonical, majority, majority_filled, symmetrise
 from xner.errors import InputError
 
 BoolMatrix = npt.NDArray[np.bool_]
 Runs = list[tuple[list[Alignment], list[Alignment]]]
+VOTES: dict[str, float | None] = {"majority": None, "majority-fill": defaults.EFLOMAL_FILL_SHARE}
+"""The merges that vote over all 2 x runs directional alignments at once, and the share their fill needs."""
 
 
 class EflomalAligner:
@@ -127,7 +131,7 @@ class EflomalAligner:
         ortho = [orthographic_links(s, t) for s, t in zip(batch_src, batch_tgt, strict=True)] if need_ortho else []
         ortho_priors = ortho if self.ortho_priors else None
         learned = Priors()
-        if self.seed is not None and self.symmetrise == "majority" and not (learn or self.self_priors):
+        if self.seed is not None and self.symmetrise in VOTES and not (learn or self.self_priors):
             # the default: the vote counted on the sampler's arrays, no alignment of a single run built
             from xner.align.sampler import sample
 
@@ -135,7 +139,7 @@ class EflomalAligner:
             sampled = sample(
                 batch_src, batch_tgt, settings=self.settings, seed=self.seed, runs=self.runs, priors=priors
             )
-            voted = sampled.majority()
+            voted = sampled.majority(VOTES[self.symmetrise])
         else:
             runs = self.runs_for(batch_src, batch_tgt, ortho_priors)
             voted = [
@@ -191,8 +195,9 @@ class EflomalAligner:
         """One pair's links from all runs: a majority over every directional alignment, or vote then symmetrise."""
         forward = [run[0][index].to_matrix(*shape) for run in runs]
         reverse = [run[1][index].to_matrix(*shape) for run in runs]
-        if self.symmetrise == "majority":
-            return majority(forward + reverse)
+        if self.symmetrise in VOTES:
+            share = VOTES[self.symmetrise]
+            return majority(forward + reverse) if share is None else majority_filled(forward + reverse, share)
         return symmetrise(majority(forward), majority(reverse), self.symmetrise)
 
 

@@ -34,6 +34,7 @@ from xner.align import defaults
 from xner.align._eflomal_run import EflomalSettings, Vocabulary, check_pairs
 from xner.align.base import Alignment
 from xner.align.priors import Priors
+from xner.align.vote import fill_unlinked
 from xner.errors import LimitError
 from xner.progress import report
 
@@ -67,10 +68,11 @@ class SampledRuns:
             for r in range(len(self.forward))
         ]
 
-    def majority(self) -> list[Alignment]:
-        """Per pair, the links more than half of all 2 x runs directional alignments have (the default vote of
-        :class:`~xner.align.eflomal.EflomalAligner`), counted over the whole batch at once: no alignment of a single
-        run is ever built."""
+    def majority(self, fill_share: float | None = None) -> list[Alignment]:
+        """Per pair, the links more than half of all 2 x runs directional alignments have, counted over the whole
+        batch at once: no alignment of a single run is ever built. With ``fill_share``, target words the vote leaves
+        unlinked are then filled (:func:`~xner.align.vote.fill_unlinked`; the ``majority-fill`` of
+        :class:`~xner.align.eflomal.EflomalAligner`)."""
         n_pairs, runs = len(self.src_off) - 1, len(self.forward)
         width = defaults.EFLOMAL_MAX_TOKENS + 1  # a target position is below this
         target_pair = np.repeat(np.arange(n_pairs), np.diff(self.tgt_off))
@@ -83,7 +85,14 @@ class SampledRuns:
             linked = np.flatnonzero(self.reverse[r] >= 0)
             keys.append(linked * width + self.reverse[r][linked])
         key, votes = np.unique(np.concatenate(keys), return_counts=True)
-        key = key[votes > runs]  # more than half of the 2 x runs alignments
+        kept = votes > runs  # more than half of the 2 x runs alignments
+        if fill_share is not None and key.size:
+            position = key // width
+            target = self.tgt_off[source_pair[position]] + key % width  # corpus-wide; still sorted within a position
+            linked_target = np.zeros(len(target_pair), dtype=bool)
+            linked_target[target[kept]] = True
+            kept |= fill_unlinked(position, target, votes, source_pair, linked_target, fill_share * 2 * runs)
+        key = key[kept]
         position, j = key // width, key % width
         pair = source_pair[position]
         i = position - self.src_off[pair]

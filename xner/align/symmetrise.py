@@ -13,7 +13,9 @@ methods). Both inputs are boolean ``source x target`` matrices. The heuristics a
 * ``forward`` / ``reverse``: one direction only;
 * ``majority``: links that a strict majority of several directional alignments have (:func:`majority`). Backends
   that run several times (eflomal) vote over all their forward and reverse alignments at once; for a single
-  forward/reverse pair a strict majority is both, so it equals ``intersection``.
+  forward/reverse pair a strict majority is both, so it equals ``intersection``;
+* ``majority-fill`` (eflomal's default): the majority, then each target word it leaves unlinked is linked where
+  its alignments agree on a source word and its neighbour (:func:`majority_filled`, :mod:`xner.align.vote`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from xner.align import defaults
+from xner.align.vote import fill_unlinked
 from xner.errors import InputError, UnknownNameError
 
 BoolMatrix = npt.NDArray[np.bool_]
@@ -114,6 +118,30 @@ def majority(alignments: Sequence[BoolMatrix]) -> BoolMatrix:
     return result
 
 
+def majority_filled(alignments: Sequence[BoolMatrix], share: float = defaults.EFLOMAL_FILL_SHARE) -> BoolMatrix:
+    """:func:`majority`, then every target word it leaves unlinked gets the link of its most voted source word
+    when that word and its better neighbour hold more than ``share`` of the votes (:func:`filled`)."""
+    if not alignments:
+        raise InputError("majority needs at least one alignment")
+    votes = np.sum(np.stack([np.asarray(a, dtype=bool) for a in alignments]), axis=0)
+    return filled(votes, votes * 2 > len(alignments), share * len(alignments))
+
+
+def filled(votes: npt.NDArray[np.integer], kept: BoolMatrix, need: float) -> BoolMatrix:
+    """``kept`` (links of one pair) plus, for each target word it leaves unlinked, the cell of its most voted source
+    word when that word and its better neighbour hold more than ``need`` of ``votes``
+    (:func:`~xner.align.vote.fill_unlinked`)."""
+    result = kept.copy()
+    source, target = np.nonzero(votes)  # row-major: sorted by (source, target)
+    if source.size:
+        pair_of_source = np.zeros(votes.shape[0], dtype=np.int64)
+        linked_target = np.asarray(kept.any(axis=0), dtype=bool)
+        cell_votes = np.asarray(votes[source, target], dtype=np.int64)
+        chosen = fill_unlinked(source, target, cell_votes, pair_of_source, linked_target, need)
+        result[source[chosen], target[chosen]] = True
+    return result
+
+
 def forward_only(fwd: BoolMatrix, rev: BoolMatrix) -> BoolMatrix:  # noqa: ARG001 - one signature for all
     """The forward links alone."""
     return fwd.copy()
@@ -135,6 +163,7 @@ SYMMETRISERS: dict[str, Symmetriser] = {
     "forward": forward_only,
     "reverse": reverse_only,
     "majority": lambda fwd, rev: majority([fwd, rev]),
+    "majority-fill": lambda fwd, rev: majority_filled([fwd, rev]),
 }
 """Symmetrisation heuristics by name."""
 

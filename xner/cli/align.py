@@ -53,7 +53,7 @@ def align_command(
     symmetrise: Annotated[
         str | None,
         typer.Option(
-            help="majority (eflomal default) | intersection | union | grow-diag | grow-diag-final | "
+            help="majority-fill (eflomal default) | majority | intersection | union | grow-diag | grow-diag-final | "
             "grow-diag-final-and | forward | reverse."
         ),
     ] = None,

@@ -9,6 +9,9 @@ import typer
 
 from xner.cli._progress import stderr
 from xner.cli.app import app
+from xner.errors import InputError
+from xner.experiment import defaults
+from xner.experiment.config import Distance
 from xner.progress import report
 
 DEFAULT_OUT = "experiment-out"
@@ -33,15 +36,38 @@ class Cells:
 
 @app.command()
 def experiment(
-    config: Annotated[Path, typer.Argument(help="The experiment configuration (YAML).", show_default=False)],
+    config: Annotated[
+        Path | None,
+        typer.Argument(help="The experiment configuration (YAML); not with --released.", show_default=False),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Output folder: results, plots and the step cache.")] = Path(DEFAULT_OUT),
     resume: Annotated[bool, typer.Option(help="Reuse cached steps from an earlier run in --out.")] = True,
+    released: Annotated[
+        bool,
+        typer.Option(
+            help="Analyse the seed paper's released results (bundled) instead of running a grid: no model, no data."
+        ),
+    ] = False,
+    distance: Annotated[
+        Distance, typer.Option(help="With --released: the URIEL distance the main analysis uses.")
+    ] = defaults.DISTANCE,
 ) -> None:
     """Run the grid CONFIG describes; write results.csv, results.md, summary.json and PNG plots to --out.
 
     Every step (translation, alignment, tagging, projection) is cached under OUT/cache, so an interrupted run
-    resumes where it stopped and a finished one re-renders its outputs without doing any work.
+    resumes where it stopped and a finished one re-renders its outputs without doing any work. With --released,
+    the seed paper's released per-language results are analysed instead (per data set and pooled).
     """
+    if released:
+        if config is not None:
+            raise InputError("give either a configuration or --released, not both")
+        from xner.experiment.runner import run_released
+
+        for path in run_released(out, distance):
+            stderr.print(f"wrote {path}")
+        return
+    if config is None:
+        raise InputError("give the experiment configuration (a YAML file), or --released")
     from xner.experiment import load_config, run_experiment
 
     settings = load_config(config)

@@ -6,13 +6,32 @@ Modules: :mod:`~xner.experiment.config` (the YAML schema), :mod:`~xner.experimen
 :mod:`~xner.experiment.cache` and :mod:`~xner.experiment.steps` (cached steps), :mod:`~xner.experiment.grid`
 (the cells), :mod:`~xner.experiment.scoring`, :mod:`~xner.experiment.distances` (URIEL table),
 :mod:`~xner.experiment.reference` (the paper's published F1), :mod:`~xner.experiment.analysis` (correlation,
-related/distant gap), :mod:`~xner.experiment.report` and :mod:`~xner.experiment.plots` (outputs),
-:mod:`~xner.experiment.runner` (all of it in order).
+related/distant gap, pooled slopes), :mod:`~xner.experiment.report` and :mod:`~xner.experiment.plots` (outputs),
+:mod:`~xner.experiment.released` and :mod:`~xner.experiment.released_report` (the seed paper's released results,
+analysed alone), :mod:`~xner.experiment.runner` (all of it in order).
 """
 
 from __future__ import annotations
 
-from xner.experiment.config import ExperimentConfig, load_config, parse_config
-from xner.experiment.runner import ExperimentRun, run_experiment
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "ExperimentConfig": "config",
+    "load_config": "config",
+    "parse_config": "config",
+    "ExperimentRun": "runner",
+    "run_experiment": "runner",
+}
+"""Name -> the module that defines it, imported on first use (PEP 562): the command line reads the configuration's
+vocabulary without pulling in the analysis (scipy) or the plots."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'xner.experiment' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"xner.experiment.{module}"), name)
+
 
 __all__ = ["ExperimentConfig", "ExperimentRun", "load_config", "parse_config", "run_experiment"]

@@ -57,3 +57,22 @@ MARKER_SIZE = 60
 
 X_MARGIN = 1.1
 """The distance axis runs from 0 to this times the largest distance (or the threshold)."""
+
+MIN_POINTS_FOR_INTERVAL = 8
+"""Fewer languages than this give no bootstrap interval of a slope (with three, resamples repeat one language and
+the interval says nothing)."""
+
+SPREAD_TOLERANCE = 1e-12
+"""Distances whose spread around their means is below this share of their squares do not vary (rounding only)."""
+
+BOOTSTRAP_RESAMPLES = 4000
+"""Resamples of the languages behind each slope's confidence interval (a percentile bootstrap)."""
+
+BOOTSTRAP_SEED = 0
+"""Seed of the bootstrap, so the same results give the same interval."""
+
+CONFIDENCE_LEVEL = 0.95
+"""Level of the slope's confidence interval."""
+
+SLOPE_STEP = 0.1
+"""Slopes are reported as F1 points per this much distance."""

@@ -101,14 +101,18 @@ def plot_dataset(
     out_dir: Path,
     distance_kind: str,
     threshold: float,
+    *,
+    every_series: bool = False,
 ) -> list[Path]:
-    """Draw both plots for ``dataset``; return the files written (none when nothing was scored)."""
+    """Draw both plots for ``dataset``; return the files written (none when nothing was scored). With
+    ``every_series`` each series is drawn, not only the best configuration of each pipeline."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    chosen = _chosen(summaries, dataset)
+    chosen = [s for s in summaries if s.dataset == dataset] if every_series else _chosen(summaries, dataset)
+    which = "every configuration" if every_series else "best configuration of each pipeline"
     if not chosen:
         return []
     dataset_rows = [r for r in rows if r.dataset == dataset and r.ok]
@@ -123,18 +127,18 @@ def plot_dataset(
     axes.set_xlabel(f"target language (and its URIEL {distance_kind} distance from the source)")
     axes.set_ylabel("F1 (×100)")
     axes.set_ylim(0, 100)
-    axes.set_title(f"{dataset}: F1 per target language, best configuration of each pipeline")
+    axes.set_title(f"{dataset}: F1 per target language, {which}")
     axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=LEGEND_COLUMNS)
     axes.grid(axis="y", alpha=0.3)
     written = [_save(figure, out_dir / f"f1-by-language_{_safe(dataset)}.png")]
 
     figure, axes = plt.subplots(figsize=FIGURE_SIZE)
     _scatter(axes, chosen, by_series)
-    axes.axvline(threshold, color="grey", linestyle="--", linewidth=1, label=f"related | distant ({threshold})")
+    axes.axvline(threshold, color="grey", linestyle="--", linewidth=1, label=f"related | distant ({threshold:.3g})")
     axes.set_xlabel(f"URIEL {distance_kind} distance of the target from the source")
     axes.set_ylabel("F1 (×100)")
     axes.set_ylim(0, 100)
-    axes.set_title(f"{dataset}: F1 vs typological distance, best configuration of each pipeline")
+    axes.set_title(f"{dataset}: F1 vs typological distance, {which}")
     known = [d for d in distance.values() if d is not None]
     axes.set_xlim(0, max([*known, threshold]) * X_MARGIN)
     axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=LEGEND_COLUMNS)

@@ -7,20 +7,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from xner.experiment import defaults
 from xner.experiment.analysis import SeriesSummary, best_per_pipeline
 from xner.experiment.config import ExperimentConfig
 from xner.experiment.results import Row, entity_types
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.1f}"
 
 
-def _num(value: float | None, digits: int = 2) -> str:
+def num(value: float | None, digits: int = 2) -> str:
     return "" if value is None or value != value else f"{value:.{digits}f}"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
@@ -37,13 +38,24 @@ def results_table(rows: Sequence[Row], with_reference: bool) -> list[str]:
     for row in rows:
         if not row.ok:
             continue
-        cells = [row.dataset, row.lang, _num(row.distance, 3), row.pipeline, row.method, row.aligner]
-        cells += [_pct(row.precision), _pct(row.recall), _pct(row.f1), str(row.support)]
-        cells += [_pct(row.per_type.get(t)) for t in types]
+        cells = [row.dataset, row.lang, num(row.distance, 3), row.pipeline, row.method, row.aligner]
+        cells += [pct(row.precision), pct(row.recall), pct(row.f1), str(row.support)]
+        cells += [pct(row.per_type.get(t)) for t in types]
         if with_reference:
-            cells += [_pct(row.paper_f1), row.paper_aligner or ""]
+            cells += [pct(row.paper_f1), row.paper_aligner or ""]
         body.append(cells)
-    return _table(header, body)
+    return markdown_table(header, body)
+
+
+def slope_text(slope: float | None, interval: tuple[float, float] | None) -> str:
+    """A slope as F1 points per :data:`~xner.experiment.defaults.SLOPE_STEP` of distance, with its interval."""
+    if slope is None:
+        return ""
+    step = 100 * defaults.SLOPE_STEP
+    text = f"{slope * step:+.1f}"
+    if interval is not None:
+        text += f" ({interval[0] * step:+.1f} to {interval[1] * step:+.1f})"
+    return text
 
 
 def analysis_table(summaries: Sequence[SeriesSummary]) -> list[str]:
@@ -55,7 +67,7 @@ def analysis_table(summaries: Sequence[SeriesSummary]) -> list[str]:
         "mean F1",
         "Pearson r (p)",
         "Spearman ρ (p)",
-        "slope /unit distance",
+        f"slope per {defaults.SLOPE_STEP} ({defaults.CONFIDENCE_LEVEL:.0%} CI)",
         "related F1",
         "distant F1",
         "gap",
@@ -70,17 +82,17 @@ def analysis_table(summaries: Sequence[SeriesSummary]) -> list[str]:
                 s.dataset,
                 s.series,
                 str(s.languages),
-                _pct(s.mean_f1),
-                "" if c is None else f"{_num(c.pearson_r)} ({_num(c.pearson_p, 3)})",
-                "" if c is None else f"{_num(c.spearman_rho)} ({_num(c.spearman_p, 3)})",
-                "" if c is None else _pct(c.slope),
-                _pct(s.groups.related_f1),
-                _pct(s.groups.distant_f1),
-                _pct(s.groups.gap),
-                "" if versus is None else f"{_pct(versus['mean_delta_f1'])} ({versus['wins']}/{versus['languages']})",
+                pct(s.mean_f1),
+                "" if c is None else f"{num(c.pearson_r)} ({num(c.pearson_p, 3)})",
+                "" if c is None else f"{num(c.spearman_rho)} ({num(c.spearman_p, 3)})",
+                "" if c is None else slope_text(c.slope, c.slope_ci),
+                pct(s.groups.related_f1),
+                pct(s.groups.distant_f1),
+                pct(s.groups.gap),
+                "" if versus is None else f"{pct(versus['mean_delta_f1'])} ({versus['wins']}/{versus['languages']})",
             ]
         )
-    return _table(header, body)
+    return markdown_table(header, body)
 
 
 def answer(summaries: Sequence[SeriesSummary], threshold: float) -> list[str]:
@@ -88,22 +100,22 @@ def answer(summaries: Sequence[SeriesSummary], threshold: float) -> list[str]:
     lines = []
     for (dataset, pipeline), s in sorted(best_per_pipeline(summaries).items()):
         groups = s.groups
-        head = f"- **{dataset}, {s.series}** (best {pipeline} configuration, mean F1 {_pct(s.mean_f1)}): "
+        head = f"- **{dataset}, {s.series}** (best {pipeline} configuration, mean F1 {pct(s.mean_f1)}): "
         if groups.gap is None:
             missing = "distant" if groups.related else "related"
             lines.append(head + f"no {missing} target at threshold {threshold}, so no gap can be measured.")
             continue
         text = (
-            f"F1 {_pct(groups.related_f1)} on related targets ({', '.join(groups.related)}) vs "
-            f"{_pct(groups.distant_f1)} on distant ones ({', '.join(groups.distant)}): a gap of "
-            f"{_pct(groups.gap)} points"
+            f"F1 {pct(groups.related_f1)} on related targets ({', '.join(groups.related)}) vs "
+            f"{pct(groups.distant_f1)} on distant ones ({', '.join(groups.distant)}): a gap of "
+            f"{pct(groups.gap)} points"
         )
         if s.correlation is not None:
-            text += f"; Pearson r = {_num(s.correlation.pearson_r)}, Spearman ρ = {_num(s.correlation.spearman_rho)}"
+            text += f"; Pearson r = {num(s.correlation.pearson_r)}, Spearman ρ = {num(s.correlation.spearman_rho)}"
         if s.vs_model_transfer is not None:
             versus = s.vs_model_transfer
             text += (
-                f"; {_pct(versus['mean_delta_f1'])} points vs model transfer "
+                f"; {pct(versus['mean_delta_f1'])} points vs model transfer "
                 f"(better on {versus['wins']} of {versus['languages']})"
             )
         lines.append(head + text + ".")

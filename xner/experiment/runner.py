@@ -79,3 +79,28 @@ def run_experiment(
     for dataset in config.datasets:
         files += plot_dataset(rows, summaries, dataset.name, out, config.distance, config.related_threshold)
     return ExperimentRun(config, rows, summaries, files, cache.hits, cache.misses)
+
+
+def run_released(out_dir: str | Path, kind: str = defaults.DISTANCE) -> list[Path]:
+    """Analyse the seed paper's released results (:mod:`xner.experiment.released`) under the ``kind`` distance;
+    write results.csv, results.md, summary.json and the plots under ``out_dir``; return the files written."""
+    from typing import get_args
+
+    from xner.experiment.config import Distance
+    from xner.experiment.distances import DistanceTable
+    from xner.experiment.released import analyse_released
+    from xner.experiment.released_report import write_released_markdown, write_released_summary
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table = DistanceTable.bundled()
+    analysis = analyse_released(table, kind, get_args(Distance))
+    files = [out / RESULTS_CSV, out / RESULTS_MD, out / SUMMARY_JSON]
+    write_csv(analysis.rows, files[0])
+    write_released_markdown(files[1], analysis, table.origin)
+    write_released_summary(files[2], analysis, table.origin)
+    for dataset in sorted({row.dataset for row in analysis.rows}):
+        files += plot_dataset(
+            analysis.rows, analysis.summaries, dataset, out, kind, analysis.threshold, every_series=True
+        )
+    return files

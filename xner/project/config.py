@@ -64,7 +64,9 @@ class ProjectionConfig(BaseModel):
         None, description="Encoder aligner's link extraction: itermax (default) | argmax | match | softmax"
     )
     symmetrise: str | None = Field(
-        None, description="Symmetrisation: majority (eflomal) | intersection | union | grow-diag-final-and | ..."
+        None,
+        description="Symmetrisation: majority-fill (eflomal default) | majority | intersection | union | "
+        "grow-diag-final-and | ...",
     )
     method: Method | None = Field(
         None,

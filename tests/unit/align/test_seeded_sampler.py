@@ -13,10 +13,10 @@ import pytest
 from xner.align import defaults
 from xner.align._eflomal_run import EflomalSettings
 from xner.align.base import Alignment
-from xner.align.eflomal import EflomalAligner
+from xner.align.eflomal import VOTES, EflomalAligner
 from xner.align.priors import Priors, lexical_priors
 from xner.align.sampler import sample
-from xner.align.symmetrise import majority
+from xner.align.symmetrise import majority, majority_filled
 from xner.errors import InputError, LimitError
 
 FAST = EflomalSettings(rel_iterations=0.2)
@@ -55,7 +55,7 @@ def random_corpus(n: int, seed: int = 0) -> tuple[list[list[str]], list[list[str
 REPO = Path(__file__).resolve().parents[3]
 SCRIPT = """
 from tests.unit.align.test_seeded_sampler import FAST, mixed_corpus
-from xner.align.eflomal import EflomalAligner
+from xner.align.eflomal import VOTES, EflomalAligner
 src, tgt = mixed_corpus()
 for alignment in EflomalAligner(seed=11, runs=2, settings=FAST).align(src, tgt):
     print(alignment.to_pharaoh())
@@ -154,18 +154,25 @@ def test_limits_and_bad_seeds() -> None:
     )
 
 
+@pytest.mark.parametrize("vote", ["majority", "majority-fill"])
 @pytest.mark.parametrize("runs", [1, 2, 3])
-def test_the_vote_on_arrays_is_the_vote_on_each_pairs_matrices(runs: int) -> None:
+def test_the_vote_on_arrays_is_the_vote_on_each_pairs_matrices(runs: int, vote: str) -> None:
     src, tgt = mixed_corpus()
     sampled = sample(src, tgt, settings=FAST, seed=5, runs=runs)
     each_run = sampled.alignments()  # per run: (forward, reverse) alignments of every pair
+    share = VOTES[vote]
     expected = []
     for k in range(len(src)):
         shape = (len(src[k]), len(tgt[k]))
         matrices = [run[d][k].to_matrix(*shape) for run in each_run for d in (0, 1)]
-        expected.append(Alignment.from_matrix(majority(matrices)))
-    assert sampled.majority() == expected
-    assert EflomalAligner(seed=5, runs=runs, settings=FAST, ortho_priors=False).align(src, tgt) == expected
+        expected.append(
+            Alignment.from_matrix(majority(matrices) if share is None else majority_filled(matrices, share))
+        )
+    assert sampled.majority(share) == expected
+    aligner = EflomalAligner(seed=5, runs=runs, settings=FAST, ortho_priors=False, symmetrise=vote)
+    assert aligner.align(src, tgt) == expected
+    # the path that keeps every run's alignments (taken to learn priors) merges the same way
+    assert aligner.align_and_learn(src, tgt)[0] == expected
 
 
 def test_numbering_the_cells_a_slice_at_a_time_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
