@@ -79,3 +79,52 @@ def experiment(
     )
     for path in result.files:
         stderr.print(f"wrote {path}")
+
+
+def _numbers(text: str, option: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"{option}: give numbers separated by commas, got {text!r}") from None
+
+
+@app.command()
+def typology(
+    data: Annotated[
+        Path, typer.Option(help="The Europarl-NER folder (<lang>-europarl.test.conll02 per side).", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option(help="Output folder: results and the plot.")] = Path("typology-out"),
+    target: Annotated[str, typer.Option(help="The side that is transformed.")] = defaults.TYPOLOGY_TARGET,
+    sources: Annotated[
+        str, typer.Option(help="Sides projected onto it, comma-separated; the first is the single source.")
+    ] = ",".join(defaults.TYPOLOGY_SOURCES),
+    strengths: Annotated[
+        str, typer.Option(help="Dial settings in (0, 1], comma-separated (0 is always run).")
+    ] = ",".join(str(s) for s in defaults.TYPOLOGY_STRENGTHS),
+    axes: Annotated[
+        str, typer.Option(help="Axes, comma-separated: order, fusion, script, all.")
+    ] = "order,fusion,script,all",
+    sentences: Annotated[int | None, typer.Option(help="Use the first N sentences of each side.")] = None,
+    aligner: Annotated[str | None, typer.Option(help="Aligner SPEC (default: the library's, eflomal).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the transforms' choices.")] = 0,
+) -> None:
+    """The controlled typology experiment: transform one side of Europarl-NER along one typological axis at a time
+    (word order, fusion of function words, script) with a dial, project the other sides' gold onto it, and score.
+
+    Writes results.csv, results.md, summary.json and typology.png to --out (docs/experiment.md).
+    """
+    from xner.experiment.typology_run import run_typology
+
+    files = run_typology(
+        data,
+        out,
+        target=target,
+        sources=[s.strip() for s in sources.split(",") if s.strip()],
+        strengths=_numbers(strengths, "--strengths"),
+        axes=[a.strip() for a in axes.split(",") if a.strip()],
+        sentences=sentences,
+        aligner=aligner,
+        seed=seed,
+    )
+    for path in files:
+        stderr.print(f"wrote {path}")

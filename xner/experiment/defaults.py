@@ -76,3 +76,20 @@ CONFIDENCE_LEVEL = 0.95
 
 SLOPE_STEP = 0.1
 """Slopes are reported as F1 points per this much distance."""
+
+FUNCTION_WORDS = 40
+"""Typology experiment, ``fusion`` axis: how many of the corpus's most frequent short lower-case words count as
+function words (on Spanish Europarl: articles, prepositions, conjunctions, clitics, ``que``, ``es``, ``ha``)."""
+
+FUNCTION_WORD_MAX_LEN = 5
+"""Typology experiment, ``fusion`` axis: function words have at most this many letters (frequent content words of
+a parliament, ``informe``, ``política``, are longer)."""
+
+TYPOLOGY_TARGET = "es"
+"""Typology experiment: the Europarl-NER side that is transformed."""
+
+TYPOLOGY_SOURCES = ("en", "de", "it")
+"""Typology experiment: the sides projected onto it; the first is the single source, all of them vote."""
+
+TYPOLOGY_STRENGTHS = (0.25, 0.5, 0.75, 1.0)
+"""Typology experiment: the dial settings run on every axis (strength 0, the untouched target, is run once)."""
