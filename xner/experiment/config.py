@@ -29,7 +29,7 @@ from xner.experiment import defaults
 from xner.project.config import Method, ProjectionConfig, describe_errors
 
 Layout = Literal["europarl", "masakhaner2", "panx", "conll"]
-Pipeline = Literal["translate-test", "translate-train", "parallel", "model-transfer"]
+Pipeline = Literal["translate-test", "translate-train", "parallel", "multi-source", "model-transfer"]
 Distance = Literal["syntactic", "phonological", "inventory", "featural", "genetic"]
 
 DEFAULT_PIPELINES: tuple[Pipeline, ...] = ("translate-test", "model-transfer")
@@ -179,6 +179,16 @@ class ExperimentConfig(_Strict):
     distance: Distance = defaults.DISTANCE
     distances: Path | None = Field(default=None, description="A TSV of distances to use instead of URIEL's.")
     related_threshold: float = Field(default=defaults.RELATED_THRESHOLD, ge=0.0, le=1.0)
+    voters: list[str] | None = Field(
+        default=None,
+        description="multi-source: the gold sides that vote on each target (default: the source and every target); "
+        "the target scored never votes on itself.",
+    )
+
+    def voters_for(self, target: str) -> list[str]:
+        """The sides that vote on ``target`` in multi-source, the source first (it wins ties)."""
+        listed = self.voters if self.voters is not None else [self.source, *self.targets]
+        return [lang for lang in dict.fromkeys(listed) if lang != target]
 
     @field_validator("methods")
     @classmethod
@@ -202,7 +212,7 @@ class ExperimentConfig(_Strict):
         names = [d.name for d in self.datasets]
         if len(set(names)) != len(names):
             raise ValueError("datasets: every data set needs its own name")
-        needs_parallel = {"parallel", "translate-train"} & set(self.pipelines)
+        needs_parallel = {"parallel", "translate-train", "multi-source"} & set(self.pipelines)
         if needs_parallel and not any(d.is_parallel for d in self.datasets):
             wanted = ", ".join(sorted(needs_parallel))
             raise ValueError(
@@ -210,6 +220,13 @@ class ExperimentConfig(_Strict):
             )
         if self.source in self.targets:
             raise ValueError(f"targets: the source language {self.source!r} cannot also be a target")
+        if "multi-source" in self.pipelines:
+            lonely = [lang for lang in self.targets if len(self.voters_for(lang)) < 2]
+            if lonely:
+                raise ValueError(
+                    f"voters: multi-source needs at least two sides voting on each target; {', '.join(lonely)} "
+                    "would have fewer (list more voters, or more targets)"
+                )
         return self
 
 

@@ -93,3 +93,6 @@ TYPOLOGY_SOURCES = ("en", "de", "it")
 
 TYPOLOGY_STRENGTHS = (0.25, 0.5, 0.75, 1.0)
 """Typology experiment: the dial settings run on every axis (strength 0, the untouched target, is run once)."""
+
+PAPER_TOLERANCE = 2.0
+"""results.md: a cell's F1 within this many points of the paper's for the same cell counts as reproduced."""

@@ -9,6 +9,10 @@ Pipelines (``src`` = the source language, ``tgt`` = the target):
   the projection step alone).
 * ``translate-train``: the source gold translated into ``tgt`` and projected onto the translation; scored by
   surface form against the parallel target gold (:mod:`xner.experiment.scoring`).
+* ``multi-source``: the gold of several sides (``voters``; by default the source and every other target) each
+  projected onto the target as in ``parallel`` and merged by vote (:func:`xner.pipeline.project_parallel`, the source
+  first, so it wins ties); reported beside each voter alone (rows ``parallel from <lang>`` for the voters other than
+  the source, whose single row is ``parallel``), on the same cached alignments.
 
 Every projecting cell is a pipeline x a method (a named :class:`~xner.project.config.ProjectionConfig`) x an
 aligner, run through :mod:`xner.pipeline` (``project_onto``, ``translate_train``, ``translate_test``) with the
@@ -32,7 +36,7 @@ from xner.experiment.results import Row
 from xner.experiment.scoring import span_report, surface_report
 from xner.experiment.steps import PivotWords, Projected, Steps, corpus_key, filter_labels
 from xner.languages import normalise_language
-from xner.pipeline import Run, project_onto, translate_test, translate_train
+from xner.pipeline import Run, project_onto, project_parallel, translate_test, translate_train
 from xner.project.config import PIPELINES, Pipeline, ProjectionConfig, merged
 
 Advance = Callable[[str], None]
@@ -50,13 +54,15 @@ def method_cells(config: ExperimentConfig) -> list[Cell]:
     return crossed + own
 
 
-def cells_per_language(config: ExperimentConfig, dataset: DatasetConfig) -> int:
-    """How many rows one target language of ``dataset`` produces."""
+def cells_per_language(config: ExperimentConfig, dataset: DatasetConfig, lang: str) -> int:
+    """How many rows the target language ``lang`` of ``dataset`` produces."""
     per_projection = len(method_cells(config))
     total = 0
     for pipeline in config.pipelines:
         if pipeline == "model-transfer":
             total += 1
+        elif pipeline == "multi-source" and dataset.is_parallel:
+            total += per_projection * (1 + len(single_voters(config, lang)))
         elif pipeline == "translate-test" or dataset.is_parallel:
             total += per_projection
     return total
@@ -64,7 +70,13 @@ def cells_per_language(config: ExperimentConfig, dataset: DatasetConfig) -> int:
 
 def total_cells(config: ExperimentConfig) -> int:
     """How many rows the whole grid produces."""
-    return sum(cells_per_language(config, d) * len(config.targets) for d in config.datasets)
+    return sum(cells_per_language(config, d, lang) for d in config.datasets for lang in config.targets)
+
+
+def single_voters(config: ExperimentConfig, lang: str) -> list[str]:
+    """The multi-source voters on ``lang`` that get a single-source row of their own (all but the source, whose
+    single row is the ``parallel`` pipeline's)."""
+    return [voter for voter in config.voters_for(lang) if voter != config.source]
 
 
 def language_code(code: str) -> str:
@@ -77,8 +89,8 @@ def language_code(code: str) -> str:
 
 
 def projecting(pipeline: str) -> Pipeline:
-    """The projection configuration's name of a projecting pipeline."""
-    return next(p for p in PIPELINES if p == pipeline)
+    """The projection configuration's name of a projecting pipeline (multi-source projects in parallel mode)."""
+    return "parallel" if pipeline == "multi-source" else next(p for p in PIPELINES if p == pipeline)
 
 
 def plain(sentences: Sequence[Sentence]) -> list[Sentence]:
@@ -106,24 +118,45 @@ class LanguageRun:
         for pipeline in self._applicable():
             if pipeline == "model-transfer":
                 yield self._model_transfer(gold)
+            elif pipeline == "multi-source":
+                yield from self._multi_source(gold)
             else:
                 for method, aligner in method_cells(self.config):
-                    yield self._cell(pipeline, method, aligner, gold, source)
+                    yield self._cell(pipeline, method, aligner, gold, [source] if source is not None else None)
+
+    def _multi_source(self, gold: list[Sentence]) -> Iterator[Row]:
+        """Each voter alone (but the source, the ``parallel`` rows), then the vote, for every method and aligner."""
+        voters = self.config.voters_for(self.lang)
+        try:
+            sides = {voter: self._side(voter, len(gold)) for voter in voters}
+        except XnerError as exc:
+            yield from self._failed(["multi-source"], str(exc))
+            return
+        for method, aligner in method_cells(self.config):
+            for voter in single_voters(self.config, self.lang):
+                yield self._cell(
+                    "parallel", method, aligner, gold, [sides[voter]], label=f"parallel from {voter}", src=voter
+                )
+            yield self._cell("multi-source", method, aligner, gold, [sides[voter] for voter in voters])
 
     def _applicable(self) -> list[str]:
-        """The pipelines this data set supports (parallel and translate-train need a parallel one)."""
+        """The pipelines this data set supports (parallel, translate-train and multi-source need a parallel one)."""
         return [
             p for p in self.config.pipelines if p in ("model-transfer", "translate-test") or self.dataset.is_parallel
         ]
 
     def _parallel_source(self, n: int) -> list[Sentence]:
-        source = keep_labels(read_gold(self.dataset, self.config.source, self.config.max_sentences), self.config.labels)
-        if len(source) != n:
+        return self._side(self.config.source, n)
+
+    def _side(self, lang: str, n: int) -> list[Sentence]:
+        """The gold of side ``lang`` of a parallel data set, which must have ``n`` sentences like the target."""
+        side = keep_labels(read_gold(self.dataset, lang, self.config.max_sentences), self.config.labels)
+        if len(side) != n:
             raise XnerError(
-                f"dataset {self.dataset.name!r}: {len(source)} {self.config.source} sentences but {n} {self.lang}; "
+                f"dataset {self.dataset.name!r}: {len(side)} {lang} sentences but {n} {self.lang}; "
                 "a parallel data set needs the same number on every side"
             )
-        return source
+        return side
 
     def _row(self, pipeline: str, method: MethodConfig | None = None, aligner: str | None = None) -> Row:
         row = Row(self.dataset.name, self.lang, pipeline)
@@ -144,10 +177,14 @@ class LanguageRun:
                 combos: list[tuple[MethodConfig | None, str | None]] = [(None, None)]
             else:
                 combos = list(method_cells(self.config))
+            labels = [pipeline]
+            if pipeline == "multi-source":
+                labels = [f"parallel from {voter}" for voter in single_voters(self.config, self.lang)] + labels
             for method, aligner in combos:
-                row = self._row(pipeline, method, aligner)
-                row.note = note
-                yield self._done(row)
+                for label in labels:
+                    row = self._row(label, method, aligner)
+                    row.note = note
+                    yield self._done(row)
 
     def _model_transfer(self, gold: list[Sentence]) -> Row:
         """The source tagger on the target words."""
@@ -161,12 +198,23 @@ class LanguageRun:
         return self._done(row)
 
     def _cell(
-        self, pipeline: str, method: MethodConfig, aligner: str, gold: list[Sentence], source: list[Sentence] | None
+        self,
+        pipeline: str,
+        method: MethodConfig,
+        aligner: str,
+        gold: list[Sentence],
+        sources: list[list[Sentence]] | None,
+        *,
+        label: str | None = None,
+        src: str | None = None,
     ) -> Row:
-        """One projecting cell, scored; an error (or a method that does not apply) becomes the row's note."""
-        row = self._row(pipeline, method, aligner)
+        """One projecting cell, scored; an error (or a method that does not apply) becomes the row's note.
+        ``label`` names the row's pipeline when it is not ``pipeline``; ``src`` is the language of ``sources`` (the
+        source language when ``None``)."""
+        row = self._row(label or pipeline, method, aligner)
         try:
-            projected = self._project(projecting(pipeline), self.projection(pipeline, method, aligner), gold, source)
+            config = self.projection(pipeline, method, aligner)
+            projected = self._project(pipeline, config, gold, sources, src or self.config.source)
             spans = filter_labels(projected.spans, self.config.labels)
             if pipeline == "translate-train":
                 row.fill(surface_report(gold, projected.tokens, spans))
@@ -191,10 +239,15 @@ class LanguageRun:
         return config.check_for(projecting(pipeline))
 
     def _project(
-        self, pipeline: Pipeline, config: ProjectionConfig, gold: list[Sentence], source: list[Sentence] | None
+        self,
+        pipeline: str,
+        config: ProjectionConfig,
+        gold: list[Sentence],
+        sources: list[list[Sentence]] | None,
+        source_lang: str,
     ) -> Projected:
         """Run ``pipeline`` with ``config`` through the cached ``project`` step."""
-        steps, src, tgt = self.steps, language_code(self.config.source), language_code(self.lang)
+        steps, src, tgt = self.steps, language_code(source_lang), language_code(self.lang)
         if pipeline == "translate-test":
             words = PivotWords(steps, self.config.tagger)
             run = Run(config, steps.loader(words))
@@ -209,8 +262,19 @@ class LanguageRun:
                 tagger=self.config.tagger,
                 labels=self.config.labels,
             )
-        assert source is not None  # parallel and translate-train run on parallel data sets only
+        assert sources is not None  # parallel, translate-train and multi-source run on parallel data sets only
         run = Run(config, steps.loader())
+        if pipeline == "multi-source":
+            targets = plain(gold)
+            return steps.project(
+                pipeline,
+                config,
+                lambda: project_parallel(run, sources, targets, src_lang=src, tgt_lang=tgt),
+                sources=[corpus_key(side) for side in sources],
+                targets=corpus_key(targets),
+                langs=[src, tgt],
+            )
+        source = sources[0]
         if pipeline == "translate-train":
             return steps.project(
                 pipeline,
@@ -223,7 +287,7 @@ class LanguageRun:
         return steps.project(
             pipeline,
             config,
-            lambda: project_onto(run, source, targets, src_lang=src, tgt_lang=tgt, pipeline=pipeline),
+            lambda: project_onto(run, source, targets, src_lang=src, tgt_lang=tgt, pipeline=projecting(pipeline)),
             sources=corpus_key(source),
             targets=corpus_key(targets),
             langs=[src, tgt],

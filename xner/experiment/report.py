@@ -33,7 +33,7 @@ def results_table(rows: Sequence[Row], with_reference: bool) -> list[str]:
     header = ["dataset", "lang", "distance", "pipeline", "method", "aligner", "P", "R", "F1", "support"]
     header += [f"F1 {t}" for t in types]
     if with_reference:
-        header += ["paper F1", "paper aligner"]
+        header += ["paper F1", "paper aligner", "Δ vs paper", f"within ±{defaults.PAPER_TOLERANCE:g}"]
     body = []
     for row in rows:
         if not row.ok:
@@ -42,9 +42,21 @@ def results_table(rows: Sequence[Row], with_reference: bool) -> list[str]:
         cells += [pct(row.precision), pct(row.recall), pct(row.f1), str(row.support)]
         cells += [pct(row.per_type.get(t)) for t in types]
         if with_reference:
-            cells += [pct(row.paper_f1), row.paper_aligner or ""]
+            cells += [pct(row.paper_f1), row.paper_aligner or "", *paper_verdict(row)]
         body.append(cells)
     return markdown_table(header, body)
+
+
+def paper_verdict(row: Row) -> tuple[str, str]:
+    """Our F1 minus the paper's for the same cell (points, to one decimal), and whether it is within
+    :data:`~xner.experiment.defaults.PAPER_TOLERANCE` (``yes``; ``above`` or ``below`` otherwise); blank where the
+    paper has no such cell."""
+    if row.paper_f1 is None or row.f1 is None:
+        return "", ""
+    delta = round(100 * (row.f1 - row.paper_f1), 1)  # the verdict agrees with the difference shown
+    if abs(delta) <= defaults.PAPER_TOLERANCE:
+        return f"{delta:+.1f}", "yes"
+    return f"{delta:+.1f}", "above" if delta > 0 else "below"
 
 
 def slope_text(slope: float | None, interval: tuple[float, float] | None) -> str:

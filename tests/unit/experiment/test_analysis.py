@@ -103,3 +103,16 @@ def test_paper_reference_picks_the_best_aligner_per_cell() -> None:
     assert reference.lookup("masakhaner2", "swa", "model-transfer", "-") is not None  # swa ~ swh
     assert reference.lookup("conll", "de", "parallel", "heuristic") is None
     assert setting("europarl", "translate-test", "heuristic") is None  # the paper ran parallel on Europarl
+
+
+def test_the_paper_verdict_says_how_far_a_cell_is_from_the_published_one() -> None:
+    from xner.experiment.report import paper_verdict
+
+    def row(f1: float | None, paper: float | None) -> Row:
+        return Row("d", "hau", "translate-test", f1=f1, paper_f1=paper)
+
+    assert paper_verdict(row(0.700, 0.715)) == ("-1.5", "yes")
+    assert paper_verdict(row(0.700, 0.720)) == ("-2.0", "yes")  # the tolerance is inclusive
+    assert paper_verdict(row(0.700, 0.730)) == ("-3.0", "below")
+    assert paper_verdict(row(0.760, 0.730)) == ("+3.0", "above")
+    assert paper_verdict(row(0.700, None)) == ("", "")

