@@ -32,7 +32,8 @@ def train_step(payload: dict[str, Any], _upstream: list[Any]) -> dict[str, Any]:
     """``{"train": [JSONL records], "dev": [...], "base": SPEC, "output_dir", "epochs", "lang"}`` -> fine-tune
     ``base`` on the records (:func:`xner.ner.train.train_tagger`) -> ``{"output_dir", "dev_f1", "steps",
     "best_step"}``. The model is written to ``output_dir`` (load it as ``hf:<output_dir>``)."""
-    from xner.ner.train import TrainingConfig, train_tagger
+    from xner.ner.train import train_tagger
+    from xner.ner.train_config import TrainingConfig
 
     train, dev = (
         [parse_record(r, source=name, line=k + 1) for k, r in enumerate(payload[name])] for name in ("train", "dev")

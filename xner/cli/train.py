@@ -31,7 +31,8 @@ def train(
     dev_format: FormatOption = None,
 ) -> None:
     """Fine-tune BASE on TRAIN, keep the best model on DEV, and write it with a model card to OUT."""
-    from xner.ner.train import TrainingConfig, train_tagger
+    from xner.ner.train import train_tagger
+    from xner.ner.train_config import TrainingConfig
 
     overrides = {
         "epochs": epochs, "learning_rate": lr, "batch_size": batch_size, "patience": patience, "seed": seed,

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from xner import backends
 from xner.align.base import Aligner
 from xner.ner.base import Tagger
 from xner.translate.base import Translator
+
+if TYPE_CHECKING:
+    from xner.corpus import Sentence
+    from xner.ner.train_config import TrainingConfig
 
 
 class Backends:
@@ -41,3 +47,12 @@ class Backends:
     def tagger(self, spec: str) -> Tagger:
         tagger: Tagger = self._get("tagger", spec, {})
         return tagger
+
+    def train(
+        self, base: str, train: Sequence[Sentence], dev: Sequence[Sentence], out: Path, config: TrainingConfig
+    ) -> None:
+        """Fine-tune the tagger ``base`` on ``train`` (early stopping on ``dev``) into the folder ``out``
+        (:func:`xner.ner.train.train_tagger`)."""
+        from xner.ner.train import train_tagger
+
+        train_tagger(train, dev, base, out, config=config)

@@ -29,7 +29,7 @@ from xner.experiment import defaults
 from xner.project.config import Method, ProjectionConfig, describe_errors
 
 Layout = Literal["europarl", "masakhaner2", "panx", "conll"]
-Pipeline = Literal["translate-test", "translate-train", "parallel", "multi-source", "model-transfer"]
+Pipeline = Literal["translate-test", "translate-train", "parallel", "multi-source", "extrinsic", "model-transfer"]
 Distance = Literal["syntactic", "phonological", "inventory", "featural", "genetic"]
 
 DEFAULT_PIPELINES: tuple[Pipeline, ...] = ("translate-test", "model-transfer")
@@ -63,6 +63,21 @@ class DatasetConfig(_Strict):
     def is_parallel(self) -> bool:
         """True if the data set's languages are sentence-parallel (gold on every side)."""
         return self.layout == "europarl" or (self.layout == "conll" and self.parallel)
+
+
+class ExtrinsicConfig(_Strict):
+    """The ``extrinsic`` pipeline: fine-tune a tagger on each method's projected data, score it on target gold."""
+
+    base: str = Field(min_length=1, description="The tagger to fine-tune, e.g. hf:FacebookAI/xlm-roberta-base.")
+    train_share: float = Field(
+        default=defaults.EXTRINSIC_TRAIN_SHARE,
+        gt=0.0,
+        lt=1.0,
+        description="The first share of the sentences is projected and trained on; the rest is the gold test.",
+    )
+    epochs: int = Field(default=defaults.EXTRINSIC_EPOCHS, gt=0)
+    max_steps: int | None = Field(default=None, gt=0, description="Stop training after this many steps.")
+    seed: int = 0
 
 
 METHOD_NAMES: tuple[str, ...] = get_args(Method)
@@ -179,6 +194,9 @@ class ExperimentConfig(_Strict):
     distance: Distance = defaults.DISTANCE
     distances: Path | None = Field(default=None, description="A TSV of distances to use instead of URIEL's.")
     related_threshold: float = Field(default=defaults.RELATED_THRESHOLD, ge=0.0, le=1.0)
+    extrinsic: ExtrinsicConfig | None = Field(
+        default=None, description="The extrinsic pipeline's fine-tuning (needed when it is in pipelines)."
+    )
     voters: list[str] | None = Field(
         default=None,
         description="multi-source: the gold sides that vote on each target (default: the source and every target); "
@@ -212,7 +230,7 @@ class ExperimentConfig(_Strict):
         names = [d.name for d in self.datasets]
         if len(set(names)) != len(names):
             raise ValueError("datasets: every data set needs its own name")
-        needs_parallel = {"parallel", "translate-train", "multi-source"} & set(self.pipelines)
+        needs_parallel = {"parallel", "translate-train", "multi-source", "extrinsic"} & set(self.pipelines)
         if needs_parallel and not any(d.is_parallel for d in self.datasets):
             wanted = ", ".join(sorted(needs_parallel))
             raise ValueError(
@@ -220,6 +238,8 @@ class ExperimentConfig(_Strict):
             )
         if self.source in self.targets:
             raise ValueError(f"targets: the source language {self.source!r} cannot also be a target")
+        if "extrinsic" in self.pipelines and self.extrinsic is None:
+            raise ValueError("extrinsic: the extrinsic pipeline needs 'extrinsic: {base: TAGGER_SPEC}'")
         if "multi-source" in self.pipelines:
             lonely = [lang for lang in self.targets if len(self.voters_for(lang)) < 2]
             if lonely:

@@ -96,3 +96,9 @@ TYPOLOGY_STRENGTHS = (0.25, 0.5, 0.75, 1.0)
 
 PAPER_TOLERANCE = 2.0
 """results.md: a cell's F1 within this many points of the paper's for the same cell counts as reproduced."""
+
+EXTRINSIC_TRAIN_SHARE = 0.5
+"""Extrinsic pipeline: the first half of a parallel set is projected and trained on, the second half is the test."""
+
+EXTRINSIC_EPOCHS = 3
+"""Extrinsic pipeline: fine-tuning epochs (early stopping on a tenth of the projected data)."""

@@ -9,6 +9,10 @@ Pipelines (``src`` = the source language, ``tgt`` = the target):
   the projection step alone).
 * ``translate-train``: the source gold translated into ``tgt`` and projected onto the translation; scored by
   surface form against the parallel target gold (:mod:`xner.experiment.scoring`).
+* ``extrinsic``: the source gold of the first ``extrinsic.train_share`` of a parallel set projected onto the target
+  (as in ``parallel``, each method and aligner), a tagger fine-tuned on that projected data (``extrinsic.base``; a
+  tenth held out for early stopping; cached under the cache's ``models/``), and scored on the target gold of the
+  remaining sentences: how EasyProject, CODEC and T-Projection report translate-train.
 * ``multi-source``: the gold of several sides (``voters``; by default the source and every other target) each
   projected onto the target as in ``parallel`` and merged by vote (:func:`xner.pipeline.project_parallel`, the source
   first, so it wins ties); reported beside each voter alone (rows ``parallel from <lang>`` for the voters other than
@@ -29,13 +33,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from xner.corpus import Sentence
-from xner.errors import XnerError
+from xner.errors import InputError, XnerError
 from xner.experiment.config import DatasetConfig, ExperimentConfig, MethodConfig
 from xner.experiment.layouts import keep_labels, read_gold
 from xner.experiment.results import Row
 from xner.experiment.scoring import span_report, surface_report
 from xner.experiment.steps import PivotWords, Projected, Steps, corpus_key, filter_labels
 from xner.languages import normalise_language
+from xner.ner.train_config import TrainingConfig
 from xner.pipeline import Run, project_onto, project_parallel, translate_test, translate_train
 from xner.project.config import PIPELINES, Pipeline, ProjectionConfig, merged
 
@@ -61,7 +66,7 @@ def cells_per_language(config: ExperimentConfig, dataset: DatasetConfig, lang: s
     for pipeline in config.pipelines:
         if pipeline == "model-transfer":
             total += 1
-        elif pipeline == "multi-source" and dataset.is_parallel:
+        elif pipeline in ("multi-source",) and dataset.is_parallel:
             total += per_projection * (1 + len(single_voters(config, lang)))
         elif pipeline == "translate-test" or dataset.is_parallel:
             total += per_projection
@@ -120,6 +125,9 @@ class LanguageRun:
                 yield self._model_transfer(gold)
             elif pipeline == "multi-source":
                 yield from self._multi_source(gold)
+            elif pipeline == "extrinsic":
+                for method, aligner in method_cells(self.config):
+                    yield self._extrinsic(method, aligner, gold, source)
             else:
                 for method, aligner in method_cells(self.config):
                     yield self._cell(pipeline, method, aligner, gold, [source] if source is not None else None)
@@ -193,6 +201,37 @@ class LanguageRun:
             tagged = self.steps.tag(self.config.tagger, [g.tokens for g in gold])
             row.fill(span_report(gold, filter_labels(tagged, self.config.labels)))
             row.sentences = len(gold)
+        except XnerError as exc:
+            row.note = str(exc)
+        return self._done(row)
+
+    def _extrinsic(
+        self, method: MethodConfig, aligner: str, gold: list[Sentence], source: list[Sentence] | None
+    ) -> Row:
+        """Project the training part, fine-tune on it, tag the test part, score (see the module doc)."""
+        row = self._row("extrinsic", method, aligner)
+        settings = self.config.extrinsic
+        assert settings is not None and source is not None  # checked by the configuration; parallel data sets only
+        cut = int(len(gold) * settings.train_share)
+        test = gold[cut:]
+        try:
+            if cut < 2 or not test:
+                raise InputError(
+                    f"extrinsic: {len(gold)} sentences give {cut} to train on and {len(test)} to test; need 2 and 1"
+                )
+            config = self.projection("parallel", method, aligner)
+            projected = self._project("parallel", config, gold[:cut], [source[:cut]], self.config.source)
+            spans = filter_labels(projected.spans, self.config.labels)
+            data = [
+                Sentence(tokens=list(words), spans=list(found))
+                for words, found in zip(projected.tokens, spans, strict=True)
+            ]
+            dev = max(1, len(data) // 10)
+            training = TrainingConfig(epochs=settings.epochs, max_steps=settings.max_steps, seed=settings.seed)
+            tagger = self.steps.fine_tune(settings.base, data[dev:], data[:dev], training)
+            tagged = self.steps.tag(tagger, [g.tokens for g in test])
+            row.fill(span_report(test, filter_labels(tagged, self.config.labels)))
+            row.sentences = len(test)
         except XnerError as exc:
             row.note = str(exc)
         return self._done(row)

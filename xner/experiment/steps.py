@@ -14,13 +14,14 @@ replacing a model at the same path, run with ``--no-resume``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 from xner.align.base import Alignment
 from xner.backends import DEFAULT_SPECS
 from xner.corpus import Sentence, Span
 from xner.errors import InputError, MismatchError
+from xner.experiment import defaults
 from xner.experiment.backends import Backends
 from xner.experiment.cache import StepCache
 from xner.hashing import content_hash
@@ -28,6 +29,12 @@ from xner.pipeline import BackendLoader, pivot_tokenizer_for
 from xner.project import ProjectionResult
 from xner.project.config import ProjectionConfig
 from xner.project.links import Link, align_links
+
+FINE_TUNED = "FINE-TUNED"
+"""The file a fine-tuned model's folder gets once training finished (a folder without it is trained again)."""
+
+if TYPE_CHECKING:
+    from xner.ner.train_config import TrainingConfig
 
 Tokens = list[list[str]]
 SpanLists = list[list[Span]]
@@ -157,6 +164,21 @@ class Steps:
         return self.cache.get_or_compute(
             "project", key, lambda: Projected.of(compute()), encode=Projected.encode, decode=Projected.decode
         )
+
+    def fine_tune(self, base: str, train: list[Sentence], dev: list[Sentence], config: TrainingConfig) -> str:
+        """The spec (``hf:<folder>``) of a tagger fine-tuned from ``base`` on ``train`` with early stopping on ``dev``;
+        the model is kept under the cache (``models/<key>``), keyed by the base, both corpora and the settings, so
+        a re-run tags with it without training."""
+        key = content_hash(["fine-tune", base, corpus_key(train), corpus_key(dev), asdict(config)])
+        folder = self.cache.root / "models" / key[: defaults.HASH_CHARS]
+        finished = folder / FINE_TUNED
+        if self.cache.resume and finished.is_file():
+            self.cache.hits += 1
+            return f"hf:{folder}"
+        self.cache.misses += 1
+        self.backends.train(base, train, dev, folder, config)
+        finished.write_text(base + "\n", encoding="utf-8")
+        return f"hf:{folder}"
 
     def loader(self, words: PivotWords | None = None) -> BackendLoader:
         """A :data:`~xner.pipeline.BackendLoader` whose backends go through these steps; ``words`` learns each

@@ -28,30 +28,13 @@ from xner.models import load_pretrained, pick_device
 from xner.ner import defaults
 from xner.ner.hf import HfTagger
 from xner.ner.model_card import CardFacts, DataSummary, write_model_card
+from xner.ner.train_config import TrainingConfig
 from xner.ner.windows import make_windows, piece_counts
 from xner.progress import report
 from xner.registry import parse_spec
 
 IGNORE_INDEX = -100
 """Label of subwords the loss ignores (all but each word's first, and special tokens)."""
-
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """Fine-tuning settings (defaults in :mod:`xner.ner.defaults`)."""
-
-    epochs: int = defaults.EPOCHS
-    learning_rate: float = defaults.LEARNING_RATE
-    batch_size: int = defaults.TRAIN_BATCH_SIZE
-    weight_decay: float = defaults.WEIGHT_DECAY
-    warmup_ratio: float = defaults.WARMUP_RATIO
-    patience: int = defaults.PATIENCE
-    seed: int = defaults.SEED
-    max_grad_norm: float = defaults.MAX_GRAD_NORM
-    max_steps: int | None = None
-    eval_steps: int | None = None
-    max_input_tokens: int = defaults.MAX_INPUT_TOKENS
-    device: str | None = None
 
 
 @dataclass

@@ -244,3 +244,63 @@ def test_multi_source_needs_two_voters_per_target() -> None:
     with pytest.raises(InputError, match="voters: multi-source needs at least two sides"):
         parse_config(base)  # the source alone votes on de
     assert parse_config({**base, "voters": ["en", "es"]}).voters_for("de") == ["en", "es"]
+
+
+class TrainingBackends(Backends):
+    def __init__(self) -> None:
+        super().__init__()
+        self.trained: list[int] = []
+
+    def train(self, base: str, train: Any, dev: Any, out: Path, config: Any) -> None:
+        self.trained.append(len(train))
+        super().train(base, train, dev, out, config)
+
+
+def test_extrinsic_fine_tunes_on_projected_data_and_scores_on_held_out_gold(
+    tmp_path: Path, tiny_tagger_dir: Path
+) -> None:
+    from tests.unit.experiment.conftest import SENTENCES
+
+    text = "\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in SENTENCES * 4) + "\n"
+    files = {}
+    for lang in ("en", "de"):
+        files[lang] = str(tmp_path / f"{lang}.conll")
+        Path(files[lang]).write_text(text, encoding="utf-8")
+    config = parse_config(
+        {
+            "targets": ["de"],
+            "datasets": [{"name": "par", "layout": "conll", "files": files, "parallel": True}],
+            "pipelines": ["extrinsic"],
+            "methods": ["heuristic"],
+            "labels": ["PER", "ORG", "LOC"],
+            "extrinsic": {"base": f"hf:{tiny_tagger_dir}", "epochs": 1, "max_steps": 3},
+        }
+    )
+    backends = TrainingBackends()
+    (row,) = run_experiment(config, tmp_path / "out", backends=backends).rows
+    assert row.pipeline == "extrinsic" and not row.note, row.note
+    assert row.sentences == 12 and row.support is not None and row.support > 0  # the second half, gold
+    assert backends.trained == [11]  # the first half projected, a tenth (one sentence) held out for early stopping
+    models = list((tmp_path / "out" / "cache" / "models").iterdir())
+    assert len(models) == 1 and (models[0] / "FINE-TUNED").is_file()
+    again = TrainingBackends()
+    (same,) = run_experiment(config, tmp_path / "out", backends=again).rows
+    assert again.trained == [] and same.f1 == row.f1  # the fine-tuned model is reused from the cache
+
+
+def test_extrinsic_needs_its_settings_and_enough_sentences(tmp_path: Path, tiny_tagger_dir: Path) -> None:
+    from tests.unit.experiment.conftest import SENTENCES
+
+    base = {
+        "targets": ["de"],
+        "datasets": [{"name": "par", "layout": "europarl", "path": str(tmp_path)}],
+        "pipelines": ["extrinsic"],
+    }
+    with pytest.raises(InputError, match="extrinsic: the extrinsic pipeline needs"):
+        parse_config(base)
+    text = "\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in SENTENCES[:3]) + "\n"
+    for lang in ("en", "de"):
+        (tmp_path / f"{lang}-europarl.test.conll02").write_text(text, encoding="utf-8")
+    config = parse_config({**base, "extrinsic": {"base": f"hf:{tiny_tagger_dir}"}, "methods": ["heuristic"]})
+    (row,) = run_experiment(config, tmp_path / "out").rows
+    assert row.f1 is None and "3 sentences give 1 to train on" in row.note

@@ -15,7 +15,8 @@ from xner.evaluate import score_span_sets
 pytest.importorskip("transformers")
 
 from xner.ner.hf import HfTagger
-from xner.ner.train import TrainingConfig, base_model_name, label_list, train_tagger
+from xner.ner.train import base_model_name, label_list, train_tagger
+from xner.ner.train_config import TrainingConfig
 
 PEOPLE = ["John", "Mary", "Angela", "Pedro", "Juan"]
 PLACES = ["Madrid", "Paris", "Lisbon", "Berlin", "Valencia"]
