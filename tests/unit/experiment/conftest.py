@@ -76,6 +76,20 @@ def write_masakhaner(root: Path, languages: tuple[str, ...] = LANGUAGES, split: 
     return root
 
 
+def write_parallel(
+    root: Path, languages: tuple[str, ...], repeat: int = 1, untagged: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """One CoNLL file per language of the same sentences (``SENTENCES`` ``repeat`` times; the ``untagged`` sides
+    with every tag ``O``), for a ``conll`` data set with ``parallel: true``: language -> path."""
+    files = {}
+    for lang in languages:
+        sentences = [[(t, "O" if lang in untagged else g) for t, g in s] for s in SENTENCES * repeat]
+        path = root / f"{lang}.conll"
+        path.write_text("\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in sentences) + "\n", encoding="utf-8")
+        files[lang] = str(path)
+    return files
+
+
 def write_panx(root: Path, lang: str, relative: str) -> Path:
     """A PAN-X file at ``root/relative`` with ``lang:token<TAB>tag`` lines (XTREME's prefix)."""
     path = root / relative

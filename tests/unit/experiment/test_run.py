@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.unit.experiment.conftest import write_parallel
 from xner.cli import main
 from xner.errors import InputError
 from xner.experiment import parse_config, run_experiment
@@ -180,13 +181,7 @@ def test_a_failing_step_is_noted_and_the_grid_goes_on(tmp_path: Path) -> None:
 
 
 def test_translate_train_and_parallel_on_a_parallel_conll_fixture(tmp_path: Path) -> None:
-    from tests.unit.experiment.conftest import SENTENCES
-
-    text = "\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in SENTENCES) + "\n"
-    files = {}
-    for lang in ("en", "de"):
-        files[lang] = str(tmp_path / f"{lang}.conll")
-        Path(files[lang]).write_text(text, encoding="utf-8")
+    files = write_parallel(tmp_path, ("en", "de"))
     config = parse_config(
         {
             "targets": ["de"],
@@ -205,15 +200,8 @@ def test_translate_train_and_parallel_on_a_parallel_conll_fixture(tmp_path: Path
 
 
 def test_multi_source_votes_and_reports_each_voter_alone(tmp_path: Path) -> None:
-    from tests.unit.experiment.conftest import SENTENCES
-
-    text = "\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in SENTENCES) + "\n"
     # the Italian side has lost its entities: alone it projects nothing; the vote of en, it, fr keeps the gold
-    blank = "\n\n".join("\n".join(f"{t}\tO" for t, _ in s) for s in SENTENCES) + "\n"
-    files = {}
-    for lang, content in (("en", text), ("de", text), ("fr", text), ("it", blank)):
-        files[lang] = str(tmp_path / f"{lang}.conll")
-        Path(files[lang]).write_text(content, encoding="utf-8")
+    files = write_parallel(tmp_path, ("en", "de", "fr", "it"), untagged=("it",))
     config = parse_config(
         {
             "targets": ["de"],
@@ -259,13 +247,7 @@ class TrainingBackends(Backends):
 def test_extrinsic_fine_tunes_on_projected_data_and_scores_on_held_out_gold(
     tmp_path: Path, tiny_tagger_dir: Path
 ) -> None:
-    from tests.unit.experiment.conftest import SENTENCES
-
-    text = "\n\n".join("\n".join(f"{t}\t{g}" for t, g in s) for s in SENTENCES * 4) + "\n"
-    files = {}
-    for lang in ("en", "de"):
-        files[lang] = str(tmp_path / f"{lang}.conll")
-        Path(files[lang]).write_text(text, encoding="utf-8")
+    files = write_parallel(tmp_path, ("en", "de"), repeat=4)
     config = parse_config(
         {
             "targets": ["de"],
