@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -193,7 +193,11 @@ class ExperimentConfig(_Strict):
     reference: Literal["paper"] | None = Field(default=None, description="Add the paper's published F1.")
     distance: Distance = defaults.DISTANCE
     distances: Path | None = Field(default=None, description="A TSV of distances to use instead of URIEL's.")
-    related_threshold: float = Field(default=defaults.RELATED_THRESHOLD, ge=0.0, le=1.0)
+    related_threshold: Annotated[float, Field(ge=0.0, le=1.0)] | Literal["median"] = Field(
+        default=defaults.RELATED_THRESHOLD,
+        description="Related targets are at most this distance from the source; 'median': the median distance of "
+        "the scored targets, chosen by the run and reported.",
+    )
     extrinsic: ExtrinsicConfig | None = Field(
         default=None, description="The extrinsic pipeline's fine-tuning (needed when it is in pipelines)."
     )

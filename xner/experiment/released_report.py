@@ -8,7 +8,7 @@ from pathlib import Path
 from xner.experiment import defaults
 from xner.experiment.analysis import PooledSummary
 from xner.experiment.released import ReleasedAnalysis
-from xner.experiment.report import analysis_table, markdown_table, num, pct, results_table, slope_text
+from xner.experiment.report import analysis_table, markdown_table, num, pct, pooled_table, results_table, slope_text
 
 LABELS = {
     "model_transfer": "model transfer",
@@ -25,36 +25,6 @@ def _label(setting: str) -> str:
 
 def _interval(summary: PooledSummary) -> str:
     return slope_text(summary.slope, summary.slope_ci)
-
-
-def pooled_table(summaries: list[PooledSummary]) -> list[str]:
-    """One line per setting: the within-data-set slope, its p-value and interval, and the median-split gaps."""
-    header = [
-        "setting",
-        "data sets",
-        "targets",
-        f"slope per {defaults.SLOPE_STEP} ({defaults.CONFIDENCE_LEVEL:.0%} CI)",
-        "p",
-        "related F1",
-        "distant F1",
-        "gap",
-        "gap within data sets",
-    ]
-    body = [
-        [
-            _label(s.series),
-            ", ".join(s.datasets),
-            str(s.points),
-            _interval(s),
-            num(s.slope_p, 4),
-            pct(s.groups.related_f1),
-            pct(s.groups.distant_f1),
-            pct(s.groups.gap),
-            pct(s.within_gap),
-        ]
-        for s in summaries
-    ]
-    return markdown_table(header, body)
 
 
 def kinds_table(analysis: ReleasedAnalysis) -> list[str]:
@@ -149,7 +119,7 @@ def write_released_markdown(path: Path, analysis: ReleasedAnalysis, origin: str)
         "",
         "## Pooled across data sets (each data set its own intercept, one slope)",
         "",
-        *pooled_table(analysis.pooled),
+        *pooled_table(analysis.pooled, _label),
         "",
         "## The pooled slope under each distance kind",
         "",

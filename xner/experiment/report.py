@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from xner.experiment import defaults
-from xner.experiment.analysis import SeriesSummary, best_per_pipeline
+from xner.experiment.analysis import PooledSummary, SeriesSummary, best_per_pipeline, pooled
 from xner.experiment.config import ExperimentConfig
 from xner.experiment.results import Row, entity_types
 
@@ -145,8 +145,51 @@ def failures(rows: Sequence[Row]) -> list[str]:
     return lines
 
 
+def threshold_rule(config: ExperimentConfig, threshold: float) -> str:
+    """How the related/distant threshold was set, in words."""
+    if config.related_threshold == "median":
+        return f"{threshold:.3f}, the median distance of the scored targets"
+    return f"{threshold:g}, as configured"
+
+
+def pooled_table(summaries: Sequence[PooledSummary], label: Callable[[str], str] = str) -> list[str]:
+    """One line per configuration pooled across data sets: the within-data-set slope, its p-value and interval, and
+    the related/distant gaps (raw, and on F1 minus each data set's mean)."""
+    header = [
+        "configuration",
+        "data sets",
+        "targets",
+        f"slope per {defaults.SLOPE_STEP} ({defaults.CONFIDENCE_LEVEL:.0%} CI)",
+        "p",
+        "related F1",
+        "distant F1",
+        "gap",
+        "gap within data sets",
+    ]
+    body = [
+        [
+            label(s.series),
+            ", ".join(s.datasets),
+            str(s.points),
+            slope_text(s.slope, s.slope_ci),
+            num(s.slope_p, 4),
+            pct(s.groups.related_f1),
+            pct(s.groups.distant_f1),
+            pct(s.groups.gap),
+            pct(s.within_gap),
+        ]
+        for s in summaries
+    ]
+    return markdown_table(header, body)
+
+
 def write_markdown(
-    path: Path, config: ExperimentConfig, rows: Sequence[Row], summaries: Sequence[SeriesSummary], distance_origin: str
+    path: Path,
+    config: ExperimentConfig,
+    rows: Sequence[Row],
+    summaries: Sequence[SeriesSummary],
+    distance_origin: str,
+    threshold: float,
 ) -> None:
     """Write ``results.md``."""
     failed = [row for row in rows if not row.ok]
@@ -164,12 +207,17 @@ def write_markdown(
         "## How much does projection degrade on typologically distant targets?",
         "",
         f"Distance: URIEL-style `{config.distance}` distance from the source ({distance_origin}); a target is "
-        f"*related* at distance ≤ {config.related_threshold}, *distant* above. The gap is related F1 minus "
-        "distant F1; Δ vs model transfer is the mean F1 difference on the same languages.",
+        f"*related* at distance ≤ {threshold_rule(config, threshold)}, *distant* above. The gap is related F1 "
+        "minus distant F1; Δ vs model transfer is the mean F1 difference on the same languages; slopes are F1 "
+        f"points per {defaults.SLOPE_STEP} of distance with {defaults.CONFIDENCE_LEVEL:.0%} bootstrap intervals.",
         "",
-        *answer(summaries, config.related_threshold),
+        *answer(summaries, threshold),
         "",
         *analysis_table(summaries),
+        "",
+        "### Pooled across data sets (each data set its own intercept, one slope)",
+        "",
+        *pooled_table(pooled(rows, threshold)),
     ]
     if failed:
         lines += ["", "## Cells without scores", ""]
@@ -178,16 +226,23 @@ def write_markdown(
 
 
 def write_summary(
-    path: Path, config: ExperimentConfig, summaries: Sequence[SeriesSummary], extra: dict[str, Any]
+    path: Path,
+    config: ExperimentConfig,
+    rows: Sequence[Row],
+    summaries: Sequence[SeriesSummary],
+    threshold: float,
+    extra: dict[str, Any],
 ) -> None:
-    """Write ``summary.json``: the configuration's analysis settings and every series' summary."""
+    """Write ``summary.json``: the configuration's analysis settings, every series' summary and the pooled ones."""
     data = {
         "name": config.name,
         "source": config.source,
         "distance": config.distance,
-        "related_threshold": config.related_threshold,
+        "related_threshold": threshold,
+        "related_threshold_rule": threshold_rule(config, threshold),
         **extra,
         "series": [s.to_dict() for s in summaries],
+        "pooled": [s.to_dict() for s in pooled(rows, threshold)],
         "best_per_pipeline": {
             f"{dataset} {pipeline}": s.series for (dataset, pipeline), s in best_per_pipeline(summaries).items()
         },

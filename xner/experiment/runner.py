@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xner.experiment import defaults
-from xner.experiment.analysis import SeriesSummary, summarise
+from xner.experiment.analysis import SeriesSummary, median_threshold, summarise
 from xner.experiment.backends import Backends
 from xner.experiment.cache import StepCache
 from xner.experiment.config import ExperimentConfig
@@ -40,6 +40,15 @@ def _no_progress(_: str) -> None:
     return None
 
 
+def related_threshold(config: ExperimentConfig, rows: list[Row]) -> float:
+    """The configured threshold, or with ``median`` the median distance of the scored targets (the configured
+    default when none has a distance)."""
+    if config.related_threshold != "median":
+        return config.related_threshold
+    median = median_threshold([row for row in rows if row.ok])
+    return defaults.RELATED_THRESHOLD if median is None else median
+
+
 def run_experiment(
     config: ExperimentConfig,
     out_dir: str | Path,
@@ -70,14 +79,15 @@ def run_experiment(
                 if reference is not None:
                     reference.annotate(row, dataset.layout)
                 rows.append(row)
-    summaries = summarise(rows, config.related_threshold)
+    threshold = related_threshold(config, rows)
+    summaries = summarise(rows, threshold)
     origin = "no distance table for this source" if table is None else table.origin
     files = [out / RESULTS_CSV, out / RESULTS_MD, out / SUMMARY_JSON]
     write_csv(rows, files[0])
-    write_markdown(files[1], config, rows, summaries, origin)
-    write_summary(files[2], config, summaries, {"distance_table": origin, "cells": len(rows)})
+    write_markdown(files[1], config, rows, summaries, origin, threshold)
+    write_summary(files[2], config, rows, summaries, threshold, {"distance_table": origin, "cells": len(rows)})
     for dataset in config.datasets:
-        files += plot_dataset(rows, summaries, dataset.name, out, config.distance, config.related_threshold)
+        files += plot_dataset(rows, summaries, dataset.name, out, config.distance, threshold)
     return ExperimentRun(config, rows, summaries, files, cache.hits, cache.misses)
 
 

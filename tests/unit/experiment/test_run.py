@@ -286,3 +286,22 @@ def test_extrinsic_needs_its_settings_and_enough_sentences(tmp_path: Path, tiny_
     config = parse_config({**base, "extrinsic": {"base": f"hf:{tiny_tagger_dir}"}, "methods": ["heuristic"]})
     (row,) = run_experiment(config, tmp_path / "out").rows
     assert row.f1 is None and "3 sentences give 1 to train on" in row.note
+
+
+def test_a_median_threshold_is_chosen_by_the_run_and_reported(first_run: tuple[Any, Path, CountingBackends]) -> None:
+    from xner.experiment.analysis import median_threshold
+    from xner.experiment.runner import related_threshold
+
+    result, out, _ = first_run
+    config = config_for(Path("."), related_threshold="median")
+    chosen = related_threshold(config, result.rows)
+    assert chosen == median_threshold(result.rows)  # the middle of de, it, hau, yor, zul
+    related = [r.lang for r in result.rows if r.pipeline == "model-transfer" and (r.distance or 0) <= chosen]
+    assert len(related) == 3  # five targets: the median one is related
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["related_threshold"] == 0.2 and summary["related_threshold_rule"] == "0.2, as configured"
+    pooled = {s["series"]: s for s in summary["pooled"]}
+    assert pooled["model-transfer"]["datasets"] == ["masakhaner-fixture"]
+    assert "### Pooled across data sets" in (out / "results.md").read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="related_threshold"):
+        config_for(Path("."), related_threshold="mean")
