@@ -29,7 +29,9 @@ from xner.experiment import defaults
 from xner.project.config import Method, ProjectionConfig, describe_errors
 
 Layout = Literal["europarl", "masakhaner2", "panx", "conll"]
-Pipeline = Literal["translate-test", "translate-train", "parallel", "multi-source", "extrinsic", "model-transfer"]
+Pipeline = Literal[
+    "translate-test", "translate-train", "parallel", "multi-source", "multi-pivot", "extrinsic", "model-transfer"
+]
 Distance = Literal["syntactic", "phonological", "inventory", "featural", "genetic"]
 
 DEFAULT_PIPELINES: tuple[Pipeline, ...] = ("translate-test", "model-transfer")
@@ -201,11 +203,20 @@ class ExperimentConfig(_Strict):
     extrinsic: ExtrinsicConfig | None = Field(
         default=None, description="The extrinsic pipeline's fine-tuning (needed when it is in pipelines)."
     )
+    pivots: dict[str, str] = Field(
+        default_factory=dict,
+        description="multi-pivot: more pivot languages for translate-test, each with the tagger spec of that "
+        "language; the source, with `tagger`, is always the first pivot.",
+    )
     voters: list[str] | None = Field(
         default=None,
         description="multi-source: the gold sides that vote on each target (default: the source and every target); "
         "the target scored never votes on itself.",
     )
+
+    def other_pivots(self) -> dict[str, str]:
+        """The multi-pivot pivots besides the source: language -> tagger spec."""
+        return {lang: tagger for lang, tagger in self.pivots.items() if lang != self.source}
 
     def voters_for(self, target: str) -> list[str]:
         """The sides that vote on ``target`` in multi-source, the source first (it wins ties)."""
@@ -244,6 +255,11 @@ class ExperimentConfig(_Strict):
             raise ValueError(f"targets: the source language {self.source!r} cannot also be a target")
         if "extrinsic" in self.pipelines and self.extrinsic is None:
             raise ValueError("extrinsic: the extrinsic pipeline needs 'extrinsic: {base: TAGGER_SPEC}'")
+        if "multi-pivot" in self.pipelines and not self.other_pivots():
+            raise ValueError(
+                "pivots: multi-pivot needs at least one pivot language besides the source, with its tagger "
+                "(pivots: {fr: spacy:fr_core_news_sm})"
+            )
         if "multi-source" in self.pipelines:
             lonely = [lang for lang in self.targets if len(self.voters_for(lang)) < 2]
             if lonely:

@@ -13,6 +13,10 @@ Pipelines (``src`` = the source language, ``tgt`` = the target):
   (as in ``parallel``, each method and aligner), a tagger fine-tuned on that projected data (``extrinsic.base``; a
   tenth held out for early stopping; cached under the cache's ``models/``), and scored on the target gold of the
   remaining sentences: how EasyProject, CODEC and T-Projection report translate-train.
+* ``multi-pivot``: translate-test through several pivot languages (the source with ``tagger``, then each of
+  ``pivots`` with its own tagger), the pivots' projected spans merged per sentence by
+  :func:`xner.project.multisource.vote` (the source first); beside it one row per extra pivot alone
+  (``translate-test via <lang>``; the source's own row is ``translate-test``).
 * ``multi-source``: the gold of several sides (``voters``; by default the source and every other target) each
   projected onto the target as in ``parallel`` and merged by vote (:func:`xner.pipeline.project_parallel`, the source
   first, so it wins ties); reported beside each voter alone (rows ``parallel from <lang>`` for the voters other than
@@ -38,11 +42,12 @@ from xner.experiment.config import DatasetConfig, ExperimentConfig, MethodConfig
 from xner.experiment.layouts import keep_labels, read_gold
 from xner.experiment.results import Row
 from xner.experiment.scoring import span_report, surface_report
-from xner.experiment.steps import PivotWords, Projected, Steps, corpus_key, filter_labels
+from xner.experiment.steps import PivotWords, Projected, SpanLists, Steps, corpus_key, filter_labels
 from xner.languages import normalise_language
 from xner.ner.train_config import TrainingConfig
 from xner.pipeline import Run, project_onto, project_parallel, translate_test, translate_train
 from xner.project.config import PIPELINES, Pipeline, ProjectionConfig, merged
+from xner.project.multisource import vote
 
 Advance = Callable[[str], None]
 """Called once per finished cell with a short description."""
@@ -66,8 +71,10 @@ def cells_per_language(config: ExperimentConfig, dataset: DatasetConfig, lang: s
     for pipeline in config.pipelines:
         if pipeline == "model-transfer":
             total += 1
-        elif pipeline in ("multi-source",) and dataset.is_parallel:
+        elif pipeline == "multi-source" and dataset.is_parallel:
             total += per_projection * (1 + len(single_voters(config, lang)))
+        elif pipeline == "multi-pivot":
+            total += per_projection * (1 + len(config.other_pivots()))
         elif pipeline == "translate-test" or dataset.is_parallel:
             total += per_projection
     return total
@@ -125,6 +132,9 @@ class LanguageRun:
                 yield self._model_transfer(gold)
             elif pipeline == "multi-source":
                 yield from self._multi_source(gold)
+            elif pipeline == "multi-pivot":
+                for method, aligner in method_cells(self.config):
+                    yield from self._multi_pivot(method, aligner, gold)
             elif pipeline == "extrinsic":
                 for method, aligner in method_cells(self.config):
                     yield self._extrinsic(method, aligner, gold, source)
@@ -149,9 +159,8 @@ class LanguageRun:
 
     def _applicable(self) -> list[str]:
         """The pipelines this data set supports (parallel, translate-train and multi-source need a parallel one)."""
-        return [
-            p for p in self.config.pipelines if p in ("model-transfer", "translate-test") or self.dataset.is_parallel
-        ]
+        everywhere = ("model-transfer", "translate-test", "multi-pivot")
+        return [p for p in self.config.pipelines if p in everywhere or self.dataset.is_parallel]
 
     def _parallel_source(self, n: int) -> list[Sentence]:
         return self._side(self.config.source, n)
@@ -188,6 +197,8 @@ class LanguageRun:
             labels = [pipeline]
             if pipeline == "multi-source":
                 labels = [f"parallel from {voter}" for voter in single_voters(self.config, self.lang)] + labels
+            elif pipeline == "multi-pivot":
+                labels = [f"translate-test via {pivot}" for pivot in self.config.other_pivots()] + labels
             for method, aligner in combos:
                 for label in labels:
                     row = self._row(label, method, aligner)
@@ -204,6 +215,34 @@ class LanguageRun:
         except XnerError as exc:
             row.note = str(exc)
         return self._done(row)
+
+    def _multi_pivot(self, method: MethodConfig, aligner: str, gold: list[Sentence]) -> Iterator[Row]:
+        """Translate-test through each extra pivot alone, then the vote of every pivot (the source first)."""
+        pivots = {self.config.source: self.config.tagger, **self.config.other_pivots()}
+        proposals: list[SpanLists] = []
+        failed: list[str] = []
+        for pivot, tagger in pivots.items():
+            row = self._row(f"translate-test via {pivot}", method, aligner)
+            try:
+                config = self.projection("translate-test", method, aligner, via=pivot)
+                projected = self._project("translate-test", config, gold, None, pivot, tagger=tagger)
+                spans = filter_labels(projected.spans, self.config.labels)
+                proposals.append(spans)
+                row.fill(span_report(gold, spans))
+                row.sentences = len(gold)
+            except XnerError as exc:
+                row.note = str(exc)
+                failed.append(f"{pivot}: {exc}")
+            if pivot != self.config.source:  # the source's own row is the translate-test pipeline's
+                yield self._done(row)
+        vote_row = self._row("multi-pivot", method, aligner)
+        if failed:
+            vote_row.note = "a pivot failed: " + "; ".join(failed)
+        else:
+            voted = [vote(list(sentence)).spans for sentence in zip(*proposals, strict=True)]
+            vote_row.fill(span_report(gold, voted))
+            vote_row.sentences = len(gold)
+        yield self._done(vote_row)
 
     def _extrinsic(
         self, method: MethodConfig, aligner: str, gold: list[Sentence], source: list[Sentence] | None
@@ -264,13 +303,15 @@ class LanguageRun:
             row.note = str(exc)
         return self._done(row)
 
-    def projection(self, pipeline: str, method: MethodConfig, aligner: str) -> ProjectionConfig:
+    def projection(
+        self, pipeline: str, method: MethodConfig, aligner: str, *, via: str | None = None
+    ) -> ProjectionConfig:
         """The configuration a cell runs: the method's, over the experiment's translator, the cell's aligner, the
-        tagger (NER candidates) and, in translate-test, the source language as the pivot; checked for
-        ``pipeline``."""
+        tagger (NER candidates) and, in translate-test, ``via`` (the source language when ``None``) as the pivot;
+        checked for ``pipeline``."""
         base: dict[str, str] = {"translator": self.config.translator, "aligner": aligner}
         if pipeline == "translate-test":
-            base["via"] = language_code(self.config.source)
+            base["via"] = language_code(via or self.config.source)
         config = merged(ProjectionConfig.model_validate(base), method.projection)
         wants_tagger = config.method_for(projecting(pipeline)) == "candidates" and config.needs_tagger
         if wants_tagger and config.candidate_tagger is None:
@@ -284,21 +325,25 @@ class LanguageRun:
         gold: list[Sentence],
         sources: list[list[Sentence]] | None,
         source_lang: str,
+        *,
+        tagger: str | None = None,
     ) -> Projected:
-        """Run ``pipeline`` with ``config`` through the cached ``project`` step."""
+        """Run ``pipeline`` with ``config`` through the cached ``project`` step (in translate-test, the pivot is
+        tagged by ``tagger``, the experiment's when ``None``)."""
         steps, src, tgt = self.steps, language_code(source_lang), language_code(self.lang)
         if pipeline == "translate-test":
-            words = PivotWords(steps, self.config.tagger)
+            spec = tagger or self.config.tagger
+            words = PivotWords(steps, spec)
             run = Run(config, steps.loader(words))
-            tagger = steps.span_tagger(self.config.tagger, self.config.labels)
+            span_tagger = steps.span_tagger(spec, self.config.labels)
             targets = plain(gold)
             return steps.project(
                 pipeline,
                 config,
-                lambda: translate_test(targets, lang=tgt, tagger=tagger, run=run, pivot_tokenizer=words),
+                lambda: translate_test(targets, lang=tgt, tagger=span_tagger, run=run, pivot_tokenizer=words),
                 targets=corpus_key(targets),
                 lang=tgt,
-                tagger=self.config.tagger,
+                tagger=spec,
                 labels=self.config.labels,
             )
         assert sources is not None  # parallel, translate-train and multi-source run on parallel data sets only

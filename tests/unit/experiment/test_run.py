@@ -305,3 +305,39 @@ def test_a_median_threshold_is_chosen_by_the_run_and_reported(first_run: tuple[A
     assert "### Pooled across data sets" in (out / "results.md").read_text(encoding="utf-8")
     with pytest.raises(InputError, match="related_threshold"):
         config_for(Path("."), related_threshold="mean")
+
+
+class BlankTagger:
+    """A tagger that finds nothing (a pivot whose tagger knows no entity)."""
+
+    def tag(self, sentences: Any) -> list[list[Any]]:
+        return [[] for _ in sentences]
+
+
+class PivotBackends(Backends):
+    def load(self, kind: str, spec: str, **options: str) -> Any:
+        return BlankTagger() if (kind, spec) == ("tagger", "blank") else super().load(kind, spec, **options)
+
+
+def test_multi_pivot_votes_over_pivots_and_reports_each_alone(tmp_path: Path) -> None:
+    from tests.unit.experiment.conftest import write_masakhaner
+
+    root = write_masakhaner(tmp_path / "data", ("hau",))
+    config = config_for(
+        root,
+        targets=["hau"],
+        pipelines=["translate-test", "multi-pivot"],
+        methods=["heuristic"],
+        pivots={"fr": TAGGER, "it": "blank"},
+        reference=None,
+    )
+    assert total_cells(config) == 4
+    result = run_experiment(config, tmp_path / "out", backends=PivotBackends())
+    scores = {row.pipeline: row.f1 for row in result.rows}
+    assert list(scores) == ["translate-test", "translate-test via fr", "translate-test via it", "multi-pivot"]
+    assert all(row.ok for row in result.rows), [row.note for row in result.rows]
+    assert scores["translate-test via it"] == 0.0  # its tagger finds nothing
+    # the identity translator gives every pivot the same words: en and fr agree, two of three votes
+    assert scores["multi-pivot"] == scores["translate-test"] == scores["translate-test via fr"] > 0.5
+    with pytest.raises(InputError, match="pivots: multi-pivot needs"):
+        config_for(root, pipelines=["multi-pivot"])
