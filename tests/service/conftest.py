@@ -225,11 +225,14 @@ class Workers:
 
     def _deregistered(self, pid: int) -> bool:
         """Whether the worker with ``pid`` has registered its death in Redis (False when that cannot be told)."""
-        from redis import Redis
+        from redis.backoff import NoBackoff
         from redis.exceptions import RedisError
+        from redis.retry import Retry
+
+        from xner.service.broker_rq import redis_client
 
         try:
-            with Redis.from_url(self.redis_url, socket_timeout=2) as redis:
+            with redis_client(self.redis_url, socket_timeout=2, retry=Retry(NoBackoff(), 0)) as redis:
                 for key in redis.scan_iter("rq:worker:*"):
                     if redis.type(key) == b"hash" and redis.hget(key, "pid") == str(pid).encode():
                         return bool(redis.hexists(key, "death"))

@@ -74,8 +74,9 @@ def started(tmp_path: Path) -> Path:
 
 
 @contextmanager
-def running_gateway(redis: RedisServer, port: int | None = None) -> Iterator[Api]:
-    api = Api("gateway", redis.url, SETTINGS, port=port)
+def running_gateway(redis: RedisServer, port: int | None = None, url: str | None = None) -> Iterator[Api]:
+    """A gateway on ``redis`` (or on ``url``: a Sentinel URL)."""
+    api = Api("gateway", url or redis.url, SETTINGS, port=port)
     try:
         yield api
     finally:

@@ -42,6 +42,7 @@ from redis import Redis
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry as RedisRetry
+from redis.sentinel import Sentinel
 from rq import Queue, Retry, Worker
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
@@ -62,6 +63,7 @@ from xner.service.defaults import (
 )
 from xner.service.errors import error_body
 from xner.service.redact import public_message
+from xner.service.redis_url import is_sentinel, parse_sentinel_url
 from xner.service.settings import Settings
 from xner.service.steps import ERROR_META, PROGRESS_META, execute, step_error
 
@@ -79,17 +81,37 @@ CLAIM_PREFIX = "xner:claim:"
 
 def connect(url: str) -> Redis:
     """A Redis client that reconnects: a command that meets a connection error is retried with backoff
-    (:data:`~xner.service.defaults.REDIS_RETRIES` times), so a Redis restart is a pause, not a failure."""
+    (:data:`~xner.service.defaults.REDIS_RETRIES` times), so a Redis restart, or a Sentinel failover, is a pause, not
+    a failure."""
     retry = RedisRetry(
         ExponentialBackoff(cap=defaults.REDIS_RETRY_BACKOFF_CAP, base=0.05), defaults.REDIS_RETRIES
     )  # retries ConnectionError and TimeoutError
-    return Redis.from_url(
-        url,
-        socket_timeout=REDIS_SOCKET_TIMEOUT,
+    return redis_client(url, socket_timeout=REDIS_SOCKET_TIMEOUT, retry=retry, health_check_interval=30)
+
+
+def redis_client(url: str, *, socket_timeout: float, retry: RedisRetry, health_check_interval: int = 0) -> Redis:
+    """A client of the Redis ``url`` names: redis-py's own URLs, or a ``redis+sentinel://`` URL
+    (:mod:`xner.service.redis_url`), whose client asks the sentinels for the current master and asks again after a
+    failover."""
+    options: dict[str, Any] = {
+        "socket_timeout": socket_timeout,
+        "socket_connect_timeout": defaults.REDIS_CONNECT_TIMEOUT,
+        "health_check_interval": health_check_interval,
+        "retry": retry,
+    }
+    if not is_sentinel(url):
+        return Redis.from_url(url, **options)
+    target = parse_sentinel_url(url)
+    sentinel = Sentinel(
+        list(target.sentinels),
+        socket_timeout=defaults.REDIS_CONNECT_TIMEOUT,
         socket_connect_timeout=defaults.REDIS_CONNECT_TIMEOUT,
-        health_check_interval=30,
-        retry=retry,
+        sentinel_kwargs={"password": target.sentinel_password} if target.sentinel_password else None,
     )
+    master: Redis = sentinel.master_for(
+        target.service, db=target.db, username=target.username, password=target.password, **options
+    )
+    return master
 
 
 _STATUS = {
@@ -345,7 +367,7 @@ class RQBroker:
         if self._pinger is None:
             url = self.settings.redis_url
             once = RedisRetry(NoBackoff(), 0)
-            self._pinger = Redis.from_url(url, socket_timeout=PING_TIMEOUT, retry=once) if url else self.redis
+            self._pinger = redis_client(url, socket_timeout=PING_TIMEOUT, retry=once) if url else self.redis
         try:
             return bool(self._pinger.ping())
         except (RedisError, OSError):

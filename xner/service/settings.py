@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from xner.backends import DEFAULT_SPECS
 from xner.project.config import ProjectionConfig
 from xner.service import defaults
+from xner.service.redis_url import check_redis_url
 
 CommaList = Annotated[list[str], NoDecode]
 
@@ -18,9 +19,15 @@ CommaList = Annotated[list[str], NoDecode]
 class Settings(BaseSettings):
     """Settings of a gateway, service API or worker. Every field is ``XNER_<FIELD>`` in the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="XNER_", env_file=".env", env_ignore_empty=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="XNER_", env_file=".env", env_ignore_empty=True, extra="ignore", hide_input_in_errors=True
+    )  # an error names the setting, never its value (a URL may hold a password, a list the API keys)
 
-    redis_url: str | None = Field(None, description="Redis URL; unset = embedded in-process queue.")
+    redis_url: str | None = Field(
+        None,
+        description="Redis URL (redis://, rediss://, unix://, or redis+sentinel://HOST:PORT[,...]/SERVICE for "
+        "Sentinel); unset = embedded in-process queue.",
+    )
     translator: str = Field(DEFAULT_SPECS["translator"], description="Default translator SPEC (NAME[:MODEL]).")
     aligner: str = Field(DEFAULT_SPECS["aligner"], description="Default aligner SPEC.")
     tagger: str = Field(DEFAULT_SPECS["tagger"], description="Default English tagger SPEC (translate-test).")
@@ -75,6 +82,13 @@ class Settings(BaseSettings):
     train_dir: str = Field(defaults.TRAIN_DIR, description="Where fine-tuned project models are written.")
     train_epochs: int = Field(defaults.TRAIN_EPOCHS, ge=1, description="Epochs of project fine-tuning.")
     train_timeout: int = Field(defaults.TRAIN_TIMEOUT, ge=1, description="Seconds a fine-tuning job may run.")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value:
+            check_redis_url(value)  # a RedisUrlError (a ValueError) names the part, never the password
+        return value
 
     @field_validator("api_keys", "allowed_backends", mode="before")
     @classmethod
