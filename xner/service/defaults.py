@@ -188,3 +188,6 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 DOCS_ASSETS = "/docs-assets"
 """Where an app serves the Swagger UI (``/docs``) and ReDoc (``/redoc``) assets, from the fastapi-offline package:
 the pages render with no CDN."""
+
+SENTINEL_PORT = 26379
+"""A sentinel's port when a ``redis+sentinel://`` URL gives none (Redis Sentinel's own default)."""

@@ -14,14 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from xner.service import defaults
+
 SENTINEL_SCHEME = "redis+sentinel"
 """The scheme of a Sentinel URL."""
 
 PLAIN_SCHEMES = frozenset({"redis", "rediss", "unix"})
 """The schemes redis-py reads itself."""
-
-DEFAULT_SENTINEL_PORT = 26379
-"""A sentinel's port when the URL gives none."""
 
 
 class RedisUrlError(ValueError):
@@ -87,7 +86,7 @@ def parse_sentinel_url(url: str) -> SentinelTarget:
 def _host_port(item: str) -> tuple[str, int]:
     host, colon, port = item.strip().rpartition(":")
     if not colon:
-        host, port = item.strip(), str(DEFAULT_SENTINEL_PORT)
+        host, port = item.strip(), str(defaults.SENTINEL_PORT)
     host = host.strip("[]")  # an IPv6 address in brackets
     if not host:
         raise RedisUrlError(f"a sentinel in a redis+sentinel URL has no host: {item!r}")
