@@ -41,12 +41,12 @@ def _no_progress(_: str) -> None:
 
 
 def related_threshold(config: ExperimentConfig, rows: list[Row]) -> float:
-    """The configured threshold, or with ``median`` the median distance of the scored targets (the configured
-    default when none has a distance)."""
+    """The configured threshold, or with ``median`` the median distance of the scored targets
+    (:data:`~xner.experiment.defaults.FALLBACK_THRESHOLD` when none has a distance)."""
     if config.related_threshold != "median":
         return config.related_threshold
     median = median_threshold([row for row in rows if row.ok])
-    return defaults.RELATED_THRESHOLD if median is None else median
+    return defaults.FALLBACK_THRESHOLD if median is None else median
 
 
 def run_experiment(

@@ -66,6 +66,7 @@ def config_for(root: Path, **changes: Any) -> ExperimentConfig:
         "tagger": TAGGER,
         "labels": ["PER", "ORG", "LOC"],
         "reference": "paper",
+        "related_threshold": 0.2,
     }
     data.update(changes)
     return parse_config(data)
@@ -305,6 +306,10 @@ def test_a_median_threshold_is_chosen_by_the_run_and_reported(first_run: tuple[A
     assert "### Pooled across data sets" in (out / "results.md").read_text(encoding="utf-8")
     with pytest.raises(InputError, match="related_threshold"):
         config_for(Path("."), related_threshold="mean")
+    assert (
+        parse_config({"targets": ["de"], "datasets": [{"name": "m", "layout": "panx", "path": "."}]}).related_threshold
+        == "median"
+    )
 
 
 class BlankTagger:
