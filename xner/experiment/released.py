@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from xner.errors import InputError
 from xner.experiment.analysis import PooledSummary, SeriesSummary, median_threshold, pooled, summarise
 from xner.experiment.distances import DistanceTable
 from xner.experiment.reference import PIPELINE_OF, PaperReference
@@ -66,7 +67,7 @@ def analyse_released(table: DistanceTable, kind: str, kinds: Sequence[str]) -> R
     rows = released_rows(table, kind)
     threshold = median_threshold(rows)
     if threshold is None:
-        raise ValueError(f"the distance table has no {kind!r} distance for any released language")
+        raise InputError(f"the distance table has no {kind!r} distance for any released language")
     by_kind = {}
     for other in kinds:
         other_rows = released_rows(table, other)

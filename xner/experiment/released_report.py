@@ -62,6 +62,12 @@ def answer(analysis: ReleasedAnalysis) -> list[str]:
                 f"{abs(s.within_gap) * 100:.1f} points {'below' if s.within_gap > 0 else 'above'} related ones "
                 "once each data set's mean is removed"
             )
+        else:
+            side = "above" if s.groups.related else "at or below"
+            text += (
+                f"; no target lies {side} the median distance {analysis.threshold:.3f} (too many targets share one "
+                "distance), so there is no related/distant gap; the slope is the measure"
+            )
         lines.append(text + ".")
     sloped = [s for s in analysis.pooled if s.slope is not None]
     if len(sloped) > 1:

@@ -105,3 +105,10 @@ def test_the_command_line_wants_a_configuration_or_released(tmp_path: Path, caps
     config.write_text("targets: [de]\n", encoding="utf-8")
     assert main(["experiment", str(config), "--released", "--out", str(tmp_path)]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_an_empty_group_is_said_so(tmp_path: Path) -> None:
+    # most targets are genetically unrelated to English (distance 1.0): the median split leaves no distant group
+    assert main(["experiment", "--released", "--distance", "genetic", "--out", str(tmp_path)]) == 0
+    text = (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert "no target lies above the median distance 1.000" in text
