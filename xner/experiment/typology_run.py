@@ -129,11 +129,8 @@ def run_typology(
     files = [out / "results.csv", out / "results.md", out / "summary.json", out / "typology.png"]
     _write_csv(files[0], cells)
     _write_markdown(files[1], cells, target, list(sources), aligner or "the default aligner", len(gold), seed)
-    files[2].write_text(
-        json.dumps({"target": target, "sources": list(sources), "seed": seed, "cells": [asdict(c) for c in cells]},
-                   indent=2) + "\n",
-        encoding="utf-8",
-    )  # fmt: skip
+    summary = {"target": target, "sources": list(sources), "seed": seed, "cells": [asdict(c) for c in cells]}
+    files[2].write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     _plot(files[3], cells, list(axes), settings(list(sources)), target)
     return files
 
