@@ -111,19 +111,23 @@ def grow_diag_final_and(fwd: BoolMatrix, rev: BoolMatrix) -> BoolMatrix:
 
 def majority(alignments: Sequence[BoolMatrix]) -> BoolMatrix:
     """Links present in more than half of ``alignments`` (boolean matrices of one shape)."""
-    if not alignments:
-        raise InputError("majority needs at least one alignment")
-    votes = np.sum(np.stack([np.asarray(a, dtype=bool) for a in alignments]), axis=0)
+    votes = vote_counts(alignments)
     result: BoolMatrix = votes * 2 > len(alignments)
     return result
+
+
+def vote_counts(alignments: Sequence[BoolMatrix]) -> npt.NDArray[np.int64]:
+    """How many of ``alignments`` (boolean matrices of one shape, at least one) have each cell."""
+    if not alignments:
+        raise InputError("majority needs at least one alignment")
+    counts: npt.NDArray[np.int64] = np.sum(np.stack([np.asarray(a, dtype=bool) for a in alignments]), axis=0)
+    return counts
 
 
 def majority_filled(alignments: Sequence[BoolMatrix], share: float = defaults.EFLOMAL_FILL_SHARE) -> BoolMatrix:
     """:func:`majority`, then every target word it leaves unlinked gets the link of its most voted source word
     when that word and its better neighbour hold more than ``share`` of the votes (:func:`filled`)."""
-    if not alignments:
-        raise InputError("majority needs at least one alignment")
-    votes = np.sum(np.stack([np.asarray(a, dtype=bool) for a in alignments]), axis=0)
+    votes = vote_counts(alignments)
     return filled(votes, votes * 2 > len(alignments), share * len(alignments))
 
 

@@ -108,15 +108,19 @@ def correlate(distances: Sequence[float], f1: Sequence[float]) -> Correlation | 
     )
 
 
+def _centred(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``values`` (along their last axis, labelled by ``groups``) minus the mean of their group."""
+    centred = values.astype(float).copy()
+    for group in np.unique(groups):
+        columns = groups == group
+        centred[..., columns] -= centred[..., columns].mean(axis=-1, keepdims=True)
+    return centred
+
+
 def _within_slopes(distances: np.ndarray, f1: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """The least-squares slope of each row of ``f1`` on the same row of ``distances`` with one intercept per group
     (``groups`` labels the columns); NaN where the distances do not vary within any group."""
-    d_centred = distances.astype(float).copy()
-    f_centred = f1.astype(float).copy()
-    for group in np.unique(groups):
-        columns = groups == group
-        d_centred[..., columns] -= d_centred[..., columns].mean(axis=-1, keepdims=True)
-        f_centred[..., columns] -= f_centred[..., columns].mean(axis=-1, keepdims=True)
+    d_centred, f_centred = _centred(distances, groups), _centred(f1, groups)
     spread = (d_centred * d_centred).sum(axis=-1)
     varies = spread > defaults.SPREAD_TOLERANCE * (distances * distances).sum(axis=-1)  # not just rounding of the means
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -262,11 +266,7 @@ class PooledSummary:
 
 def _slope_p(distances: np.ndarray, f1: np.ndarray, labels: np.ndarray, slope: float) -> float | None:
     """Two-sided p-value of the within-group slope (t test; residual degrees of freedom: points - groups - 1)."""
-    d_centred, f_centred = distances.copy(), f1.copy()
-    for group in np.unique(labels):
-        members = labels == group
-        d_centred[members] -= d_centred[members].mean()
-        f_centred[members] -= f_centred[members].mean()
+    d_centred, f_centred = _centred(distances, labels), _centred(f1, labels)
     freedom = len(d_centred) - len(np.unique(labels)) - 1
     if freedom < 1:
         return None
@@ -294,9 +294,7 @@ def pooled(
         labels = np.unique(np.asarray(names), return_inverse=True)[1]
         slope_value = float(_within_slopes(d, f, labels))
         slope = slope_value if math.isfinite(slope_value) else None
-        centred = f.copy()
-        for group in np.unique(labels):
-            centred[labels == group] -= f[labels == group].mean()
+        centred = _centred(f, labels)
         related, distant = centred[d <= threshold], centred[d > threshold]
         summaries.append(
             PooledSummary(

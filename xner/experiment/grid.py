@@ -222,17 +222,14 @@ class LanguageRun:
         proposals: list[SpanLists] = []
         failed: list[str] = []
         for pivot, tagger in pivots.items():
-            row = self._row(f"translate-test via {pivot}", method, aligner)
-            try:
-                config = self.projection("translate-test", method, aligner, via=pivot)
-                projected = self._project("translate-test", config, gold, None, pivot, tagger=tagger)
-                spans = filter_labels(projected.spans, self.config.labels)
+            label = f"translate-test via {pivot}"
+            row, spans = self._scored(
+                "translate-test", method, aligner, gold, None, label=label, src=pivot, tagger=tagger
+            )
+            if spans is None:
+                failed.append(f"{pivot}: {row.note}")
+            else:
                 proposals.append(spans)
-                row.fill(span_report(gold, spans))
-                row.sentences = len(gold)
-            except XnerError as exc:
-                row.note = str(exc)
-                failed.append(f"{pivot}: {exc}")
             if pivot != self.config.source:  # the source's own row is the translate-test pipeline's
                 yield self._done(row)
         vote_row = self._row("multi-pivot", method, aligner)
@@ -286,13 +283,29 @@ class LanguageRun:
         label: str | None = None,
         src: str | None = None,
     ) -> Row:
-        """One projecting cell, scored; an error (or a method that does not apply) becomes the row's note.
-        ``label`` names the row's pipeline when it is not ``pipeline``; ``src`` is the language of ``sources`` (the
-        source language when ``None``)."""
+        """One projecting cell, scored and announced (see :meth:`_scored`)."""
+        return self._done(self._scored(pipeline, method, aligner, gold, sources, label=label, src=src)[0])
+
+    def _scored(
+        self,
+        pipeline: str,
+        method: MethodConfig,
+        aligner: str,
+        gold: list[Sentence],
+        sources: list[list[Sentence]] | None,
+        *,
+        label: str | None = None,
+        src: str | None = None,
+        tagger: str | None = None,
+    ) -> tuple[Row, SpanLists | None]:
+        """One projecting cell's row and its projected spans (``None`` on an error, which becomes the row's note, as
+        does a method that does not apply). ``label`` names the row's pipeline when it is not ``pipeline``; ``src``
+        is the language of ``sources`` (or, in translate-test, the pivot; the source language when ``None``);
+        ``tagger`` tags a translate-test pivot (the experiment's when ``None``)."""
         row = self._row(label or pipeline, method, aligner)
         try:
-            config = self.projection(pipeline, method, aligner)
-            projected = self._project(pipeline, config, gold, sources, src or self.config.source)
+            config = self.projection(pipeline, method, aligner, via=src)
+            projected = self._project(pipeline, config, gold, sources, src or self.config.source, tagger=tagger)
             spans = filter_labels(projected.spans, self.config.labels)
             if pipeline == "translate-train":
                 row.fill(surface_report(gold, projected.tokens, spans))
@@ -301,7 +314,8 @@ class LanguageRun:
             row.sentences = len(gold)
         except XnerError as exc:
             row.note = str(exc)
-        return self._done(row)
+            return row, None
+        return row, spans
 
     def projection(
         self, pipeline: str, method: MethodConfig, aligner: str, *, via: str | None = None

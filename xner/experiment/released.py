@@ -28,11 +28,11 @@ def setting_of(row: Row) -> str:
     return "model_transfer" if row.pipeline == "model-transfer" else row.method
 
 
-def released_rows(table: DistanceTable, kind: str) -> list[Row]:
-    """One row per released cell; ``distance`` is the target's ``kind`` distance (``None`` where the table lacks
-    the language), ``paper_aligner`` the aligner of the best run."""
+def released_rows(table: DistanceTable, kind: str, reference: PaperReference | None = None) -> list[Row]:
+    """One row per released cell (of ``reference``, the bundled one when ``None``); ``distance`` is the target's
+    ``kind`` distance (``None`` where the table lacks the language), ``paper_aligner`` the aligner of the best run."""
     rows = []
-    for (dataset, lang, setting), (f1, aligner) in sorted(PaperReference().cells.items()):
+    for (dataset, lang, setting), (f1, aligner) in sorted((reference or PaperReference()).cells.items()):
         transfer = setting == "model_transfer"
         rows.append(
             Row(
@@ -63,24 +63,24 @@ class ReleasedAnalysis:
 
 
 def analyse_released(table: DistanceTable, kind: str, kinds: Sequence[str]) -> ReleasedAnalysis:
-    """Per data set and pooled, under ``kind``; the pooled slopes under every one of ``kinds`` as well."""
-    rows = released_rows(table, kind)
-    threshold = median_threshold(rows)
-    if threshold is None:
+    """Per data set and pooled, under ``kind``; the pooled slopes under every one of ``kinds`` (``kind`` too)."""
+    reference = PaperReference()
+    by_kind: dict[str, tuple[list[Row], float, list[PooledSummary]]] = {}
+    for each in dict.fromkeys([kind, *kinds]):
+        rows = released_rows(table, each, reference)
+        threshold = median_threshold(rows)
+        if threshold is not None:
+            by_kind[each] = (rows, threshold, _ordered(pooled(rows, threshold, key=setting_of)))
+    if kind not in by_kind:
         raise InputError(f"the distance table has no {kind!r} distance for any released language")
-    by_kind = {}
-    for other in kinds:
-        other_rows = released_rows(table, other)
-        other_threshold = median_threshold(other_rows)
-        if other_threshold is not None:
-            by_kind[other] = _ordered(pooled(other_rows, other_threshold, key=setting_of))
+    rows, threshold, pooled_summaries = by_kind[kind]
     return ReleasedAnalysis(
         kind=kind,
         threshold=threshold,
         rows=rows,
         summaries=summarise(rows, threshold),
-        pooled=_ordered(pooled(rows, threshold, key=setting_of)),
-        by_kind=by_kind,
+        pooled=pooled_summaries,
+        by_kind={each: by_kind[each][2] for each in kinds if each in by_kind},
     )
 
 

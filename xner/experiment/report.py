@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from xner.experiment import defaults
-from xner.experiment.analysis import PooledSummary, SeriesSummary, best_per_pipeline, pooled
+from xner.experiment.analysis import PooledSummary, SeriesSummary, best_per_pipeline
 from xner.experiment.config import ExperimentConfig
 from xner.experiment.results import Row, entity_types
 
@@ -39,7 +39,7 @@ def results_table(rows: Sequence[Row], with_reference: bool) -> list[str]:
         if not row.ok:
             continue
         cells = [row.dataset, row.lang, num(row.distance, 3), row.pipeline, row.method, row.aligner]
-        cells += [pct(row.precision), pct(row.recall), pct(row.f1), str(row.support)]
+        cells += [pct(row.precision), pct(row.recall), pct(row.f1), "" if row.support is None else str(row.support)]
         cells += [pct(row.per_type.get(t)) for t in types]
         if with_reference:
             cells += [pct(row.paper_f1), row.paper_aligner or "", *paper_verdict(row)]
@@ -188,6 +188,7 @@ def write_markdown(
     config: ExperimentConfig,
     rows: Sequence[Row],
     summaries: Sequence[SeriesSummary],
+    pooled_summaries: Sequence[PooledSummary],
     distance_origin: str,
     threshold: float,
 ) -> None:
@@ -217,7 +218,7 @@ def write_markdown(
         "",
         "### Pooled across data sets (each data set its own intercept, one slope)",
         "",
-        *pooled_table(pooled(rows, threshold)),
+        *pooled_table(pooled_summaries),
     ]
     if failed:
         lines += ["", "## Cells without scores", ""]
@@ -228,8 +229,8 @@ def write_markdown(
 def write_summary(
     path: Path,
     config: ExperimentConfig,
-    rows: Sequence[Row],
     summaries: Sequence[SeriesSummary],
+    pooled_summaries: Sequence[PooledSummary],
     threshold: float,
     extra: dict[str, Any],
 ) -> None:
@@ -242,7 +243,7 @@ def write_summary(
         "related_threshold_rule": threshold_rule(config, threshold),
         **extra,
         "series": [s.to_dict() for s in summaries],
-        "pooled": [s.to_dict() for s in pooled(rows, threshold)],
+        "pooled": [s.to_dict() for s in pooled_summaries],
         "best_per_pipeline": {
             f"{dataset} {pipeline}": s.series for (dataset, pipeline), s in best_per_pipeline(summaries).items()
         },

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xner.experiment import defaults
-from xner.experiment.analysis import SeriesSummary, median_threshold, summarise
+from xner.experiment.analysis import SeriesSummary, median_threshold, pooled, summarise
 from xner.experiment.backends import Backends
 from xner.experiment.cache import StepCache
 from xner.experiment.config import ExperimentConfig
@@ -81,11 +81,13 @@ def run_experiment(
                 rows.append(row)
     threshold = related_threshold(config, rows)
     summaries = summarise(rows, threshold)
+    pooled_summaries = pooled(rows, threshold)
     origin = "no distance table for this source" if table is None else table.origin
     files = [out / RESULTS_CSV, out / RESULTS_MD, out / SUMMARY_JSON]
     write_csv(rows, files[0])
-    write_markdown(files[1], config, rows, summaries, origin, threshold)
-    write_summary(files[2], config, rows, summaries, threshold, {"distance_table": origin, "cells": len(rows)})
+    write_markdown(files[1], config, rows, summaries, pooled_summaries, origin, threshold)
+    extra = {"distance_table": origin, "cells": len(rows)}
+    write_summary(files[2], config, summaries, pooled_summaries, threshold, extra)
     for dataset in config.datasets:
         files += plot_dataset(rows, summaries, dataset.name, out, config.distance, threshold)
     return ExperimentRun(config, rows, summaries, files, cache.hits, cache.misses)

@@ -112,3 +112,8 @@ def test_an_empty_group_is_said_so(tmp_path: Path) -> None:
     assert main(["experiment", "--released", "--distance", "genetic", "--out", str(tmp_path)]) == 0
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "no target lies above the median distance 1.000" in text
+
+
+def test_released_cells_leave_the_unknown_support_blank(tmp_path: Path) -> None:
+    assert main(["experiment", "--released", "--out", str(tmp_path)]) == 0
+    assert "| None |" not in (tmp_path / "results.md").read_text(encoding="utf-8")
