@@ -3,7 +3,8 @@
 The service kit (:mod:`xner.service`) knows nothing of the apps built on it; this module, above the gateway and
 the services, puts them together:
 
-* :data:`SERVICES`: each service's routes and steps, imported plainly, so a reader can follow a worker to a step;
+* :data:`SERVICES`: each service's routes, and the module of its steps (imported where steps run -- a worker, the
+  embedded broker -- so the gateway's process never loads a solver or a model library);
 * :func:`register_steps`: makes every step runnable in this process (a worker, or the embedded broker);
 * :func:`build_app`: the app ``xner serve`` runs --
 
@@ -17,6 +18,7 @@ the services, puts them together:
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -27,13 +29,9 @@ from fastapi import APIRouter, FastAPI
 from gateway.app import create_gateway
 from gateway.labelstudio_app import create_labelstudio_backend
 from services.align import app as align_app
-from services.align import jobs as align_jobs
 from services.ner import app as ner_app
-from services.ner import jobs as ner_jobs
 from services.project import app as project_app
-from services.project import jobs as project_jobs
 from services.translate import app as translate_app
-from services.translate import jobs as translate_jobs
 from xner.errors import UnknownNameError
 from xner.service import backends, steps
 from xner.service.app import Check, Readiness, create_app
@@ -46,17 +44,24 @@ log = logging.getLogger("xner.serve")
 
 @dataclass(frozen=True, slots=True)
 class Service:
-    """One service: its API routes and the steps its workers run."""
+    """One service: its API routes and the module of the steps its workers run."""
 
     router: APIRouter
-    steps: dict[str, steps.StepFunction]
+    jobs: str
+    """The module whose ``STEPS`` the service's workers run."""
+
+    @property
+    def steps(self) -> dict[str, steps.StepFunction]:
+        """The service's steps (importing them loads what they compute with)."""
+        module = importlib.import_module(self.jobs)
+        return module.STEPS  # type: ignore[no-any-return]
 
 
 SERVICES: dict[str, Service] = {
-    "translate": Service(translate_app.ROUTER, translate_jobs.STEPS),
-    "align": Service(align_app.ROUTER, align_jobs.STEPS),
-    "project": Service(project_app.ROUTER, project_jobs.STEPS),
-    "ner": Service(ner_app.ROUTER, ner_jobs.STEPS),
+    "translate": Service(translate_app.ROUTER, "services.translate.jobs"),
+    "align": Service(align_app.ROUTER, "services.align.jobs"),
+    "project": Service(project_app.ROUTER, "services.project.jobs"),
+    "ner": Service(ner_app.ROUTER, "services.ner.jobs"),
 }
 """Service name (also its queue's name) -> its routes and steps."""
 
@@ -127,13 +132,16 @@ def _preload_in_background(services: list[str], settings: Settings) -> Readiness
 
 
 def _workers_ready(broker: Broker, queue: str, settings: Settings) -> Readiness:
-    """A live worker on ``queue``, and no default backend that the queue's workers failed to load (what they
-    published; a worker started without preloading publishes nothing until a job loads a backend)."""
+    """A live worker on ``queue`` (unless ``settings.ready_requires_workers`` is off: workers that scale to zero
+    start when jobs wait), and no default backend that the queue's workers failed to load (what they published; a
+    worker started without preloading publishes nothing until a job loads a backend)."""
     wanted = backends.defaults_for(queue, settings)
 
     def check() -> list[Check]:
         probe = broker.probe()  # fails fast during an outage instead of retrying
         workers = probe.workers(queue)
+        if not workers and not settings.ready_requires_workers:
+            return []  # scaled to zero: the queue takes jobs, the autoscaler starts a worker
         checks = [Check(f"{queue} workers", workers > 0, None if workers else "no worker is running on the queue")]
         if workers:
             known = {(str(s.get("kind")), str(s.get("spec"))): s for s in probe.backend_states(queue)}

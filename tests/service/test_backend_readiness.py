@@ -146,6 +146,18 @@ def test_an_rq_worker_publishes_its_failed_backend_and_the_service_ready_names_i
     assert "$XNER_MODEL_DIR/missing-ner" in details["reasons"][f"tagger {MISSING}"]
 
 
+def test_a_service_api_without_workers_is_unready_unless_its_workers_scale_to_zero(redis_url: str):
+    """Under KEDA a GPU worker pool is scaled to zero when idle: the API must stay in its Service to take the jobs
+    that start the workers again (docs/deploy.md); by default a missing worker is a failing check."""
+    for required, status in ((True, 503), (False, 200)):
+        settings = embedded_settings(redis_url=redis_url).model_copy(update={"ready_requires_workers": required})
+        with TestClient(build_app("align", settings=settings), raise_server_exceptions=False) as client:
+            ready = client.get("/ready")
+        assert ready.status_code == status, required
+        checks = ready.json()["error"]["details"]["checks"] if status == 503 else ready.json()["checks"]
+        assert checks == ({"broker": True, "align workers": False} if required else {"broker": True})
+
+
 def test_workers_publish_backend_states_and_a_dead_workers_entry_is_ignored(redis_url: str):
     settings = embedded_settings(redis_url=redis_url)
     broker = RQBroker(settings)

@@ -69,7 +69,7 @@ def test_cpu_override_drops_gpu_reservations():
         assert services[name]["deploy"]["replicas"] == 1
 
 
-def test_one_dockerfile_built_per_service_with_its_extras():
+def test_one_dockerfile_built_per_service_by_its_role():
     services = compose_config("docker-compose.yml")["services"]
     assert (REPO / "Dockerfile").is_file()
     for name, service in services.items():
@@ -77,9 +77,7 @@ def test_one_dockerfile_built_per_service_with_its_extras():
             continue
         args = service["build"]["args"]
         assert args["SERVICE"] == ("ner" if name == "train-worker" else name.split("-")[0])
-        if args["SERVICE"] != "gateway":
-            assert "serve" in args["EXTRAS"]
-    assert services["gateway"]["build"]["args"]["EXTRAS"] == "serve"  # the gateway never imports a model library
+        assert "EXTRAS" not in args  # what a role installs is pyproject.toml's [tool.xner.images] (test_images.py)
     assert "apertium" in services["translate-worker"]["build"]["args"]["APT_PACKAGES"]
 
 

@@ -13,7 +13,7 @@ HEAVY = ("scipy", "torch", "transformers", "matplotlib", "numba", "spacy")
 
 
 @pytest.mark.parametrize(
-    "module", ["gateway.app", "xner.cli", "xner.project.config", "xner.project", "xner.experiment.config"]
+    "module", ["gateway.app", "xner.suite", "xner.cli", "xner.project.config", "xner.project", "xner.experiment.config"]
 )
 def test_a_light_import_pulls_in_no_heavy_package(module: str):
     code = f"import sys, {module}; print(' '.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))"

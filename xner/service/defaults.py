@@ -191,3 +191,8 @@ the pages render with no CDN."""
 
 SENTINEL_PORT = 26379
 """A sentinel's port when a ``redis+sentinel://`` URL gives none (Redis Sentinel's own default)."""
+
+WORKER_STOP_GRACE = 300
+"""Seconds a worker is given to stop (docker-compose's ``stop_grace_period``, Kubernetes'
+``terminationGracePeriodSeconds``): on SIGTERM RQ finishes the job in hand, a chunk, first; a job cut off later is
+re-queued once its heartbeat stops. KEDA's scale-down cooldown is longer still (deploy/kubernetes)."""

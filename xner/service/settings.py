@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     maintenance_interval: int = Field(
         defaults.MAINTENANCE_INTERVAL, ge=1, description="Seconds between a worker's registry cleanups."
     )
+    ready_requires_workers: bool = Field(
+        True,
+        description="A service API's /ready needs a live worker on its queue; false where workers scale to zero "
+        "(KEDA): jobs then wait in the queue until a worker starts.",
+    )
     log_level: str = Field("INFO", description="Log level of the process.")
     # annotation platforms (docs/platforms.md)
     platform_lang: str = Field(defaults.PLATFORM_LANG, description="Platform language when none is named.")

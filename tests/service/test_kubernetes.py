@@ -1,0 +1,307 @@
+"""deploy/kubernetes: rendered by kustomize, validated offline against the Kubernetes and KEDA schemas, checked for
+what each overlay claims, and held to the same images, commands, ports and settings as docker-compose.yml. The
+KEDA triggers count the Redis list the code really fills."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from tests.service.clients import embedded_settings
+from tests.service.test_deploy_files import compose_config
+from xner.backends import DEFAULT_SPECS
+from xner.service import defaults
+from xner.service.settings import Settings
+from xner.suite import build_app
+
+REPO = Path(__file__).resolve().parents[2]
+KUBE = REPO / "deploy" / "kubernetes"
+KEDA_CRD = REPO / "tests" / "data" / "keda" / "keda.sh_scaledobjects.yaml"
+KUBERNETES_VERSION = "1.31"
+"""The oldest Kubernetes release the manifests target (kubernetes-validate's bundled schemas)."""
+OVERLAYS = ("cpu", "gpu")
+GPU_POOLS = ("translate-worker", "align-worker", "ner-worker", "train-worker")
+WEIGHT_FREE = {"XNER_TRANSLATOR": "translator", "XNER_ALIGNER": "aligner", "XNER_TAGGER": "tagger"}
+IMAGE_USER = 10001
+"""The Dockerfile's numeric USER (runAsNonRoot can only verify a number)."""
+
+
+def kubectl() -> str:
+    found = shutil.which("kubectl")
+    if found is None:
+        pytest.skip("kubectl is not installed (its built-in kustomize renders deploy/kubernetes)")
+    return found
+
+
+@cache
+def _render(folder: str) -> tuple[dict[str, Any], ...]:
+    rendered = subprocess.run([kubectl(), "kustomize", folder], capture_output=True, text=True, check=False)
+    assert rendered.returncode == 0, rendered.stderr
+    return tuple(doc for doc in yaml.safe_load_all(rendered.stdout) if doc)
+
+
+def render(folder: Path) -> list[dict[str, Any]]:
+    """The resources kustomize builds from ``folder`` (each a fresh copy)."""
+    return copy.deepcopy(list(_render(str(folder))))
+
+
+def by_kind(resources: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
+
+
+def container(deployment: dict[str, Any]) -> dict[str, Any]:
+    [only] = deployment["spec"]["template"]["spec"]["containers"]
+    return only
+
+
+def settings_of(resources: list[dict[str, Any]]) -> dict[str, str]:
+    [config] = [r for r in resources if r["kind"] == "ConfigMap" and r["metadata"]["name"].startswith("xner-settings")]
+    return config["data"]
+
+
+def queue_key(queue: str) -> str:
+    """The Redis list RQ keeps a queue's waiting jobs in (what the KEDA trigger must count)."""
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(queue, connection=Redis()).key
+
+
+def strict(schema: Any) -> Any:
+    """An OpenAPI schema that rejects unknown fields (as the API server's strict field validation does)."""
+    if isinstance(schema, dict):
+        schema = {key: strict(value) for key, value in schema.items()}
+        if "properties" in schema and "additionalProperties" not in schema:
+            schema["additionalProperties"] = False
+    elif isinstance(schema, list):
+        schema = [strict(item) for item in schema]
+    return schema
+
+
+@cache
+def keda_validator() -> Any:
+    import jsonschema
+
+    crd = yaml.safe_load(KEDA_CRD.read_text())
+    [version] = [v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1"]
+    return jsonschema.Draft7Validator(strict(version["schema"]["openAPIV3Schema"]))
+
+
+def validate(resource: dict[str, Any]) -> None:
+    """Raise if ``resource`` breaks its schema: Kubernetes' own (strict) or KEDA's CRD."""
+    if resource["apiVersion"].startswith("keda.sh/"):
+        keda_validator().validate(resource)
+        return
+    import kubernetes_validate
+
+    kubernetes_validate.validate(resource, KUBERNETES_VERSION, strict=True)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_rendered_resource_is_valid_against_its_schema(overlay: str):
+    pytest.importorskip("kubernetes_validate")
+    resources = render(KUBE / "overlays" / overlay)
+    assert {r["kind"] for r in resources} >= {"Deployment", "Service", "StatefulSet", "ScaledObject", "ConfigMap"}
+    for resource in resources:
+        validate(resource)
+
+
+def test_the_validators_reject_a_broken_resource():
+    pytest.importorskip("kubernetes_validate")
+    import jsonschema
+    import kubernetes_validate
+
+    resources = render(KUBE / "overlays" / "gpu")
+    deployment = by_kind(resources, "Deployment")["gateway"]
+    container(deployment)["livenessProbe"]["httpGet"]["paht"] = "/health"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        validate(deployment)
+    scaled = by_kind(resources, "ScaledObject")["align-worker"]
+    scaled["spec"]["minReplicas"] = 0  # KEDA's field is minReplicaCount
+    with pytest.raises(jsonschema.ValidationError):
+        validate(scaled)
+
+
+def test_compose_and_kubernetes_run_the_same_images_commands_ports_and_settings():
+    services = compose_config("docker-compose.yml")["services"]
+    resources = render(KUBE / "base")
+    deployments = by_kind(resources, "Deployment")
+    assert set(deployments) == set(services) - {"redis"}
+    for name, service in services.items():
+        if name == "redis":
+            redis = by_kind(resources, "StatefulSet")["redis"]["spec"]["template"]["spec"]["containers"][0]
+            assert redis["command"] == service["command"]
+            continue
+        spec = container(deployments[name])
+        assert spec["image"] == service["image"], name
+        assert spec["command"] == service["command"], name
+        if "--port" in service["command"]:
+            port = int(service["command"][service["command"].index("--port") + 1])
+            assert [p["containerPort"] for p in spec["ports"]] == [port], name
+            assert by_kind(resources, "Service")[name]["spec"]["ports"][0]["port"] == port
+    compose_env = {k: v for k, v in services["gateway"]["environment"].items() if k != "XNER_API_KEYS"}
+    assert settings_of(resources) == compose_env  # the same settings, the same values (Redis by service name)
+    for name, deployment in deployments.items():
+        sources = container(deployment)["envFrom"]
+        assert sources[0]["configMapRef"]["name"].startswith("xner-settings"), name
+        assert sources[1]["secretRef"] == {"name": "xner-secrets", "optional": True}, name  # API keys, when set
+
+
+def test_probes_security_and_disruption_budgets():
+    resources = render(KUBE / "overlays" / "gpu")
+    budgets = by_kind(resources, "PodDisruptionBudget")
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert f"USER {IMAGE_USER}" in dockerfile and f"--uid {IMAGE_USER}" in dockerfile
+    for name, deployment in by_kind(resources, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        spec = container(deployment)
+        assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == IMAGE_USER
+        assert spec["securityContext"]["allowPrivilegeEscalation"] is False
+        assert spec["securityContext"]["readOnlyRootFilesystem"] is True
+        assert {"name": "tmp", "mountPath": "/tmp"} in spec["volumeMounts"]  # the one writable place, besides /models
+        assert "memory" in spec["resources"]["requests"] and "memory" in spec["resources"]["limits"]
+        assert budgets[name]["spec"]["selector"] == deployment["spec"]["selector"]
+        if spec.get("ports"):  # the gateway and the service APIs
+            assert spec["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
+            assert spec["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
+        else:  # a worker: RQ finishes its chunk on SIGTERM, within the grace period compose gives it too
+            assert pod["terminationGracePeriodSeconds"] == defaults.WORKER_STOP_GRACE
+            assert any(m["mountPath"] == "/models" for m in spec["volumeMounts"]) == (name != "project-worker")
+    services = compose_config("docker-compose.yml")["services"]
+    for name, service in services.items():
+        if name.endswith("-worker"):
+            assert service["stop_grace_period"] == f"{defaults.WORKER_STOP_GRACE}s" or (
+                service["stop_grace_period"] == f"{defaults.WORKER_STOP_GRACE // 60}m0s"
+            ), name
+    settings = settings_of(resources)
+    assert settings["NUMBA_CACHE_DIR"].startswith("/tmp/")  # the kernels' cache on the writable volume
+
+
+def test_every_worker_pool_scales_on_the_redis_list_its_queue_fills():
+    resources = render(KUBE / "base")
+    scaled = by_kind(resources, "ScaledObject")
+    workers = {n: d for n, d in by_kind(resources, "Deployment").items() if n.endswith("-worker")}
+    assert set(scaled) == set(workers)
+    [name_space] = by_kind(resources, "Namespace")
+    redis_service = by_kind(resources, "Service")["redis"]
+    queues = set()
+    for name, scaled_object in scaled.items():
+        spec = scaled_object["spec"]
+        assert spec["scaleTargetRef"]["name"] == name
+        assert "replicas" not in workers[name]["spec"]  # the ScaledObject owns the count
+        [trigger] = spec["triggers"]
+        queue = container(workers[name])["command"][-1]
+        queues.add(queue)
+        assert trigger["type"] == "redis"
+        assert trigger["metadata"]["listName"] == queue_key(queue)
+        host, port = trigger["metadata"]["address"].split(":")
+        assert host == f"redis.{name_space}.svc.cluster.local" and redis_service["metadata"]["namespace"] == name_space
+        assert int(port) == redis_service["spec"]["ports"][0]["port"]
+        assert int(trigger["metadata"]["listLength"]) >= 1
+        # longer than a chunk and than the workers' grace: a pool is not scaled down between a corpus's chunks
+        assert spec["cooldownPeriod"] > defaults.WORKER_STOP_GRACE
+        assert spec["minReplicaCount"] >= 1  # the base keeps a worker; only the gpu overlay scales to zero
+    assert queues == {*defaults.QUEUES, defaults.TRAIN_QUEUE}
+
+
+def test_the_gpu_overlay_puts_gpu_pools_on_gpu_nodes_and_lets_them_scale_to_zero():
+    resources = render(KUBE / "overlays" / "gpu")
+    base = by_kind(render(KUBE / "base"), "Deployment")
+    scaled = by_kind(resources, "ScaledObject")
+    for name, deployment in by_kind(resources, "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        limits = container(deployment)["resources"]["limits"]
+        if name in GPU_POOLS:
+            assert limits["nvidia.com/gpu"] == 1
+            assert pod["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
+            assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in pod["tolerations"]
+            assert scaled[name]["spec"]["minReplicaCount"] == 0
+        else:
+            assert "nvidia.com/gpu" not in limits and "nodeSelector" not in pod, name
+            assert _unhashed(deployment) == _unhashed(base[name]), name  # the overlay touches the GPU pools only
+    assert scaled["project-worker"]["spec"]["minReplicaCount"] >= 1
+    # an API whose workers may be at zero must stay ready, or nothing would enqueue the jobs that wake them
+    settings = settings_of(resources)
+    assert Settings(ready_requires_workers=settings["XNER_READY_REQUIRES_WORKERS"]).ready_requires_workers is False
+    assert settings["XNER_TRANSLATOR"].startswith("nllb:")
+
+
+def test_the_cpu_overlay_runs_the_weight_free_defaults_without_gpus():
+    resources = render(KUBE / "overlays" / "cpu")
+    settings = settings_of(resources)
+    assert {key: settings[key] for key in WEIGHT_FREE} == {
+        key: DEFAULT_SPECS[kind] for key, kind in WEIGHT_FREE.items()
+    }
+    assert "XNER_READY_REQUIRES_WORKERS" not in settings  # every pool keeps a worker: readiness waits for one
+    for deployment in by_kind(resources, "Deployment").values():
+        assert "nvidia.com/gpu" not in container(deployment)["resources"]["limits"]
+        assert "nodeSelector" not in deployment["spec"]["template"]["spec"]
+    assert all(s["spec"]["minReplicaCount"] >= 1 for s in by_kind(resources, "ScaledObject").values())
+    base = by_kind(render(KUBE / "base"), "Deployment")
+    smaller = by_kind(resources, "Deployment")["translate-worker"]
+    assert _mebibytes(container(smaller)["resources"]["requests"]["memory"]) < _mebibytes(
+        container(base["translate-worker"])["resources"]["requests"]["memory"]
+    )
+
+
+def test_the_ingress_component_publishes_the_gateway(tmp_path: Path):
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "kustomize.config.k8s.io/v1beta1",
+                "kind": "Kustomization",
+                "resources": [os.path.relpath(KUBE / "overlays" / "cpu", overlay)],
+                "components": [os.path.relpath(KUBE / "components" / "ingress", overlay)],
+            }
+        )
+    )
+    resources = render(overlay)
+    [ingress] = by_kind(resources, "Ingress").values()
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend == {"name": "gateway", "port": {"name": "http"}}
+    limit = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
+    assert _mebibytes(limit.upper().replace("M", "Mi")) * 2**20 == defaults.MAX_BODY_BYTES
+    pytest.importorskip("kubernetes_validate")
+    validate(ingress)
+
+
+def test_a_corpus_posted_to_the_gateway_fills_the_list_the_translate_trigger_counts(redis_url: str):
+    from redis import Redis
+
+    scaled = by_kind(render(KUBE / "base"), "ScaledObject")["translate-worker"]
+    list_name = scaled["spec"]["triggers"][0]["metadata"]["listName"]
+    settings = embedded_settings(redis_url=redis_url)
+    corpus = "".join(f"Kofi\tB-PER\nAnnan\tI-PER\nspoke\tO\n{i}\tO\n\n" for i in range(3))
+    body = {"source_lang": "en", "target_lang": "de", "corpus": {"format": "conll", "data": corpus}}
+    with TestClient(build_app("gateway", settings=settings)) as client:
+        response = client.post("/v1/projections", json=body)
+    assert response.status_code == 202, response.text
+    assert Redis.from_url(redis_url).llen(list_name) >= 1  # no worker runs: the job waits where KEDA looks
+
+
+def _unhashed(deployment: dict[str, Any]) -> dict[str, Any]:
+    """``deployment`` with its settings ConfigMap's content hash left out of the name (it differs per overlay)."""
+    copied = copy.deepcopy(deployment)
+    for source in container(copied)["envFrom"]:
+        if "configMapRef" in source:
+            source["configMapRef"]["name"] = source["configMapRef"]["name"].rsplit("-", 1)[0]
+    return copied
+
+
+def _mebibytes(quantity: str) -> float:
+    """A Kubernetes memory quantity (``512Mi``, ``8Gi``) in MiB."""
+    found = re.fullmatch(r"(\d+)(Mi|Gi)", quantity)
+    assert found, quantity
+    return int(found.group(1)) * (1024 if found.group(2) == "Gi" else 1)
