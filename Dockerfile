@@ -3,8 +3,16 @@
 #                 of the same image run `xner worker SERVICE`)
 #   APT_PACKAGES  Debian packages it needs (Apertium for the translate service)
 # What a role installs is pyproject.toml's [tool.xner.images] table: its extras, less the base dependencies it
-# never imports (the gateway image carries no scipy, numba, eflomal or torch). The requirements install in their
-# own layer, before the code, so a code change rebuilds only the last layers.
+# never imports (the gateway image carries no scipy, numba, eflomal or torch). The first stage turns that table
+# into the role's requirements.txt; the second installs it in a layer of its own, keyed by that file's content,
+# so a change to the code, the README or an unrelated part of pyproject.toml does not re-install the requirements.
+FROM python:3.11-slim AS requirements
+ARG SERVICE=gateway
+WORKDIR /build
+COPY pyproject.toml ./
+COPY scripts/image_requirements.py ./
+RUN python image_requirements.py "$SERVICE" --pyproject pyproject.toml > requirements.txt
+
 FROM python:3.11-slim
 ARG SERVICE=gateway
 ARG APT_PACKAGES=""
@@ -15,10 +23,9 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN if [ -n "$APT_PACKAGES" ]; then apt-get update && apt-get install -y --no-install-recommends $APT_PACKAGES \
     && rm -rf /var/lib/apt/lists/*; fi
 WORKDIR /app
+COPY --from=requirements /build/requirements.txt ./
+RUN pip install --no-cache-dir --requirement requirements.txt
 COPY pyproject.toml README.md ./
-COPY scripts/image_requirements.py ./scripts/
-RUN python scripts/image_requirements.py "$SERVICE" > requirements.txt \
-    && pip install --no-cache-dir --requirement requirements.txt
 COPY xner ./xner
 COPY services ./services
 COPY gateway ./gateway

@@ -3,8 +3,9 @@
 
     python scripts/image_requirements.py gateway|translate|align|project|ner [--pyproject PATH]
 
-A role installs the project's base dependencies less those it never imports (``without``), and the
-dependencies of its extras. Standard library only: it runs in the bare build image.
+A role installs the project's base dependencies less those it never imports (``without``), the dependencies of
+its extras, and the packages its default backends load at run time (``packages``: spaCy's English pipeline for
+the ner role). Standard library only: it runs in the bare build image.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def requirements(role: str, pyproject: Path = PYPROJECT) -> list[str]:
     chosen = [r for r in project["project"]["dependencies"] if distribution_name(r) not in without]
     for extra in spec["extras"]:
         chosen += extras[extra]
+    chosen += spec.get("packages", [])
     return list(dict.fromkeys(chosen))
 
 

@@ -26,11 +26,17 @@ from xner.suite import build_app
 
 REPO = Path(__file__).resolve().parents[2]
 KUBE = REPO / "deploy" / "kubernetes"
-KEDA_CRD = REPO / "tests" / "data" / "keda" / "keda.sh_scaledobjects.yaml"
+KEDA_CRDS = {
+    kind: REPO / "tests" / "data" / "keda" / f"keda.sh_{kind.lower()}s.yaml" for kind in ("ScaledObject", "ScaledJob")
+}
+REDIS_TRIGGER_KEYS = {"address", "databaseIndex", "listName", "listLength", "activationListLength"}
+"""The metadata keys of KEDA's redis scaler that the triggers use (pkg/scalers/redis_scaler.go): the CRD types
+trigger metadata as a free map of strings, so a misspelt key would pass its schema."""
 KUBERNETES_VERSION = "1.31"
 """The oldest Kubernetes release the manifests target (kubernetes-validate's bundled schemas)."""
 OVERLAYS = ("cpu", "gpu")
-GPU_POOLS = ("translate-worker", "align-worker", "ner-worker", "train-worker")
+GPU_POOLS = ("translate-worker", "align-worker", "ner-worker")
+"""The GPU worker Deployments of the gpu overlay (fine-tuning, the ScaledJob ``train-worker``, takes a GPU too)."""
 WEIGHT_FREE = {"XNER_TRANSLATOR": "translator", "XNER_ALIGNER": "aligner", "XNER_TAGGER": "tagger"}
 IMAGE_USER = 10001
 """The Dockerfile's numeric USER (runAsNonRoot can only verify a number)."""
@@ -59,9 +65,20 @@ def by_kind(resources: list[dict[str, Any]], kind: str) -> dict[str, dict[str, A
     return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
 
 
-def container(deployment: dict[str, Any]) -> dict[str, Any]:
-    [only] = deployment["spec"]["template"]["spec"]["containers"]
+def pod(workload: dict[str, Any]) -> dict[str, Any]:
+    """The pod spec of a Deployment, a StatefulSet or a KEDA ScaledJob."""
+    spec = workload["spec"]
+    return (spec["jobTargetRef"] if workload["kind"] == "ScaledJob" else spec)["template"]["spec"]
+
+
+def container(workload: dict[str, Any]) -> dict[str, Any]:
+    [only] = pod(workload)["containers"]
     return only
+
+
+def workloads(resources: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every Deployment and ScaledJob by name: what runs the suite's processes."""
+    return {**by_kind(resources, "Deployment"), **by_kind(resources, "ScaledJob")}
 
 
 def settings_of(resources: list[dict[str, Any]]) -> dict[str, str]:
@@ -89,10 +106,10 @@ def strict(schema: Any) -> Any:
 
 
 @cache
-def keda_validator() -> Any:
+def keda_validator(kind: str) -> Any:
     import jsonschema
 
-    crd = yaml.safe_load(KEDA_CRD.read_text())
+    crd = yaml.safe_load(KEDA_CRDS[kind].read_text())
     [version] = [v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1"]
     return jsonschema.Draft7Validator(strict(version["schema"]["openAPIV3Schema"]))
 
@@ -100,7 +117,9 @@ def keda_validator() -> Any:
 def validate(resource: dict[str, Any]) -> None:
     """Raise if ``resource`` breaks its schema: Kubernetes' own (strict) or KEDA's CRD."""
     if resource["apiVersion"].startswith("keda.sh/"):
-        keda_validator().validate(resource)
+        keda_validator(resource["kind"]).validate(resource)
+        for trigger in resource["spec"]["triggers"]:
+            assert trigger["type"] == "redis" and set(trigger["metadata"]) <= REDIS_TRIGGER_KEYS, trigger
         return
     import kubernetes_validate
 
@@ -130,29 +149,40 @@ def test_the_validators_reject_a_broken_resource():
     scaled["spec"]["minReplicas"] = 0  # KEDA's field is minReplicaCount
     with pytest.raises(jsonschema.ValidationError):
         validate(scaled)
+    job = by_kind(resources, "ScaledJob")["train-worker"]
+    container(job)["volumeMount"] = []
+    with pytest.raises(jsonschema.ValidationError):
+        validate(job)
+    trigger = by_kind(render(KUBE / "base"), "ScaledObject")["ner-worker"]
+    trigger["spec"]["triggers"][0]["metadata"]["listname"] = "rq:queue:ner"  # KEDA would ignore it
+    with pytest.raises(AssertionError):
+        validate(trigger)
 
 
 def test_compose_and_kubernetes_run_the_same_images_commands_ports_and_settings():
     services = compose_config("docker-compose.yml")["services"]
     resources = render(KUBE / "base")
-    deployments = by_kind(resources, "Deployment")
-    assert set(deployments) == set(services) - {"redis"}
+    running = workloads(resources)
+    assert set(running) == set(services) - {"redis"}
     for name, service in services.items():
         if name == "redis":
             redis = by_kind(resources, "StatefulSet")["redis"]["spec"]["template"]["spec"]["containers"][0]
             assert redis["command"] == service["command"]
             continue
-        spec = container(deployments[name])
+        spec = container(running[name])
         assert spec["image"] == service["image"], name
-        assert spec["command"] == service["command"], name
+        if running[name]["kind"] == "ScaledJob":  # one Kubernetes Job per fine-tuning: a worker that ends when done
+            assert spec["command"] == [*service["command"], "--burst"], name
+        else:
+            assert spec["command"] == service["command"], name
         if "--port" in service["command"]:
             port = int(service["command"][service["command"].index("--port") + 1])
             assert [p["containerPort"] for p in spec["ports"]] == [port], name
             assert by_kind(resources, "Service")[name]["spec"]["ports"][0]["port"] == port
     compose_env = {k: v for k, v in services["gateway"]["environment"].items() if k != "XNER_API_KEYS"}
     assert settings_of(resources) == compose_env  # the same settings, the same values (Redis by service name)
-    for name, deployment in deployments.items():
-        sources = container(deployment)["envFrom"]
+    for name, workload in running.items():
+        sources = container(workload)["envFrom"]
         assert sources[0]["configMapRef"]["name"].startswith("xner-settings"), name
         assert sources[1]["secretRef"] == {"name": "xner-secrets", "optional": True}, name  # API keys, when set
 
@@ -162,73 +192,92 @@ def test_probes_security_and_disruption_budgets():
     budgets = by_kind(resources, "PodDisruptionBudget")
     dockerfile = (REPO / "Dockerfile").read_text()
     assert f"USER {IMAGE_USER}" in dockerfile and f"--uid {IMAGE_USER}" in dockerfile
-    for name, deployment in by_kind(resources, "Deployment").items():
-        pod = deployment["spec"]["template"]["spec"]
-        spec = container(deployment)
-        assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == IMAGE_USER
+    for name, workload in workloads(resources).items():
+        spec, security = container(workload), pod(workload)["securityContext"]
+        assert security["runAsNonRoot"] is True and security["runAsUser"] == IMAGE_USER, name
+        assert security["fsGroupChangePolicy"] == "OnRootMismatch", name  # no chown of /models at every start
         assert spec["securityContext"]["allowPrivilegeEscalation"] is False
         assert spec["securityContext"]["readOnlyRootFilesystem"] is True
         assert {"name": "tmp", "mountPath": "/tmp"} in spec["volumeMounts"]  # the one writable place, besides /models
         assert "memory" in spec["resources"]["requests"] and "memory" in spec["resources"]["limits"]
-        assert budgets[name]["spec"]["selector"] == deployment["spec"]["selector"]
+        if workload["kind"] == "Deployment":
+            budget = budgets[name]["spec"]
+            assert budget["selector"] == workload["spec"]["selector"]
+            assert budget["unhealthyPodEvictionPolicy"] == "AlwaysAllow"  # an unready pod never blocks a drain
         if spec.get("ports"):  # the gateway and the service APIs
             assert spec["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
             assert spec["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
         else:  # a worker: RQ finishes its chunk on SIGTERM, within the grace period compose gives it too
-            assert pod["terminationGracePeriodSeconds"] == defaults.WORKER_STOP_GRACE
+            assert pod(workload)["terminationGracePeriodSeconds"] == defaults.WORKER_STOP_GRACE
             assert any(m["mountPath"] == "/models" for m in spec["volumeMounts"]) == (name != "project-worker")
     services = compose_config("docker-compose.yml")["services"]
     for name, service in services.items():
         if name.endswith("-worker"):
-            assert service["stop_grace_period"] == f"{defaults.WORKER_STOP_GRACE}s" or (
-                service["stop_grace_period"] == f"{defaults.WORKER_STOP_GRACE // 60}m0s"
-            ), name
+            assert service["stop_grace_period"] in (f"{defaults.WORKER_STOP_GRACE}s", "5m0s"), name
     settings = settings_of(resources)
-    assert settings["NUMBA_CACHE_DIR"].startswith("/tmp/")  # the kernels' cache on the writable volume
+    for cache_dir in ("NUMBA_CACHE_DIR", "XDG_CACHE_HOME"):  # caches on the writable volume
+        assert settings[cache_dir].startswith("/tmp/")
+    assert "replicas" not in by_kind(resources, "Deployment")["gateway"]["spec"]  # the HPA owns the count
 
 
-def test_every_worker_pool_scales_on_the_redis_list_its_queue_fills():
+def test_every_worker_pool_scales_on_the_redis_keys_rq_keeps_its_jobs_in():
+    from redis import Redis
+    from rq import Queue
+
     resources = render(KUBE / "base")
     scaled = by_kind(resources, "ScaledObject")
-    workers = {n: d for n, d in by_kind(resources, "Deployment").items() if n.endswith("-worker")}
-    assert set(scaled) == set(workers)
+    pools = {n: w for n, w in workloads(resources).items() if n.endswith("-worker")}
     [name_space] = by_kind(resources, "Namespace")
     redis_service = by_kind(resources, "Service")["redis"]
     queues = set()
-    for name, scaled_object in scaled.items():
-        spec = scaled_object["spec"]
-        assert spec["scaleTargetRef"]["name"] == name
-        assert "replicas" not in workers[name]["spec"]  # the ScaledObject owns the count
-        [trigger] = spec["triggers"]
-        queue = container(workers[name])["command"][-1]
-        queues.add(queue)
-        assert trigger["type"] == "redis"
-        assert trigger["metadata"]["listName"] == queue_key(queue)
-        host, port = trigger["metadata"]["address"].split(":")
-        assert host == f"redis.{name_space}.svc.cluster.local" and redis_service["metadata"]["namespace"] == name_space
-        assert int(port) == redis_service["spec"]["ports"][0]["port"]
-        assert int(trigger["metadata"]["listLength"]) >= 1
-        # longer than a chunk and than the workers' grace: a pool is not scaled down between a corpus's chunks
-        assert spec["cooldownPeriod"] > defaults.WORKER_STOP_GRACE
-        assert spec["minReplicaCount"] >= 1  # the base keeps a worker; only the gpu overlay scales to zero
+    for name, workload in pools.items():
+        queue = Queue(container(workload)["command"][2], connection=Redis())
+        queues.add(queue.name)
+        if workload["kind"] == "ScaledJob":  # hours-long jobs: one Kubernetes Job each, never scaled down
+            spec = workload["spec"]
+            assert container(workload)["command"][-1] == "--burst"
+            assert pod(workload)["restartPolicy"] == "Never" and spec["jobTargetRef"]["backoffLimit"] == 0
+            assert spec["scalingStrategy"]["strategy"] == "accurate"  # RQ takes a job off the list at its start
+            assert [t["metadata"]["listName"] for t in spec["triggers"]] == [queue.key]
+        else:
+            spec = scaled[name]["spec"]
+            assert spec["scaleTargetRef"]["name"] == name
+            assert "replicas" not in workload["spec"]  # the ScaledObject owns the count
+            keys = [t["metadata"]["listName"] for t in spec["triggers"]]
+            # waiting jobs, running jobs (one worker each: no scale-down takes the last worker from a chunk), and
+            # retries waiting for their time (a worker's scheduler must be there to move them back)
+            assert keys == [queue.key, queue.started_job_registry.key, queue.scheduled_job_registry.key]
+            assert spec["triggers"][1]["metadata"]["listLength"] == "1"
+            assert spec["minReplicaCount"] >= 1  # the base keeps a worker; only the gpu overlay scales to zero
+            scale_down = spec["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]["scaleDown"]
+            assert scale_down["policies"] == [{"type": "Pods", "value": 1, "periodSeconds": defaults.WORKER_STOP_GRACE}]
+            assert spec["cooldownPeriod"] > defaults.WORKER_STOP_GRACE
+        for trigger in spec["triggers"]:
+            host, port = trigger["metadata"]["address"].split(":")
+            assert host == f"redis.{name_space}.svc.cluster.local"
+            assert redis_service["metadata"]["namespace"] == name_space
+            assert int(port) == redis_service["spec"]["ports"][0]["port"]
+            assert int(trigger["metadata"]["listLength"]) >= 1
     assert queues == {*defaults.QUEUES, defaults.TRAIN_QUEUE}
 
 
-def test_the_gpu_overlay_puts_gpu_pools_on_gpu_nodes_and_lets_them_scale_to_zero():
+def test_the_gpu_overlay_gives_gpu_pools_a_gpu_and_lets_them_scale_to_zero():
     resources = render(KUBE / "overlays" / "gpu")
-    base = by_kind(render(KUBE / "base"), "Deployment")
+    base = workloads(render(KUBE / "base"))
     scaled = by_kind(resources, "ScaledObject")
-    for name, deployment in by_kind(resources, "Deployment").items():
-        pod = deployment["spec"]["template"]["spec"]
-        limits = container(deployment)["resources"]["limits"]
+    toleration = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    for name, workload in workloads(resources).items():
+        spec = pod(workload)
+        limits = container(workload)["resources"]["limits"]
+        if name in GPU_POOLS or workload["kind"] == "ScaledJob":
+            assert limits["nvidia.com/gpu"] == 1, name
+            assert toleration in spec["tolerations"], name
         if name in GPU_POOLS:
-            assert limits["nvidia.com/gpu"] == 1
-            assert pod["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
-            assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in pod["tolerations"]
             assert scaled[name]["spec"]["minReplicaCount"] == 0
-        else:
-            assert "nvidia.com/gpu" not in limits and "nodeSelector" not in pod, name
-            assert _unhashed(deployment) == _unhashed(base[name]), name  # the overlay touches the GPU pools only
+            assert workload["spec"]["strategy"]["rollingUpdate"]["maxSurge"] == 0  # no spare GPU needed to roll out
+        elif workload["kind"] == "Deployment":
+            assert "nvidia.com/gpu" not in limits and "tolerations" not in spec, name
+            assert _unhashed(workload) == _unhashed(base[name]), name  # the overlay touches the GPU pools only
     assert scaled["project-worker"]["spec"]["minReplicaCount"] >= 1
     # an API whose workers may be at zero must stay ready, or nothing would enqueue the jobs that wake them
     settings = settings_of(resources)
@@ -239,13 +288,12 @@ def test_the_gpu_overlay_puts_gpu_pools_on_gpu_nodes_and_lets_them_scale_to_zero
 def test_the_cpu_overlay_runs_the_weight_free_defaults_without_gpus():
     resources = render(KUBE / "overlays" / "cpu")
     settings = settings_of(resources)
-    assert {key: settings[key] for key in WEIGHT_FREE} == {
-        key: DEFAULT_SPECS[kind] for key, kind in WEIGHT_FREE.items()
-    }
+    weight_free = {key: DEFAULT_SPECS[kind] for key, kind in WEIGHT_FREE.items()}
+    assert {key: settings[key] for key in WEIGHT_FREE} == weight_free
     assert "XNER_READY_REQUIRES_WORKERS" not in settings  # every pool keeps a worker: readiness waits for one
-    for deployment in by_kind(resources, "Deployment").values():
-        assert "nvidia.com/gpu" not in container(deployment)["resources"]["limits"]
-        assert "nodeSelector" not in deployment["spec"]["template"]["spec"]
+    for workload in workloads(resources).values():
+        assert "nvidia.com/gpu" not in container(workload)["resources"]["limits"]
+        assert "tolerations" not in pod(workload)
     assert all(s["spec"]["minReplicaCount"] >= 1 for s in by_kind(resources, "ScaledObject").values())
     base = by_kind(render(KUBE / "base"), "Deployment")
     smaller = by_kind(resources, "Deployment")["translate-worker"]
@@ -291,9 +339,9 @@ def test_a_corpus_posted_to_the_gateway_fills_the_list_the_translate_trigger_cou
     assert Redis.from_url(redis_url).llen(list_name) >= 1  # no worker runs: the job waits where KEDA looks
 
 
-def _unhashed(deployment: dict[str, Any]) -> dict[str, Any]:
-    """``deployment`` with its settings ConfigMap's content hash left out of the name (it differs per overlay)."""
-    copied = copy.deepcopy(deployment)
+def _unhashed(workload: dict[str, Any]) -> dict[str, Any]:
+    """``workload`` with its settings ConfigMap's content hash left out of the name (it differs per overlay)."""
+    copied = copy.deepcopy(workload)
     for source in container(copied)["envFrom"]:
         if "configMapRef" in source:
             source["configMapRef"]["name"] = source["configMapRef"]["name"].rsplit("-", 1)[0]
