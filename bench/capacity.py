@@ -2,16 +2,16 @@
 
     python -m bench.capacity [--sentences 1000000] [--hours 1] [--rate STEP=SENTENCES_PER_S ...] [--cache DIR]
 
-Each step is timed the way its worker runs it, on Europarl-NER en->es (799 sentences), one process, the
-weight-free default backends: translate (Apertium en->es) and ner (spaCy's English tagger, as translate-test
-runs it) in the service's chunks (``XNER_CHUNK_SIZE`` sentences, one job each); align (eflomal) and project
-(candidates + exact matching on the eflomal links) as one job over the whole corpus, which is how the gateway
-plans a corpus-level aligner (``gateway/plans.py``: eflomal learns from every sentence at once).
+Each step is timed the way its worker runs it, in one process, with the weight-free default backends, on
+Europarl-NER en->es: translate (Apertium en->es) and ner (spaCy's English tagger, as translate-test runs it) on
+the 799 sentences in the service's chunks (``XNER_CHUNK_SIZE`` sentences, one job each); align (eflomal) and
+project (candidates + exact matching) on one alignment block, the job the gateway plans for a corpus-level aligner
+(``--block`` sentences, default :data:`~xner.align.defaults.EFLOMAL_BLOCK_SENTENCES`: Europarl repeated, as
+``bench.project_scale`` does, since eflomal's time per sentence falls as a block grows).
 ``--rate translate=900`` replaces a step's measured rate with one taken elsewhere (a GPU worker, say), so the
-table plans for that hardware. The last columns are the hours one worker needs for the corpus, and the workers
-of that step a corpus of ``--sentences`` needs to be through it within ``--hours`` (steps run as a pipeline, so
-each pool is sized on its own). A corpus-level step is one job, so only one worker serves a corpus however many
-run: it says so instead of a count.
+table plans for that hardware. For a corpus of ``--sentences``, the table gives the jobs of each step, the hours
+one worker needs for all of them, and the workers that finish them within ``--hours`` (steps run as a pipeline,
+so each pool is sized on its own; a pool gains nothing past one worker per job).
 """
 
 from __future__ import annotations
@@ -19,22 +19,18 @@ from __future__ import annotations
 import argparse
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.europarl_data import alignments, load
 from xner import backends
-from xner.corpus import Sentence
+from xner.align.defaults import EFLOMAL_BLOCK_SENTENCES
 from xner.project.parallel import project_corpus
 from xner.service.defaults import CHUNK_SIZE
 
 STEPS = ("translate", "align", "project", "ner")
-CORPUS_LEVEL = frozenset({"align", "project"})
-"""Steps the gateway runs as one job per corpus with the default (corpus-level) aligner."""
-
-
-def _chunks(items: Sequence[Sentence], size: int) -> list[Sequence[Sentence]]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
+BLOCK_STEPS = frozenset({"align", "project"})
+"""Steps the gateway runs one job per alignment block (not per chunk) with the default, corpus-level aligner."""
 
 
 def _rate(step: Callable[[int, int], object], total: int, size: int) -> float:
@@ -45,8 +41,8 @@ def _rate(step: Callable[[int, int], object], total: int, size: int) -> float:
     return total / (time.perf_counter() - started)
 
 
-def measure(size: int, cache: Path | None) -> dict[str, float]:
-    """Sentences/s of each step on Europarl en->es (backends loaded before timing; chunked steps in ``size``)."""
+def measure(chunk: int, block: int, cache: Path | None) -> dict[str, float]:
+    """Sentences/s of each step (backends loaded before timing)."""
     english, spanish = load("en"), load("es")
     links = alignments("eflomal", english, spanish, "es", cache)
     translator = backends.load("translator")
@@ -55,26 +51,28 @@ def measure(size: int, cache: Path | None) -> dict[str, float]:
     texts = [" ".join(s.tokens) for s in english]
     translator.translate(texts[:2], "en", "es")
     tagger.tag([english[0].tokens])
-    whole = len(english)
+    repeat = -(-block // len(english))
+    src, tgt = (english * repeat)[:block], (spanish * repeat)[:block]
+    block_links = (links * repeat)[:block]
     return {
-        "translate": _rate(lambda a, b: translator.translate(texts[a:b], "en", "es"), whole, size),
-        "align": _rate(
-            lambda a, b: aligner.align([s.tokens for s in english], [s.tokens for s in spanish]), whole, whole
-        ),
-        "project": _rate(lambda a, b: project_corpus(english, spanish, links), whole, whole),
-        "ner": _rate(lambda a, b: tagger.tag([s.tokens for s in english[a:b]]), whole, size),
+        "translate": _rate(lambda a, b: translator.translate(texts[a:b], "en", "es"), len(texts), chunk),
+        "align": _rate(lambda a, b: aligner.align([s.tokens for s in src], [s.tokens for s in tgt]), block, block),
+        "project": _rate(lambda a, b: project_corpus(src, tgt, block_links), block, block),
+        "ner": _rate(lambda a, b: tagger.tag([s.tokens for s in english[a:b]]), len(english), chunk),
     }
 
 
-def plan(rates: dict[str, float], sentences: int, hours: float) -> list[tuple[str, float, float, float, str]]:
-    """Per step: sentences/s, sentences/hour of one worker, the hours one worker needs for ``sentences``, and the
-    workers they need to be done in ``hours`` (a corpus-level step: one job, so one worker)."""
+def plan(
+    rates: dict[str, float], sentences: int, hours: float, chunk: int, block: int
+) -> list[tuple[str, float, float, int, float, int]]:
+    """Per step: sentences/s, sentences/hour of one worker, its jobs for ``sentences``, the hours one worker needs
+    for them, and the workers that finish them within ``hours`` (at most one per job)."""
     rows = []
     for step in STEPS:
         per_hour = rates[step] * 3600
+        jobs = math.ceil(sentences / (block if step in BLOCK_STEPS else chunk))
         alone = sentences / per_hour
-        workers = "1 (one job per corpus)" if step in CORPUS_LEVEL else f"{math.ceil(alone / hours):,}"
-        rows.append((step, rates[step], per_hour, alone, workers))
+        rows.append((step, rates[step], per_hour, jobs, alone, min(jobs, math.ceil(alone / hours))))
     return rows
 
 
@@ -91,16 +89,22 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=1.0, help="turnaround to plan for")
     parser.add_argument("--rate", type=_given, action="append", default=[], help="STEP=SENTENCES_PER_S (given)")
     parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help="sentences per job (XNER_CHUNK_SIZE)")
+    parser.add_argument("--block", type=int, default=EFLOMAL_BLOCK_SENTENCES, help="sentences per align job")
     parser.add_argument("--cache", type=Path, default=None, help="folder for the eflomal links (reused)")
     args = parser.parse_args()
     given = dict(args.rate)
-    rates = {**measure(args.chunk_size, args.cache), **given}
-    print(f"chunks of {args.chunk_size} sentences; plan: {args.sentences:,} sentences in {args.hours:g} h")
-    print("| step | rate | sentences/s | sentences/hour per worker | hours for one worker | workers needed |")
-    print("|---|---|---:|---:|---:|---:|")
-    for step, per_second, per_hour, alone, workers in plan(rates, args.sentences, args.hours):
+    rates = {**measure(args.chunk_size, args.block, args.cache), **given}
+    print(
+        f"chunks of {args.chunk_size} sentences, alignment blocks of {args.block:,}; "
+        f"plan: {args.sentences:,} sentences in {args.hours:g} h"
+    )
+    print("| step | rate | sentences/s | sentences/hour per worker | jobs | hours for one worker | workers needed |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for step, per_second, per_hour, jobs, alone, workers in plan(
+        rates, args.sentences, args.hours, args.chunk_size, args.block
+    ):
         source = "given" if step in given else "measured"
-        print(f"| {step} | {source} | {per_second:,.1f} | {per_hour:,.0f} | {alone:,.1f} | {workers} |")
+        print(f"| {step} | {source} | {per_second:,.1f} | {per_hour:,.0f} | {jobs:,} | {alone:,.1f} | {workers:,} |")
 
 
 if __name__ == "__main__":

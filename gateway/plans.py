@@ -11,9 +11,12 @@ every payload that needs it:
   aligned with the targets (same language) and projected, instead of the source;
 * a *sentence-level* aligner (encoder) then gets an ``align`` and a ``project`` job per chunk, chained with
   ``depends_on``: translate_c -> align_c -> project_c;
-* a *corpus-level* aligner (eflomal learns from the whole corpus) gets one ``align`` job over the whole corpus,
-  after every translate job, and one ``project`` job after it, so that chunking costs no quality: a corpus
-  projected through the gateway gets exactly the alignments ``xner project`` would compute. These two jobs
+* a *corpus-level* aligner (eflomal learns from the corpus) gets one ``align`` job per block of whole chunks
+  of up to :data:`~xner.align.defaults.EFLOMAL_BLOCK_SENTENCES` sentences (the size ``xner project`` aligns at
+  once), after every translate job of its block, and one ``project`` job after it, so that 64-sentence chunks cost
+  no quality, one job's memory stays bounded, and the blocks of a long corpus align on several workers at once. A
+  corpus of one block gets exactly the alignments ``xner project`` would compute (a longer one's blocks end at
+  whole chunks: 19,968 sentences with 64-sentence chunks, where ``xner project`` cuts at 20,000). These jobs
   tolerate failed translate chunks: they run on the chunks that were translated, and the sentences of a failed
   chunk come out as ``failed`` records with the reason (one failed chunk does not fail the language).
 * parallel mode (a target text is given) has no plain translate jobs.
@@ -27,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from xner.align.defaults import EFLOMAL_BLOCK_SENTENCES
 from xner.project.config import Pipeline, ProjectionConfig
 from xner.service.refs import concat, ref
 from xner.service.steps import TOLERATE
@@ -159,11 +163,12 @@ def build_plan(
             target = Side([t for c in chunks for t in targets[c * chunk_size : c * chunk_size + sizes[c]]], [], [])
         return tokens, records, target
 
-    groups = [list(range(len(source_chunks)))] if corpus_level_aligner else [[c] for c in range(len(source_chunks))]
-    tolerate = corpus_level_aligner  # one corpus-level job goes on when some chunks failed
+    per_block = max(1, EFLOMAL_BLOCK_SENTENCES // chunk_size) if corpus_level_aligner else 1
+    groups = [list(range(c, min(c + per_block, len(source_chunks)))) for c in range(0, len(source_chunks), per_block)]
+    tolerate = corpus_level_aligner  # a corpus-level job goes on when some of its chunks failed
     outputs: list[str] = []
-    for group in groups:
-        suffix = "" if corpus_level_aligner else f".{group[0]}"
+    for b, group in enumerate(groups):
+        suffix = "" if corpus_level_aligner and len(groups) == 1 else f".{group[0] if per_block == 1 else b}"
         labelled_tokens, labelled_records, target = sides(group)
         align = Upstream()
         align_key = f"{target_lang}.align{suffix}"
@@ -213,4 +218,4 @@ def build_plan(
             )
         )
         outputs.append(project_key)
-    return Plan(target_lang, jobs, outputs, [len(sources)] if corpus_level_aligner else sizes)
+    return Plan(target_lang, jobs, outputs, [sum(sizes[c] for c in group) for group in groups])

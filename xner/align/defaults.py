@@ -136,3 +136,9 @@ ALIGNMENT_CACHE_BATCHES = 64
 
 ORTHOGRAPHIC_POSITION_WEIGHT = 1e-3
 """Tie-breaker only: far smaller than any similarity difference that matters."""
+
+EFLOMAL_BLOCK_SENTENCES = 20_000
+"""Sentence pairs a corpus-level aligner (eflomal) learns from at once on the corpus paths: ``xner project``'s
+chunks and the gateway's align jobs (a block of whole chunks of the job). Memory and one job's time stay bounded
+however long the corpus is, and the blocks of one corpus align on several workers at once; a corpus up to this
+size is aligned in one piece (docs/projection.md: what smaller blocks cost eflomal)."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from xner.align.defaults import EFLOMAL_BLOCK_SENTENCES
+
 CHUNK_SENTENCES = 256
 """Sentences handed to a backend at once by the CLI (the backend batches inside a chunk)."""
 
 SNIFF_BYTES = 65536
 """Bytes of a file read to guess its format (CoNLL or text) when neither its extension nor an option says."""
 
-PROJECT_CHUNK_SENTENCES = 20_000
+PROJECT_CHUNK_SENTENCES = EFLOMAL_BLOCK_SENTENCES
 """Sentence pairs ``xner project`` reads, aligns, projects and writes at a time in parallel mode: memory stays
 flat on any corpus; a corpus up to this size is aligned in one piece, as before (docs/projection.md: what smaller
-chunks cost eflomal)."""
+chunks cost eflomal). The gateway's align jobs take blocks of the same size."""
 
 FILE_TO_FILE_MAX_BYTES = 32 * 2**20
 """Largest source file ``xner project --alignments --method heuristic`` projects in one piece with the columnar
