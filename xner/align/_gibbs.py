@@ -152,15 +152,18 @@ def run_chain(
     burn_in: float,
     state: npt.NDArray[np.uint64],
     marginals: npt.NDArray[np.float32],
+    transposed: bool,
 ) -> None:  # pragma: no cover - compiled
     """One chain: sample the links of every inner word, adding its sampling distributions to ``marginals``.
 
     ``cells[cell_off[k] + j * I + i]`` is the (outer word, inner word) pair id of inner word ``j`` and outer
-    position ``i`` of sentence ``k``; ``marginals[cell_off[k] + inner_off[k] + j * (I + 1) + c]`` sums the
-    probability of NULL (``c = 0``) and of outer position ``c - 1``, in single precision (the largest array of a
-    job, one entry per cell: float32 halves a batch's memory; the sums are rounded in a fixed order, so the links
-    stay the same in every process). Every count array holds count +
-    pseudo-count, so a probability is one division (kept as a reciprocal where it is read often).
+    position ``i`` of sentence ``k`` (``transposed``: ``cells[cell_off[k] + i * J + j]``, the other direction's
+    cells read across, so both directions share one array);
+    ``marginals[cell_off[k] + inner_off[k] + j * (I + 1) + c]`` sums the probability of NULL (``c = 0``) and of
+    outer position ``c - 1``, in single precision (the largest array of a job, one entry per cell: float32 halves a
+    batch's memory; the sums are rounded in a fixed order, so the links stay the same in every process). Every
+    count array holds count + pseudo-count, so a probability is one division (kept as a reciprocal where it is read
+    often).
     """
     max_jump = (len(jump_alpha) - 1) // 2
     width = len(fert_alpha) // len(norm_alpha)
@@ -183,7 +186,8 @@ def run_chain(
     # Initial links: NULL with probability null_prior, else a uniform outer position.
     for k in range(len(inner_off) - 1):
         size = outer_off[k + 1] - outer_off[k]
-        for j in range(inner_off[k + 1] - inner_off[k]):
+        length = inner_off[k + 1] - inner_off[k]
+        for j in range(length):
             t = inner_off[k] + j
             if _uniform(state) < null_prior:
                 links[t] = -1
@@ -192,7 +196,7 @@ def run_chain(
             else:
                 i = min(int(_uniform(state) * size), size - 1)
                 links[t] = i
-                lex[cells[cell_off[k] + j * size + i]] += 1.0
+                lex[cells[cell_off[k] + (i * length + j if transposed else j * size + i)]] += 1.0
                 norm[outer_tok[outer_off[k] + i]] += 1.0
     inv_norm = 1.0 / norm
 
@@ -220,16 +224,19 @@ def run_chain(
                 size = outer_off[k + 1] - outer_off[k]
                 o0 = outer_off[k]
                 c0 = cell_off[k]
+                length = inner_off[k + 1] - inner_off[k]
+                step = length if transposed else 1  # cells[first + i * step]: outer position i's cell
                 prev = -1
-                for j in range(inner_off[k + 1] - inner_off[k]):
+                for j in range(length):
                     t = inner_off[k] + j
                     row = c0 + j * size
+                    first = c0 + j if transposed else row
                     word = inner_tok[t]
                     old = links[t]
                     nxt = _next_link(links, t + 1, inner_off[k + 1], size) if stage >= 1 else size
                     # Take this word out of every count.
                     if old >= 0:
-                        lex[cells[row + old]] -= 1.0
+                        lex[cells[first + old * step]] -= 1.0
                         e = outer_tok[o0 + old]
                         norm[e] -= 1.0
                         inv_norm[e] = 1.0 / norm[e]
@@ -252,12 +259,12 @@ def run_chain(
                     if stage == 0:
                         total *= size
                         for i in range(size):
-                            weights[i + 1] = lex[cells[row + i]] * inv_norm[outer_tok[o0 + i]]
+                            weights[i + 1] = lex[cells[first + i * step]] * inv_norm[outer_tok[o0 + i]]
                     else:
                         total *= np.sqrt(jumps[_bucket(nxt - prev, max_jump)] * jump_norm)
                         for i in range(size):
                             e = outer_tok[o0 + i]
-                            w = lex[cells[row + i]] * inv_norm[e]
+                            w = lex[cells[first + i * step]] * inv_norm[e]
                             w *= np.sqrt(jumps[_bucket(i - prev, max_jump)] * jumps[_bucket(nxt - i, max_jump)])
                             if stage == 2:
                                 w *= grow[e * width + min(fertility[o0 + i], width - 1)]
@@ -282,7 +289,7 @@ def run_chain(
                     new = choice - 1
                     links[t] = new
                     if new >= 0:
-                        lex[cells[row + new]] += 1.0
+                        lex[cells[first + new * step]] += 1.0
                         e = outer_tok[o0 + new]
                         norm[e] += 1.0
                         inv_norm[e] = 1.0 / norm[e]
@@ -324,14 +331,15 @@ def align_direction(
     out: IntArray,
 ) -> None:  # pragma: no cover - compiled
     """One run of one direction: ``samplers`` chains, their marginals summed in order, then the argmax of each
-    inner word (``-1`` for NULL) written to ``out``."""
+    inner word (``-1`` for NULL) written to ``out``. Both directions read the forward direction's ``cells``
+    (direction 1 across: :func:`run_chain`'s ``transposed``)."""
     marginals = np.zeros(len(cells) + len(inner_tok), dtype=np.float32)
     state = np.empty(1, dtype=np.uint64)
     for sampler in range(samplers):
         state[0] = chain_seed(seed, run, direction, sampler)
         run_chain(
             outer_tok, outer_off, inner_tok, inner_off, cells, cell_off, lex_alpha, norm_alpha, null_alpha,
-            jump_alpha, fert_alpha, iterations, null_prior, burn_in, state, marginals,
+            jump_alpha, fert_alpha, iterations, null_prior, burn_in, state, marginals, direction == 1,
         )  # fmt: skip
     for k in range(len(inner_off) - 1):
         size = outer_off[k + 1] - outer_off[k]

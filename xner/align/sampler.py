@@ -122,7 +122,7 @@ def sample(
     src_vocab, tgt_vocab = Vocabulary(), Vocabulary()
     src_ids = [np.asarray(src_vocab.encode(s), dtype=np.int64) for s in src]
     tgt_ids = [np.asarray(tgt_vocab.encode(t), dtype=np.int64) for t in tgt]
-    pair_keys, cells_forward, cells_reverse, cell_off = _cells(src_ids, tgt_ids, len(tgt_vocab.ids))
+    pair_keys, cells, cell_off = _cells(src_ids, tgt_ids, len(tgt_vocab.ids))
     lex, norm_f, norm_r, null_f, null_r, jump_f, jump_r, fert_f, fert_r = _prior_arrays(
         priors or Priors(), src_vocab, tgt_vocab, pair_keys
     )
@@ -131,9 +131,9 @@ def sample(
     tgt_tok, tgt_off = np.concatenate(tgt_ids), _offsets(tgt_ids)
     forward = np.empty((runs, len(tgt_tok)), dtype=np.int64)
     reverse = np.empty((runs, len(src_tok)), dtype=np.int64)
-    sides = (  # (outer, inner) words, cells and pseudo-counts of each direction, and where its links go
-        (src_tok, src_off, tgt_tok, tgt_off, cells_forward, cell_off, lex, norm_f, null_f, jump_f, fert_f),
-        (tgt_tok, tgt_off, src_tok, src_off, cells_reverse, cell_off, lex, norm_r, null_r, jump_r, fert_r),
+    sides = (  # (outer, inner) words, cells (one array: the reverse reads it across) and pseudo-counts of each
+        (src_tok, src_off, tgt_tok, tgt_off, cells, cell_off, lex, norm_f, null_f, jump_f, fert_f),  # direction
+        (tgt_tok, tgt_off, src_tok, src_off, cells, cell_off, lex, norm_r, null_r, jump_r, fert_r),
     )
     outputs = (forward, reverse)
     schedule = (
@@ -164,14 +164,14 @@ def warm_up() -> None:
 
 def _cells(
     src_ids: Sequence[IntArray], tgt_ids: Sequence[IntArray], n_tgt: int
-) -> tuple[IntArray, CellArray, CellArray, IntArray]:
+) -> tuple[IntArray, CellArray, IntArray]:
     """Every (source word, target word) pair that meets in a sentence pair, as a sorted key ``s * n_tgt + t``, and
-    the id (index of that key) of each cell: ``forward[off[k] + j * I + i]`` for target word ``j`` and source word
-    ``i`` of pair ``k``, ``reverse[off[k] + i * J + j]``.
+    the id (index of that key) of each cell: ``cells[off[k] + j * I + i]`` for target word ``j`` and source word
+    ``i`` of pair ``k`` (the reverse direction reads the same array across, ``off[k] + i * J + j``).
 
-    Memory stays near the distinct keys and two int32 ids per cell: the keys of about
+    Memory stays near the distinct keys and one int32 id per cell: the keys of about
     :data:`~xner.align.defaults.EFLOMAL_CELL_SLICE` cells at a time are made twice (once to collect the distinct
-    ones, once to number the cells), and the reverse ids are each sentence's forward ids transposed."""
+    ones, once to number the cells)."""
     pairs = list(zip(src_ids, tgt_ids, strict=True))
     offsets = np.concatenate([[0], np.cumsum([len(s) * len(t) for s, t in pairs])]).astype(np.int64)
     cut = np.searchsorted(offsets, np.arange(0, int(offsets[-1]), defaults.EFLOMAL_CELL_SLICE), side="right") - 1
@@ -189,10 +189,7 @@ def _cells(
     forward = np.empty(bounds[-1], dtype=CELL_DTYPE)
     for lo, hi in groups:
         forward[bounds[lo] : bounds[hi]] = np.searchsorted(distinct, keys(lo, hi))
-    reverse = np.empty_like(forward)
-    for k, (s, t) in enumerate(pairs):
-        reverse[bounds[k] : bounds[k + 1]] = forward[bounds[k] : bounds[k + 1]].reshape(len(t), len(s)).T.ravel()
-    return distinct, forward, reverse, offsets
+    return distinct, forward, offsets
 
 
 def _job(side: tuple[Any, ...], schedule: tuple[Any, ...], run: int, direction: int, out: IntArray) -> None:
