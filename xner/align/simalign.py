@@ -121,29 +121,48 @@ def _networkx_match(sim: npt.NDArray[np.number]) -> BoolMatrix:
 
 
 def _unique_assignment(sim: npt.NDArray[np.number]) -> BoolMatrix | None:
-    """The maximum-weight full assignment if it beats every other by a clear margin, else ``None``."""
+    """The maximum-weight full assignment if it beats every other by a clear margin, else ``None``.
+
+    One solve, then the margin to the second best: any other full assignment differs from the best by disjoint
+    exchanges, each a cycle of rows passing their columns on, or a chain ending in a column the best leaves free;
+    each costs the best at least zero, so the second best is the cheapest single exchange, found as the shortest
+    cycle of the exchange graph (Floyd-Warshall on arrays, no re-solve per link)."""
     from scipy.optimize import linear_sum_assignment
 
     flipped = sim.shape[0] > sim.shape[1]
     weights = np.asarray(sim.T if flipped else sim, dtype=np.float64)  # rows = the smaller side
     rows, cols = linear_sum_assignment(weights, maximize=True)
     best = float(weights[rows, cols].sum())
-    tolerance = defaults.MATCH_TIE_TOLERANCE * max(1.0, abs(best))
-    # Every other full assignment drops at least one of these links: forbid each in turn and re-solve. A
-    # forbidden cell weighs less than any assignment without it can, so it is used only if nothing else exists.
-    forbidden = weights.copy()
-    floor = -(2.0 * float(np.abs(weights).sum()) + 1.0)
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-        forbidden[i, j] = floor
-        alt_rows, alt_cols = linear_sum_assignment(forbidden, maximize=True)
-        forbidden[i, j] = weights[i, j]
-        if bool(((alt_rows == i) & (alt_cols == j)).any()):
-            continue  # no assignment avoids this link
-        if float(weights[alt_rows, alt_cols].sum()) >= best - tolerance:
-            return None
+    if _second_best_gap(weights, cols) <= defaults.MATCH_TIE_TOLERANCE * max(1.0, abs(best)):
+        return None
     out = np.zeros(weights.shape, dtype=bool)
     out[rows, cols] = True
     return out.T if flipped else out
+
+
+def _second_best_gap(weights: npt.NDArray[np.float64], cols: npt.NDArray[np.intp]) -> float:
+    """How much less than the best the second-best full assignment weighs (``inf`` when there is none).
+
+    ``weights`` has no more rows than columns, and row ``i`` of the best assignment holds column ``cols[i]``. In
+    the exchange graph an edge ``i -> k`` costs what row ``i`` loses by taking row ``k``'s column, and an edge
+    ``i -> free`` what it loses by taking the best column nobody holds (``free -> i`` costs nothing: the chain's
+    first row gives its column up); the cheapest cycle is the cheapest exchange."""
+    n = len(cols)
+    kept = weights[np.arange(n), cols]
+    exchange = kept[:, None] - weights[:, cols]
+    np.fill_diagonal(exchange, np.inf)
+    free = np.ones(weights.shape[1], dtype=bool)
+    free[cols] = False
+    if free.any():
+        graph = np.full((n + 1, n + 1), np.inf)
+        graph[:n, :n] = exchange
+        graph[:n, n] = kept - weights[:, free].max(axis=1)
+        graph[n, :n] = 0.0
+    else:
+        graph = exchange
+    for k in range(len(graph)):  # shortest paths; the diagonal ends as the shortest cycle through each node
+        np.minimum(graph, graph[:, k : k + 1] + graph[k : k + 1, :], out=graph)
+    return float(np.diagonal(graph).min())
 
 
 def match(sim: npt.ArrayLike) -> BoolMatrix:

@@ -87,3 +87,42 @@ def test_bad_matrices_are_input_errors(bad: np.ndarray) -> None:
 def test_unknown_method_lists_valid_ones() -> None:
     with pytest.raises(UnknownNameError, match="argmax, itermax, match"):
         simalign.extractor("maxmax")
+
+
+def _unique_by_resolving(sim: np.ndarray) -> np.ndarray | None:
+    """The former proof of uniqueness, kept as the reference: forbid each link of the best assignment in turn and
+    re-solve; unique when no alternative comes within the tolerance."""
+    from scipy.optimize import linear_sum_assignment
+
+    from xner.align import defaults
+
+    flipped = sim.shape[0] > sim.shape[1]
+    weights = np.asarray(sim.T if flipped else sim, dtype=np.float64)
+    rows, cols = linear_sum_assignment(weights, maximize=True)
+    best = float(weights[rows, cols].sum())
+    tolerance = defaults.MATCH_TIE_TOLERANCE * max(1.0, abs(best))
+    forbidden = weights.copy()
+    floor = -(2.0 * float(np.abs(weights).sum()) + 1.0)
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        forbidden[i, j] = floor
+        alt_rows, alt_cols = linear_sum_assignment(forbidden, maximize=True)
+        forbidden[i, j] = weights[i, j]
+        if bool(((alt_rows == i) & (alt_cols == j)).any()):
+            continue
+        if float(weights[alt_rows, alt_cols].sum()) >= best - tolerance:
+            return None
+    out = np.zeros(weights.shape, dtype=bool)
+    out[rows, cols] = True
+    return out.T if flipped else out
+
+
+def test_one_solve_proves_uniqueness_exactly_as_re_solving_once_per_link_did() -> None:
+    decided = 0
+    for sim in random_matrices(600, seed=21, max_side=20):
+        expected = _unique_by_resolving(sim)
+        found = simalign._unique_assignment(sim)
+        assert (found is None) == (expected is None), sim
+        if expected is not None:
+            np.testing.assert_array_equal(found, expected)
+            decided += 1
+    assert decided > 100  # most continuous inputs have a unique best; tied ones fall back to networkx
