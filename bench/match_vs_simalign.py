@@ -51,10 +51,8 @@ def main() -> None:
     print(f"{args.matrices} matrices of 10..60 x 10..60, {args.rounds} alternating rounds, one thread")
     print("| | matrices/s (median) | range |")
     print("|---|---:|---|")
-    print(
-        f"| simalign 0.4 `get_max_weight_match` | {statistics.median(theirs):,.1f} | {min(theirs):,.1f}-{max(theirs):,.1f} |"
-    )
-    print(f"| xner `match` | {statistics.median(ours):,.1f} | {min(ours):,.1f}-{max(ours):,.1f} |")
+    for name, rates in (("simalign 0.4 `get_max_weight_match`", theirs), ("xner `match`", ours)):
+        print(f"| {name} | {statistics.median(rates):,.1f} | {min(rates):,.1f}-{max(rates):,.1f} |")
     print(f"| **ratio** | **{statistics.median(ours) / statistics.median(theirs):.1f}x** | |")
     print(f"identical: {same}/{len(inputs)}")
 
