@@ -142,3 +142,8 @@ EFLOMAL_BLOCK_SENTENCES = 20_000
 chunks and the gateway's align jobs (a block of whole chunks of the job). Memory and one job's time stay bounded
 however long the corpus is, and the blocks of one corpus align on several workers at once; a corpus up to this
 size is aligned in one piece (docs/projection.md: what smaller blocks cost eflomal)."""
+
+EFLOMAL_TRIM_CELLS = 1 << 22
+"""Word-pair cells (about 5,000 Europarl sentence pairs) from which the seeded sampler hands the memory its batch
+freed back to the system once the batch is aligned (:func:`xner.memory.release_free_memory`): without it a long
+``xner project`` run's resident memory crept up by about 15 MiB per 20,000-sentence chunk."""

@@ -36,6 +36,7 @@ from xner.align.base import Alignment
 from xner.align.priors import Priors
 from xner.align.vote import fill_unlinked
 from xner.errors import LimitError
+from xner.memory import release_free_memory
 from xner.progress import report
 
 IntArray = npt.NDArray[np.int64]
@@ -152,6 +153,9 @@ def sample(
         for finished, future in enumerate(done, start=1):
             future.result()
             report("eflomal runs (both directions)", finished, len(jobs))
+    if len(cells) >= defaults.EFLOMAL_TRIM_CELLS:
+        del cells, sides  # the jobs' marginals are freed already: hand the pages back (xner.memory)
+        release_free_memory()
     return SampledRuns(forward, reverse, src_off, tgt_off)
 
 
