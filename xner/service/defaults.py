@@ -196,3 +196,7 @@ WORKER_STOP_GRACE = 300
 """Seconds a worker is given to stop (docker-compose's ``stop_grace_period``, Kubernetes'
 ``terminationGracePeriodSeconds``): on SIGTERM RQ finishes the job in hand, a chunk, first; a job cut off later is
 re-queued once its heartbeat stops. KEDA's scale-down cooldown is longer still (deploy/kubernetes)."""
+
+SUSPENSION_RECHECK = 1.0
+"""Seconds between a worker's tries to reach Redis at the top of its loop while Redis is away (a Sentinel
+failover, a restart): it waits instead of quitting."""

@@ -30,6 +30,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -161,6 +162,20 @@ class ModelWorker(SimpleWorker):
         """RQ's scheduler start (a forked child process), tied to this worker's life."""
         with _scheduler_dies_with_worker():
             super()._start_scheduler(*args, **kwargs)
+
+    def check_for_suspension(self, burst: bool) -> None:
+        """RQ's check for ``rq suspend`` at the top of every loop, the first Redis call after a job: a Redis that is
+        away (a failover, a restart) is waited out here, every :data:`~xner.service.defaults.SUSPENSION_RECHECK`
+        seconds, instead of ending the worker (RQ's work loop quits on any error it does not know)."""
+        while True:
+            try:
+                super().check_for_suspension(burst)
+                return
+            except (RedisError, OSError) as exc:
+                if self._stop_requested:
+                    return
+                log.warning("worker %s: the job queue is unreachable, waiting for it: %s", self.name, exc)
+                time.sleep(defaults.SUSPENSION_RECHECK)
 
     def run_maintenance_tasks(self) -> None:
         """RQ's maintenance, which restarts a scheduler that died: tied to this worker's life too. Redis being
