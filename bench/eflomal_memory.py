@@ -19,19 +19,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bench.common import rss_mib
 from bench.europarl_data import load
 from xner import backends
 from xner.align import sampler
 from xner.align.defaults import EFLOMAL_BLOCK_SENTENCES
-
-
-def resident_mib() -> int:
-    """This process's resident memory now (``VmRSS``), in MiB."""
-    with open(f"/proc/{os.getpid()}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) // 1024
-    raise RuntimeError("no VmRSS in /proc (Linux only)")
 
 
 class Phases:
@@ -45,7 +37,7 @@ class Phases:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            here = resident_mib()
+            here = int(rss_mib(os.getpid()) or 0)
             self.peaks[self.now] = max(self.peaks.get(self.now, 0), here)
             time.sleep(0.05)
 

@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from bench.common import rss_mib
 from bench.gateway import percentile, process, redis, serve
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -117,18 +118,6 @@ def wait(http: httpx.Client, job_id: str, tally: Tally) -> str:
             return state
         time.sleep(POLL_SECONDS)
     return "timed out"
-
-
-def rss_mib(pid: int) -> float | None:
-    """Resident memory of a process in MiB (Linux ``/proc``), or None where unavailable."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def start_stack(stack: ExitStack, directory: str) -> tuple[str, dict[str, int]]:

@@ -11,8 +11,10 @@ The memo caches of projection are bounded, so the curve must flatten once they a
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
+from bench.common import rss_mib
 from bench.load import corpus
 from services.project.jobs import project_step
 from xner.formats import read_string
@@ -20,9 +22,8 @@ from xner.formats.jsonl import sentence_record
 
 
 def resident_mib() -> float:
-    """This process's resident set size in MiB (Linux)."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * 4096 / 2**20
+    """This process's resident memory in MiB (Linux)."""
+    return rss_mib(os.getpid()) or 0.0
 
 
 def main() -> None:

@@ -168,7 +168,7 @@ def build_plan(
     tolerate = corpus_level_aligner  # a corpus-level job goes on when some of its chunks failed
     outputs: list[str] = []
     for b, group in enumerate(groups):
-        suffix = "" if corpus_level_aligner and len(groups) == 1 else f".{group[0] if per_block == 1 else b}"
+        suffix = "" if corpus_level_aligner and len(groups) == 1 else f".{b}"  # a chunk's number, or a block's
         labelled_tokens, labelled_records, target = sides(group)
         align = Upstream()
         align_key = f"{target_lang}.align{suffix}"

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 import psutil
 
+from bench.common import status_mib
 from bench.load import _listener_pid
 from bench.redteam.cases import GROUP_LIMITS, JSON_TYPE, LABEL_CONFIG, Case, codes, js, projection
 from bench.redteam.catalogue import catalogue
@@ -214,14 +215,7 @@ class RssSampler:
 
 def _hwm_mib(pid: int) -> float:
     """The process's peak resident set (``VmHWM``) in MiB, 0 where /proc does not say."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return status_mib(pid, "VmHWM") or 0.0
 
 
 def run(

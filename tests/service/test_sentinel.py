@@ -152,6 +152,21 @@ def test_a_client_follows_the_master_through_a_failover(sentinels: Sentinels) ->
 
 
 @pytest.mark.slow
+def test_a_transaction_sent_while_the_master_is_down_reaches_the_promoted_replica(sentinels: Sentinels) -> None:
+    """RQ's calls are MULTI/EXEC pipelines: one sent on a pooled connection to the master just killed is retried
+    until the sentinels name the promoted replica, and goes through there."""
+    client = connect(sentinels.url)
+    client.set("before", "kept")
+    client.execute_command("WAIT", 1, 5000)
+    sentinels.master.crash()
+    pipeline = client.pipeline(transaction=True)
+    pipeline.set("during", "written")
+    pipeline.get("before")
+    assert pipeline.execute() == [True, b"kept"]  # rode out the failover on the same pooled connection
+    assert sentinels.master_port() == sentinels.replica.port
+
+
+@pytest.mark.slow
 def test_a_job_survives_the_master_killed_mid_job(sentinels: Sentinels, tmp_path: Path) -> None:
     started = tmp_path / "started"
     started.mkdir()

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from xner.corpus import Sentence
 from xner.errors import InputError, XnerError
@@ -48,6 +49,14 @@ from xner.ner.train_config import TrainingConfig
 from xner.pipeline import Run, project_onto, project_parallel, translate_test, translate_train
 from xner.project.config import PIPELINES, Pipeline, ProjectionConfig, merged
 from xner.project.multisource import vote
+
+
+class Scored(NamedTuple):
+    """A projecting cell's row, and its projected spans (``None`` when the cell failed: the row's note says why)."""
+
+    row: Row
+    spans: SpanLists | None
+
 
 Advance = Callable[[str], None]
 """Called once per finished cell with a short description."""
@@ -139,8 +148,9 @@ class LanguageRun:
                 for method, aligner in method_cells(self.config):
                     yield self._extrinsic(method, aligner, gold, source)
             else:
+                sources = [source] if source is not None else None
                 for method, aligner in method_cells(self.config):
-                    yield self._cell(pipeline, method, aligner, gold, [source] if source is not None else None)
+                    yield self._done(self._scored(pipeline, method, aligner, gold, sources).row)
 
     def _multi_source(self, gold: list[Sentence]) -> Iterator[Row]:
         """Each voter alone (but the source, the ``parallel`` rows), then the vote, for every method and aligner."""
@@ -152,10 +162,11 @@ class LanguageRun:
             return
         for method, aligner in method_cells(self.config):
             for voter in single_voters(self.config, self.lang):
-                yield self._cell(
-                    "parallel", method, aligner, gold, [sides[voter]], label=f"parallel from {voter}", src=voter
-                )
-            yield self._cell("multi-source", method, aligner, gold, [sides[voter] for voter in voters])
+                label = f"parallel from {voter}"
+                scored = self._scored("parallel", method, aligner, gold, [sides[voter]], label=label, src=voter)
+                yield self._done(scored.row)
+            voted = self._scored("multi-source", method, aligner, gold, [sides[voter] for voter in voters])
+            yield self._done(voted.row)
 
     def _applicable(self) -> list[str]:
         """The pipelines this data set supports (parallel, translate-train and multi-source need a parallel one)."""
@@ -272,20 +283,6 @@ class LanguageRun:
             row.note = str(exc)
         return self._done(row)
 
-    def _cell(
-        self,
-        pipeline: str,
-        method: MethodConfig,
-        aligner: str,
-        gold: list[Sentence],
-        sources: list[list[Sentence]] | None,
-        *,
-        label: str | None = None,
-        src: str | None = None,
-    ) -> Row:
-        """One projecting cell, scored and announced (see :meth:`_scored`)."""
-        return self._done(self._scored(pipeline, method, aligner, gold, sources, label=label, src=src)[0])
-
     def _scored(
         self,
         pipeline: str,
@@ -297,7 +294,7 @@ class LanguageRun:
         label: str | None = None,
         src: str | None = None,
         tagger: str | None = None,
-    ) -> tuple[Row, SpanLists | None]:
+    ) -> Scored:
         """One projecting cell's row and its projected spans (``None`` on an error, which becomes the row's note, as
         does a method that does not apply). ``label`` names the row's pipeline when it is not ``pipeline``; ``src``
         is the language of ``sources`` (or, in translate-test, the pivot; the source language when ``None``);
@@ -314,8 +311,8 @@ class LanguageRun:
             row.sentences = len(gold)
         except XnerError as exc:
             row.note = str(exc)
-            return row, None
-        return row, spans
+            return Scored(row, None)
+        return Scored(row, spans)
 
     def projection(
         self, pipeline: str, method: MethodConfig, aligner: str, *, via: str | None = None
