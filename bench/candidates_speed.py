@@ -1,56 +1,50 @@
 """Speed of the default projection method (``candidates``, exact matching) against the heuristic, links given.
 
-    python -m bench.candidates_speed [--lang es] [--repeat 10 50] [--runs 3] [--cache DIR] [--driver]
+    python -m bench.candidates_speed [--lang es] [--repeat 10 50] [--rounds 3] [--cache DIR] [--per-sentence]
 
 Europarl-NER English -> ``--lang`` (799 sentence pairs), aligned once with ``--aligner`` (eflomal; ``--cache DIR``
-keeps the links as Pharaoh files), then repeated ``--repeat`` times. At each size, in the same run and alternating
-(best of ``--runs``):
+keeps the links as Pharaoh files), then repeated ``--repeat`` times. At each size both methods run through
+``project_corpus`` -- the user path: what the CLI, the REST project step and the experiment harness call, objects
+out -- in alternating rounds (``--rounds`` each, the order flipping every round):
 
 * heuristic: ``project_corpus(..., method="heuristic")`` (the columnar kernel, ``xner.project.fast``);
-* candidates: the corpus path of the default method with default ``CandidateOptions`` (exact matching, align +
-  surface + consistency, two passes): ``project_candidates_corpus`` plus the same per-sentence output objects as
-  ``project_corpus`` (``with_projection``).
+* candidates: ``project_corpus(...)`` with the default ``CandidateOptions`` (exact matching, align + surface +
+  consistency, two passes; the corpus path, ``xner.project.candidates_fast``).
 
-Before timing it checks, on the unrepeated corpus, that the corpus path gives exactly what ``project_corpus``
-gives (spans with scores, losses, reasons, statuses). ``--driver`` also times ``project_corpus(...,
-method="candidates")`` itself.
+It prints the median and range of sentences/s of each and the ratio of the medians. ``--per-sentence`` adds, at
+the first size, the method called one sentence at a time (``project_candidates``, one pass, no consistency
+memory): the path before the corpus one. That the corpus path gives exactly what the per-sentence one gives is
+tested in ``tests/unit/project/test_candidates_fast.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench.paired import alternate, pin_threads, rates, table
 from xner.corpus import Sentence
 from xner.project import CandidateOptions, project_corpus
-from xner.project.candidates_fast import project_candidates_corpus
+from xner.project.candidate_projection import project_candidates
 from xner.project.links import Link
-from xner.project.parallel import describe, with_projection
-from xner.project.status import ProjectionResult
 
 
-def candidates_corpus(
-    sources: Sequence[Sentence], targets: Sequence[Sentence], alignments: Sequence[Sequence[Link]]
-) -> ProjectionResult:
-    """The candidates method through the corpus path, with ``project_corpus``'s output objects."""
-    projections = project_candidates_corpus(
-        [s.spans for s in sources],
-        [s.tokens for s in sources],
-        [t.tokens for t in targets],
-        alignments,
-        CandidateOptions(),
-        name=lambda k: describe(k, sources[k], targets[k]),
-    )
-    out = [with_projection(target, p) for target, p in zip(targets, projections, strict=True)]
-    return ProjectionResult(sentences=out, projections=projections)
-
-
-def _seconds(work: Callable[..., object], *args: object, **kwargs: object) -> float:
-    start = time.perf_counter()
-    work(*args, **kwargs)
-    return time.perf_counter() - start
+def sides(
+    sources: Sequence[Sentence], targets: Sequence[Sentence], alignments: Sequence[Sequence[Link]], per_sentence: bool
+) -> dict[str, Callable[[], object]]:
+    """The timed calls at one size."""
+    timed: dict[str, Callable[[], object]] = {
+        "heuristic (`project_corpus`)": lambda: project_corpus(sources, targets, alignments, method="heuristic"),
+        "candidates (`project_corpus`, default)": lambda: project_corpus(sources, targets, alignments),
+    }
+    if per_sentence:
+        options = CandidateOptions()
+        timed["candidates, one sentence at a time"] = lambda: [
+            project_candidates(s.spans, s.tokens, t.tokens, links, options)
+            for s, t, links in zip(sources, targets, alignments, strict=True)
+        ]
+    return timed
 
 
 def compare(
@@ -58,37 +52,15 @@ def compare(
     target: list[Sentence],
     links: list[list[Link]],
     repeats: Sequence[int],
-    runs: int = 3,
-    driver: bool = False,
-) -> list[tuple[int, float, float]]:
-    """Check the corpus path against ``project_corpus`` once, then time both methods at each size; print a table and
-    return ``(sentences, heuristic sentences/s, candidates sentences/s)`` per size."""
-    reference = project_corpus(english, target, links, method="candidates")
-    ours = candidates_corpus(english, target, links)
-    same = sum(
-        a == b and x.meta == y.meta
-        for a, b, x, y in zip(reference.projections, ours.projections, reference.sentences, ours.sentences, strict=True)
-    )
-    print(f"corpus path = project_corpus(method='candidates') on {same} of {len(english)} sentence pairs")
-    header = f"{'sentences':>10}{'heuristic /s':>15}{'candidates /s':>15}{'candidates / heuristic':>24}"
-    if driver:
-        header += f"{'project_corpus(candidates) /s':>31}"
-    print(header)
-    rows = []
-    for repeat in repeats:
+    rounds: int = 3,
+    per_sentence: bool = False,
+) -> None:
+    """Time both methods at each size and print a table per size."""
+    for number, repeat in enumerate(repeats):
         sources, targets, alignments = english * repeat, target * repeat, links * repeat
-        n = len(sources)
-        heuristic, candidates = float("inf"), float("inf")
-        for _ in range(runs):
-            heuristic = min(heuristic, _seconds(project_corpus, sources, targets, alignments, method="heuristic"))
-            candidates = min(candidates, _seconds(candidates_corpus, sources, targets, alignments))
-        line = f"{n:>10,}{n / heuristic:>15,.0f}{n / candidates:>15,.0f}{candidates / heuristic:>23.1f}x"
-        if driver:
-            through = _seconds(project_corpus, sources, targets, alignments, method="candidates")
-            line += f"{n / through:>31,.0f}"
-        print(line)
-        rows.append((n, n / heuristic, n / candidates))
-    return rows
+        seconds = alternate(sides(sources, targets, alignments, per_sentence and number == 0), rounds)
+        print(f"\n{len(sources):,} sentences")
+        print(table(rates(seconds, len(sources)), "heuristic (`project_corpus`)", "sentences/s"))
 
 
 def main() -> None:
@@ -99,14 +71,14 @@ def main() -> None:
     parser.add_argument("--aligner", default="eflomal")
     parser.add_argument("--cache", type=Path, default=None, help="directory for cached alignments")
     parser.add_argument("--repeat", type=int, nargs="+", default=[10, 50], help="times the corpus is repeated")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per size (the best is printed)")
-    parser.add_argument("--driver", action="store_true", help="also time project_corpus(method='candidates')")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds of each method per size, alternating")
+    parser.add_argument("--per-sentence", action="store_true", help="also time project_candidates per sentence")
     args = parser.parse_args()
     english = load("en")
     target = load(args.lang)
     links = alignments(args.aligner, english, target, args.lang, args.cache)
-    print(f"Europarl-NER en->{args.lang}, {len(english)} sentence pairs, {args.aligner} links given")
-    compare(english, target, links, args.repeat, args.runs, args.driver)
+    print(f"Europarl-NER en->{args.lang}, {len(english)} sentence pairs, {args.aligner} links given; {pin_threads(1)}")
+    compare(english, target, links, args.repeat, args.rounds, args.per_sentence)
 
 
 if __name__ == "__main__":

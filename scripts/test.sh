@@ -24,10 +24,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-# simalign 0.4 is the reference the SimAlign tests compare against; --no-deps, because its own requirements
-# would replace the pinned torch (its imports are covered by the dev extra).
+# simalign 0.4 is the reference the SimAlign tests compare against, awesome-align 0.1.7 the one of
+# bench/align_vs_awesome.py and its test; --no-deps, because their own requirements would replace the pinned torch
+# (simalign's imports are covered by the dev extra; awesome-align's download imports, boto3 and requests, are stubbed
+# by the bench).
 if ! { .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[all,dev]' \
-       && .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps simalign==0.4; } >.venv/install.log 2>&1; then
+       && .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps simalign==0.4 awesome-align==0.1.7; \
+     } >.venv/install.log 2>&1; then
   cat .venv/install.log
   exit 1
 fi

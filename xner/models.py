@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -146,6 +146,19 @@ def model_fingerprint(model: str) -> str:
         if p.is_file() and p.suffix in {".safetensors", ".bin", ".json", ".model"}
     )
     return f"{path.resolve()}[{';'.join(stats)}]"
+
+
+def padded_batch(rows: Sequence[Sequence[int]], pad_id: int) -> tuple[Any, Any]:
+    """Token id rows as one right-padded ``input_ids`` tensor and its ``attention_mask`` (long tensors, on CPU)."""
+    import torch
+
+    width = max(len(row) for row in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = torch.tensor(list(row), dtype=torch.long)
+        mask[i, : len(row)] = 1
+    return ids, mask
 
 
 def pick_device(device: str | None = None) -> str:

@@ -22,6 +22,7 @@ from xner.align._windows import Window, plan_windows
 from xner.align.base import Alignment, Batch, check_batch
 from xner.align.vectors import Extraction, link_words
 from xner.errors import BackendUnavailable, InputError
+from xner.models import padded_batch
 
 FloatMatrix = npt.NDArray[np.float32]
 
@@ -226,12 +227,7 @@ class EncoderAligner:
     def _forward(self, inputs: list[list[int]]) -> list[FloatMatrix]:
         """One padded forward pass; returns each input's content vectors at ``layer`` as float32 arrays."""
         torch = _import_torch()
-        longest = max(len(x) for x in inputs)
-        input_ids = torch.full((len(inputs), longest), self.pad_id, dtype=torch.long)
-        attention = torch.zeros((len(inputs), longest), dtype=torch.long)
-        for row, x in enumerate(inputs):
-            input_ids[row, : len(x)] = torch.tensor(x, dtype=torch.long)
-            attention[row, : len(x)] = 1
+        input_ids, attention = padded_batch(inputs, self.pad_id)
         with torch.inference_mode():
             output = self.model(
                 input_ids=input_ids.to(self.device),

@@ -24,7 +24,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from xner.batching import token_budget_batches
 from xner.corpus import Span, tags_to_spans
 from xner.errors import BackendUnavailable
-from xner.models import load_pretrained, model_fingerprint, pick_device
+from xner.models import load_pretrained, model_fingerprint, padded_batch, pick_device
 from xner.ner import defaults
 from xner.ner.labels import LabelMap, model_label_to_tag
 from xner.ner.windows import Window, make_windows, piece_counts
@@ -145,12 +145,6 @@ class HfTagger:
         return result
 
     def _forward(self, rows: list[list[int]]) -> torch.Tensor:
-        width = max(len(r) for r in rows)
-        pad = self.tokenizer.pad_token_id or 0
-        ids = torch.full((len(rows), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
-            mask[i, : len(row)] = 1
+        ids, mask = padded_batch(rows, self.tokenizer.pad_token_id or 0)
         logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
         return torch.softmax(logits.float(), dim=-1).cpu()

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, LogitsProcessor, LogitsProcessorList
 
-from xner.models import load_pretrained, model_fingerprint, pick_device
+from xner.models import load_pretrained, model_fingerprint, padded_batch, pick_device
 from xner.translate.defaults import DEFAULT_NLLB_MODEL
 from xner.translate.subword import DecodingSettings, SubwordTranslator
 
@@ -63,12 +63,7 @@ class NllbTranslator(SubwordTranslator):
         self.fingerprint = f"{self.name}:{model_fingerprint(model)}:{settings.describe()}"
 
     def _pad(self, rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        width = max(len(r) for r in rows)
-        ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
-            mask[i, : len(row)] = 1
+        ids, mask = padded_batch(rows, self.pad_id)
         return ids.to(self.device), mask.to(self.device)
 
     @torch.inference_mode()

@@ -1,0 +1,62 @@
+"""Every figure the docs quote names what produced it, and every bench command they show exists with the options
+it shows (``bench/figures.py`` reads the docs; ``python -m bench.all`` re-runs the commands)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench.all import selected
+from bench.figures import DOCS, REPO, bench_commands, bench_options, blocks, figures, unattributed
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[doc.name for doc in DOCS])
+def test_every_figure_in_a_doc_names_its_bench(doc):
+    missing = unattributed(doc.name, doc.read_text(encoding="utf-8"))
+    assert not missing, "figures with no bench, command or test named beside them:\n" + "\n".join(
+        f"{block.doc}:{block.line}: {figures(block)[:3]}" for block in missing
+    )
+
+
+COMMANDS = bench_commands()
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[command.line for command in COMMANDS])
+def test_a_bench_command_in_the_docs_exists_with_its_options(command):
+    script = REPO / "bench" / f"{command.module}.py"
+    package = REPO / "bench" / command.module / "__main__.py"
+    assert script.is_file() or package.is_file(), f"{command.doc} shows `{command.line}`: no such bench"
+    shown = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", command.args))
+    declared = bench_options(command.module if script.is_file() else f"{command.module}/__main__")
+    assert shown <= declared, f"{command.doc}: `{command.line}` shows {sorted(shown - declared)}"
+
+
+def test_the_checker_flags_a_figure_without_its_bench():
+    doc = "# Speed\n\nThe kernel runs at 1,234.5 sent/s, 3.2x the reference.\n"
+    assert [block.line for block in unattributed("x.md", doc)] == [3]
+    named = doc.replace("reference.", "reference (`python -m bench.speed`).")
+    assert unattributed("x.md", named) == []
+    table = "Measured with `python -m bench.load`:\n\n| | value |\n|---|---|\n| latency | p50 8.4 ms |\n"
+    assert unattributed("x.md", table) == []
+    assert [block.line for block in unattributed("x.md", table.replace("`python -m bench.load`", "a bench"))] == [3]
+    settings = "| variable | default |\n|---|---|\n| `XNER_MAX_BODY_BYTES` | 64 MiB |\n"
+    assert unattributed("x.md", settings) == []
+
+
+def test_blocks_keep_code_fences_and_continuations_apart():
+    doc = "- item with 2.5 F1\n  continued\n\n```\n1,000 sent/s\n```\ntext\n| a |\n"
+    found = blocks("x.md", doc)
+    assert [(block.kind, block.line) for block in found] == [("item", 1), ("text", 7), ("table", 8)]
+    assert figures(found[0]) == ["2.5 F1"]
+
+
+def test_bench_all_runs_the_docs_commands_and_not_their_usage_lines():
+    lines = [command.line for command in selected([])]
+    assert lines and all("[" not in line and "bench.all" not in line for line in lines)
+    usage = [command for command in COMMANDS if command.is_usage]
+    assert usage, "the docs show usage lines for the benches"
+    assert all(command.line not in lines for command in usage)
+    assert [command.line for command in selected(["bench.europarl"])] == [
+        line for line in lines if "bench.europarl" in line
+    ]
