@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from xner.models import padded_batch
 from xner.testing.tiny_models import TINY_CORPUS, build_tiny_nllb, build_tiny_token_classifier
 
 T = TypeVar("T")
@@ -173,9 +174,9 @@ def _train(
         texts = [" ".join(rng.choice(words) for _ in range(rng.choice(lengths)[0])) for _ in range(batch)]
         sources = tokenizer(texts, add_special_tokens=False)["input_ids"]
         targets = [[passage[i % len(passage)] for i in range(max(1, round(len(row) * ratio)))] for row in sources]
-        ids = _padded([[source_lang, *row, eos] for row in sources], pad)
-        labels = _padded([[target_lang, *row, eos] for row in targets], -100)
-        loss = model(input_ids=ids, attention_mask=(ids != pad).long(), labels=labels).loss
+        ids, mask = padded_batch([[source_lang, *row, eos] for row in sources], pad)
+        labels, _ = padded_batch([[target_lang, *row, eos] for row in targets], -100)
+        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -186,11 +187,3 @@ def _train(
 
 TRAINED = "trained.json"
 """The file :func:`natural_nllb` writes last into a trained model's folder: its recipe and final loss."""
-
-
-def _padded(rows: list[list[int]], value: int) -> Any:
-    """``rows`` as one tensor, right-padded with ``value``."""
-    import torch
-
-    width = max(len(row) for row in rows)
-    return torch.tensor([row + [value] * (width - len(row)) for row in rows], dtype=torch.long)

@@ -35,7 +35,6 @@ import json
 import shutil
 import sys
 import tempfile
-import time
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from typing import Any
 
 from bench._tiny import word_sentences
 from bench.common import shared_data_dir
-from bench.paired import alternate, pin_threads, rates, table
+from bench.paired import on_clocks, pin_threads, rates, table
 from tests.fixtures.tiny_bert import wordpiece_vocabulary
 from xner.align.encoder import EncoderAligner
 from xner.align.vectors import Extraction
@@ -298,27 +297,6 @@ def compare(model_dir: Path, src: Words, tgt: Words, layer: int = 8, batch: int 
     return Xner(model_dir, layer, batch).align(src, tgt), Awesome(model_dir, layer, batch).align(src, tgt)
 
 
-class Timed:
-    """The sides as :func:`bench.paired.alternate` calls them, keeping each side's last links and the CPU seconds
-    (process time, every thread summed) of each call beside the wall-clock seconds ``alternate`` measures."""
-
-    def __init__(self, sides: dict[str, Callable[[], Links]]) -> None:
-        self.sides = sides
-        self.last: dict[str, Links] = {}
-        self.cpu_seconds: dict[str, list[float]] = {name: [] for name in sides}
-
-    def call(self, name: str) -> Callable[[], None]:
-        def run() -> None:
-            start = time.process_time()
-            self.last[name] = self.sides[name]()
-            self.cpu_seconds[name].append(time.process_time() - start)
-
-        return run
-
-    def alternate(self, rounds: int) -> dict[str, list[float]]:
-        return alternate({name: self.call(name) for name in self.sides}, rounds)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=256)
@@ -354,16 +332,15 @@ def main(argv: list[str] | None = None) -> int:
         warm = slice(0, WARMUP_PAIRS)
         theirs.align_batches(theirs.prepare(pairs.src[warm], pairs.tgt[warm]))
         ours.align(pairs.src[warm], pairs.tgt[warm])
-        timed = Timed(
-            {
-                AWESOME: lambda: theirs.align(pairs.src, pairs.tgt),
-                AWESOME_MODEL_ONLY: lambda: theirs.align_batches(batches),
-                XNER: lambda: ours.align(pairs.src, pairs.tgt),
-            }
-        )
-        seconds = timed.alternate(args.rounds)
+        last: dict[str, Links] = {}
+        sides = {
+            AWESOME: lambda: last.__setitem__(AWESOME, theirs.align(pairs.src, pairs.tgt)),
+            AWESOME_MODEL_ONLY: lambda: last.__setitem__(AWESOME_MODEL_ONLY, theirs.align_batches(batches)),
+            XNER: lambda: last.__setitem__(XNER, ours.align(pairs.src, pairs.tgt)),
+        }
+        seconds, cpu_seconds = on_clocks(sides, args.rounds)
         n = len(pairs.src)
-        xner_links, awesome_links = timed.last[XNER], timed.last[AWESOME]
+        xner_links, awesome_links = last[XNER], last[AWESOME]
         same = identical(xner_links, awesome_links)
         only_ours = sum(len(a - b) for a, b in zip(xner_links, awesome_links, strict=True))
         only_theirs = sum(len(b - a) for a, b in zip(xner_links, awesome_links, strict=True))
@@ -371,12 +348,12 @@ def main(argv: list[str] | None = None) -> int:
             f"identical links: {same}/{n} pairs ({sum(map(len, awesome_links)):,} awesome-align links; "
             f"{only_ours} only xner's, {only_theirs} only awesome-align's)"
         )
-        if identical(timed.last[AWESOME_MODEL_ONLY], awesome_links) != n:
+        if identical(last[AWESOME_MODEL_ONLY], awesome_links) != n:
             print("warning: awesome-align's model-only batches gave other links than its full run")
         print("\nwall clock:\n")
         print(table(rates(seconds, n), AWESOME, "pairs/s"))
         print("\nCPU time (process time, all threads summed; steadier than wall clock on a shared machine):\n")
-        print(table(rates(timed.cpu_seconds, n), AWESOME, "pairs per CPU second"))
+        print(table(rates(cpu_seconds, n), AWESOME, "pairs per CPU second"))
     return 0 if same == n else 1
 
 

@@ -23,7 +23,6 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ from xner.align.vectors import Extraction
 from xner.corpus import Sentence
 from xner.evaluate import evaluate
 from xner.models import padded_batch
-from xner.project.links import Link
+from xner.project.links import Link, align_links
 
 TUNE = WINDOWS["tune"]
 
@@ -62,12 +61,6 @@ class LayerSweep(EncoderAligner):
             for row, x in enumerate(todo):
                 self.memo[x] = [s[row, self._prefix : len(x) - self._suffix].copy() for s in states]
         return [self.memo[tuple(x)][self.layer] for x in inputs]
-
-
-def links_of(aligner: EncoderAligner, src: Sequence[Sentence], tgt: Sequence[Sentence]) -> list[list[Link]]:
-    """``(i, j)`` links of every pair."""
-    found = aligner.align([s.tokens for s in src], [t.tokens for t in tgt])
-    return [[(int(i), int(j)) for i, j in a.links] for a in found]
 
 
 def tune_f1(english: list[Sentence], gold: list[Sentence], links: list[list[Link]]) -> dict[str, float]:
@@ -102,11 +95,16 @@ def main(argv: list[str] | None = None) -> int:
 
     sweep = LayerSweep(args.model, extraction=extraction, device="cpu")
     tuned: dict[int, dict[str, dict[str, float]]] = {layer: {} for layer in layers}
+    english_words = [s.tokens for s in english[TUNE]]
     for lang in langs:
         sweep.memo.clear()
         for layer in layers:
             sweep.layer = layer
-            tuned[layer][lang] = tune_f1(english, golds[lang], links_of(sweep, english[TUNE], golds[lang][TUNE]))
+            tuned[layer][lang] = tune_f1(
+                english,
+                golds[lang],
+                align_links(sweep, english_words, [t.tokens for t in golds[lang][TUNE]]),
+            )
     del sweep
     print(f"\n{args.model}: layer sweep on sentences 0-399, {args.method}; F1 x100 heuristic / {DEFAULT}")
     print("| layer | " + " | ".join(langs) + " | mean " + DEFAULT + " |\n|---|" + "---|" * (len(langs) + 1))
@@ -123,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     for lang in langs:
         gold = golds[lang]
         start = time.perf_counter()
-        ours = links_of(aligner, english, gold)
+        ours = align_links(aligner, [s.tokens for s in english], [t.tokens for t in gold])
         seconds = time.perf_counter() - start
         speed.append(f"{lang} {len(english) / seconds:.1f} pairs/s")
         theirs = alignments(args.eflomal, english, gold, lang, args.cache)

@@ -31,11 +31,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench._tiny import word_sentences
 from bench.model_shapes import SHAPES, Shape
 from bench.paired import alternate, pin_threads, rates
+
+T = TypeVar("T")
 
 DTYPES = ("float32", "float16", "bfloat16")
 STEPS = ("translate", "align", "tag")
@@ -124,18 +126,22 @@ def build(step: str, shape: Shape, root: Path, device: str) -> Path:
     return out
 
 
-def _cuda_peak(device: str, work: Callable[[], object]) -> float | None:
-    """GiB of GPU memory ``work`` peaked at (None off CUDA)."""
+def _peak_during(device: str, work: Callable[[], T]) -> tuple[T, float | None]:
+    """``work()`` and the GiB of GPU memory it peaked at (None off CUDA)."""
     if device != "cuda":
-        work()
-        return None
+        return work(), None
     import torch
 
     torch.cuda.synchronize()
     torch.cuda.reset_peak_memory_stats()
-    work()
+    result = work()
     torch.cuda.synchronize()
-    return torch.cuda.max_memory_allocated() / 2**30
+    return result, torch.cuda.max_memory_allocated() / 2**30
+
+
+def agreement(many: list[Any], one: list[Any], key: Callable[[Any], Any]) -> str:
+    """How many of ``one``'s outputs equal ``many``'s at the same position, compared by ``key``."""
+    return f"{sum(key(a) == key(b) for a, b in zip(many, one, strict=False))}/{len(one)}"
 
 
 def _synced(device: str, work: Callable[[], object]) -> Callable[[], object]:
@@ -161,16 +167,16 @@ def _measure(
     single: Callable[[], Any],
     counts: tuple[int, int],
     rounds: int,
-    compare: Callable[[Any, Any], str],
+    key: Callable[[Any], Any] = lambda output: output,
 ) -> Row:
+    """Both sides in alternating rounds; the peak GPU memory is the run's, which the batched side sets."""
     outputs: dict[str, Any] = {}
     sides = {
         "per-sentence": _synced(device, lambda: outputs.__setitem__("single", single())),
         "batched": _synced(device, lambda: outputs.__setitem__("batched", batched())),
     }
-    seconds = alternate(sides, rounds)
+    seconds, peak = _peak_during(device, lambda: alternate(sides, rounds))
     spreads = rates(seconds, {"batched": counts[0], "per-sentence": counts[1]})
-    peak = _cuda_peak(device, batched)
     return Row(
         step,
         model,
@@ -178,7 +184,7 @@ def _measure(
         spreads["batched"].median,
         spreads["per-sentence"].median,
         peak,
-        compare(outputs["batched"], outputs["single"]),
+        agreement(outputs["batched"], outputs["single"], key),
     )
 
 
@@ -219,9 +225,6 @@ def translate_rows(
                 out.append(tokenizer.decode(generated[0], skip_special_tokens=True).strip())
         return out
 
-    def same(batched: list[str], single: list[str]) -> str:
-        return f"{sum(a == b for a, b in zip(batched, single, strict=False))}/{len(single)}"
-
     rows = in_each_dtype(
         translator.model,
         dtypes,
@@ -234,7 +237,6 @@ def translate_rows(
             one_by_one,
             (len(texts), few),
             rounds,
-            same,
         ),
     )
     rows.extend(_ct2_rows(directory, name, device, texts, translator, rounds, settings))
@@ -268,7 +270,6 @@ def _ct2_rows(
         lambda: translator.translate(texts, "eng_Latn", "spa_Latn"),
         (len(texts), len(texts)),
         rounds,
-        lambda a, b: f"{sum(x == y for x, y in zip(a, b, strict=True))}/{len(b)}",
     )
     return [row]
 
@@ -286,13 +287,18 @@ def align_rows(
     def one_by_one() -> list[Any]:
         return [single.align([s], [t])[0] for s, t in zip(src[:few], tgt[:few], strict=True)]
 
-    def same(many: list[Any], one: list[Any]) -> str:  # the links (scores differ in the last bits with padding)
-        return f"{sum(a.links == b.links for a, b in zip(many, one, strict=False))}/{len(one)}"
-
     dtype = "float16" if device == "cuda" else "float32"
     return [
         _measure(
-            "align", name, dtype, device, lambda: batched.align(src, tgt), one_by_one, (len(pairs), few), rounds, same
+            "align",
+            name,
+            dtype,
+            device,
+            lambda: batched.align(src, tgt),
+            one_by_one,
+            (len(pairs), few),
+            rounds,
+            key=lambda alignment: alignment.links,  # scores differ in the last bits with padding
         )
     ]
 
@@ -306,10 +312,6 @@ def tag_rows(
 
     tagger = HfTagger(str(directory), device=device)
 
-    def same(many: list[Any], one: list[Any]) -> str:  # the spans (scores differ in the last bits with padding)
-        keys = [[[span.key for span in spans] for spans in side] for side in (many, one)]
-        return f"{sum(a == b for a, b in zip(*keys, strict=False))}/{len(one)}"
-
     return in_each_dtype(
         tagger.model,
         dtypes,
@@ -322,7 +324,7 @@ def tag_rows(
             lambda: [tagger.tag([s])[0] for s in sentences[:few]],
             (len(sentences), few),
             rounds,
-            same,
+            key=lambda spans: [span.key for span in spans],  # scores differ in the last bits with padding
         ),
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -34,22 +34,33 @@ def alternate(
     warmup: int = 1,
     clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, list[float]]:
-    """Seconds of every call of every side: ``warmup`` untimed calls of each side first (imports, compilation,
+    """Seconds of every call of every side by ``clock`` (:func:`on_clocks` with one clock)."""
+    return on_clocks(sides, rounds, warmup, (clock,))[0]
+
+
+def on_clocks(
+    sides: Mapping[str, Callable[[], object]],
+    rounds: int,
+    warmup: int = 1,
+    clocks: Sequence[Callable[[], float]] = (time.perf_counter, time.process_time),
+) -> list[dict[str, list[float]]]:
+    """Seconds of every call of every side, by each of ``clocks`` (wall time and CPU seconds of all threads, the
+    steadier of the two on a shared machine): ``warmup`` untimed calls of each side first (imports, compilation,
     thread pools, caches), then ``rounds`` timed calls each, the sides taking turns, the order reversed on every
-    other round. ``clock`` is wall time; ``time.process_time`` (CPU seconds of all threads) is steadier on a
-    shared machine."""
+    other round."""
     if rounds < 1:
         raise ValueError("rounds must be at least 1")
     names = list(sides)
     for _ in range(warmup):
         for name in names:
             sides[name]()
-    seconds: dict[str, list[float]] = {name: [] for name in names}
+    seconds: list[dict[str, list[float]]] = [{name: [] for name in names} for _ in clocks]
     for round_number in range(rounds):
         for name in names if round_number % 2 == 0 else reversed(names):
-            start = clock()
+            starts = [clock() for clock in clocks]
             sides[name]()
-            seconds[name].append(clock() - start)
+            for times, clock, start in zip(seconds, clocks, starts, strict=True):
+                times[name].append(clock() - start)
     return seconds
 
 

@@ -31,8 +31,7 @@ from __future__ import annotations
 import random
 import statistics
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +39,7 @@ import torch
 
 from bench._tiny import WARMUP, europarl_fit_lengths, natural_nllb, sentences_of_lengths, tiny_nllb, translation_parser
 from bench.common import shared_data_dir
-from bench.paired import alternate, pin_threads, rates, table
+from bench.paired import on_clocks, pin_threads, rates, table
 from xner.translate import defaults
 from xner.translate.nllb import NllbTranslator
 
@@ -82,17 +81,6 @@ def per_sentence(translator: NllbTranslator, sentences: list[str]) -> list[Outpu
             # generated: decoder start, forced language token, the output, </s> where it ended by itself
             out.append(Output(text, source, len(generated) - 2 - ended, not ended))
     return out
-
-
-def on_cpu(seconds: list[float], side: Callable[[], object]) -> Callable[[], None]:
-    """``side``, appending the CPU seconds this process spends in each call to ``seconds``."""
-
-    def run() -> None:
-        start = time.process_time()
-        side()
-        seconds.append(time.process_time() - start)
-
-    return run
 
 
 def europarl_lengths() -> list[tuple[int, int]] | None:
@@ -153,12 +141,11 @@ def main() -> None:
         per_sentence(translator, sentences[:WARMUP])
         ours: list[list[str]] = []  # every round's outputs, kept to compare the sides
         base: list[list[Output]] = []
-        cpu: dict[str, list[float]] = {OURS: [], BASELINE: []}
         sides = {
-            OURS: on_cpu(cpu[OURS], lambda: ours.append(translator.translate(sentences, SRC, TGT))),
-            BASELINE: on_cpu(cpu[BASELINE], lambda: base.append(per_sentence(translator, sentences))),
+            OURS: lambda: ours.append(translator.translate(sentences, SRC, TGT)),
+            BASELINE: lambda: base.append(per_sentence(translator, sentences)),
         }
-        seconds = alternate(sides, args.rounds, warmup=0)
+        seconds, cpu = on_clocks(sides, args.rounds, warmup=0)
     print(length_summary(base[-1]))
     print(table(rates(seconds, len(sentences)), BASELINE, "sentences/s"))
     print("the same rounds in CPU time of this process (all its threads; other jobs' load does not count):")

@@ -51,7 +51,7 @@ def main() -> None:
     records = [base[k % len(base)] | {"index": k} for k in range(args.sentences)]
     summary = summarise(records)
     overall = (summary["evaluation"] or {}).get("overall", {})
-    seconds = Spread.of(alternate({"summarise": lambda: summarise(records)}, args.rounds)["summarise"])
+    seconds = Spread.of(alternate({"summarise": lambda: summarise(records)}, args.rounds, warmup=0)["summarise"])
     print(f"{args.sentences:,} projected records (Europarl-NER en->es x {args.sentences / len(base):.0f}), with gold")
     print(f"statuses {summary['status_counts']}; F1 x100 {100 * float(overall.get('f1', 0.0)):.1f}")
     print("| | median | range |")

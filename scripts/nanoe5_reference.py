@@ -357,10 +357,6 @@ class ReferenceModel:
         out: Floats = (x @ weight.T + bias).astype(np.float32)
         return out
 
-    def hidden_states(self, ids: Sequence[int]) -> list[Floats]:
-        """Every layer's output for one input (index 0 = the embedding layer), each ``len(ids) x hidden``."""
-        return [layer[0] for layer in self.hidden_states_batch([ids])]
-
     def hidden_states_batch(self, inputs: Sequence[Sequence[int]]) -> list[list[Floats]]:
         """Per layer (index 0 = the embedding layer), each input's ``len(ids) x hidden`` states.
 

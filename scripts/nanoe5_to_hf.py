@@ -436,14 +436,12 @@ def verify(out_dir: Path, packed: Packed, provenance: dict[str, str], n: int) ->
               f"    ref:  {[packed.pieces[i] for i in reference.content_ids(PREFIX + text)]}")  # fmt: skip
 
     ours = hf_embeddings(out_dir, [PREFIX + t for t in texts])
+    model = ReferenceModel(packed)  # the weights de-quantised once, for both kinds of activation
     comparisons: list[tuple[str, npt.NDArray[np.float32], bool]] = [
-        ("numpy reference of the engine (int8 activations)", ReferenceModel(packed).embed(texts, PREFIX), True),
-        (
-            "numpy reference, float activations",
-            ReferenceModel(packed, quantize_activations=False).embed(texts, PREFIX),
-            False,
-        ),
+        ("numpy reference of the engine (int8 activations)", model.embed(texts, PREFIX), True)
     ]
+    model.quantize_activations = False
+    comparisons.append(("numpy reference, float activations", model.embed(texts, PREFIX), False))
     engine, how = package_engine(provenance)
     if engine is not None:
         comparisons.append((how, np.asarray(engine.passage(texts), dtype=np.float32), True))

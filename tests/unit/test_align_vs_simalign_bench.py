@@ -39,7 +39,6 @@ def test_each_method_gives_simaligns_links(tiny_bert: Path, one_thread: None, me
     outcome = contest(str(tiny_bert), method, src, tgt, rounds=1)
     assert (outcome.method, outcome.identical, outcome.pairs) == (method, 5, 5)
     assert set(outcome.speed) == {BASELINE, "xner"}
-    assert outcome.ratio > 0
 
 
 def test_method_all_is_every_method_in_order() -> None:

@@ -31,7 +31,9 @@ def test_awesome_align_and_xner_give_identical_links_on_every_pair(tmp_path: Pat
     src = [*word_sentences(9, seed=1, longest=30), AWKWARD[0]]
     tgt = [*word_sentences(9, seed=2, shortest=1), AWKWARD[1]]
     model = build_model(tmp_path, SHAPES["tiny"], words)
-    assert build_model(tmp_path, SHAPES["tiny"], words) == model  # built once, then reused
+    built = (model / "pytorch_model.bin").stat().st_mtime_ns
+    assert build_model(tmp_path, SHAPES["tiny"], words) == model
+    assert (model / "pytorch_model.bin").stat().st_mtime_ns == built  # built once, then reused
 
     ours, theirs = compare(model, src, tgt, layer=8, batch=4)  # three awesome-align batches, padded
 

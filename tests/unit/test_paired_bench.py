@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.paired import Spread, alternate, pin_threads, rates, table
+from bench.paired import Spread, alternate, on_clocks, pin_threads, rates, table
 
 
 def test_sides_take_turns_with_the_order_flipping_every_round_after_an_untimed_warm_up():
@@ -17,6 +17,13 @@ def test_sides_take_turns_with_the_order_flipping_every_round_after_an_untimed_w
     assert seconds == {"a": [1.0, 1.0, 1.0], "b": [1.0, 1.0, 1.0]}, "each timed call reads the clock twice"
     with pytest.raises(ValueError, match="rounds"):
         alternate({"a": lambda: None}, rounds=0)
+
+
+def test_every_clock_times_the_same_calls_and_none_counts_the_warm_up():
+    wall, cpu = iter(range(0, 1000, 10)), iter(range(100))
+    sides = {"a": lambda: None, "b": lambda: None}
+    by_wall, by_cpu = on_clocks(sides, rounds=2, warmup=2, clocks=(lambda: next(wall), lambda: next(cpu)))
+    assert by_wall == {"a": [10, 10], "b": [10, 10]} and by_cpu == {"a": [1, 1], "b": [1, 1]}
 
 
 def test_rates_are_medians_with_ranges_and_the_ratio_is_against_the_baseline():

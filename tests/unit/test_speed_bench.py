@@ -110,9 +110,8 @@ def test_compare_times_every_row_and_prints_the_claims(
 ) -> None:
     monkeypatch.setattr(speed, "pin_threads", lambda threads: f"pinned {threads}")  # no torch import here
     corpus = random_corpus(n=20)
-    ratio = speed.compare(corpus.sources, {"xx": corpus.targets}, {"xx": corpus.links}, repeat=2, rounds=2)
+    speed.compare(corpus.sources, {"xx": corpus.targets}, {"xx": corpus.links}, repeat=2, rounds=2)
     printed = capsys.readouterr().out
-    assert ratio > 0
     assert "threads: pinned None" in printed and "40 sentence pairs (the corpus x2), 2 interleaved rounds" in printed
     for row in ROWS:
         assert f"| {row.label} |" in printed

