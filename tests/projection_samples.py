@@ -12,6 +12,7 @@ SAMPLES: dict[str, Any] = {
     "translator": "identity",
     "aligner": "encoder:tiny-encoder",
     "extraction": "softmax",
+    "layer": 1,
     "symmetrise": "grow-diag-final-and",
     "method": "heuristic-paper",
     "candidates": "both",
@@ -28,6 +29,7 @@ SAMPLES: dict[str, Any] = {
 REQUIRES: dict[str, dict[str, Any]] = {
     **{field: {"method": "candidates"} for field in CANDIDATE_FIELDS},
     "extraction": {"aligner": "encoder:tiny-encoder"},
+    "layer": {"aligner": "encoder:tiny-encoder"},
 }
 """Fields a sample needs besides its own: the candidates method reads the candidate fields, an encoder extracts."""
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xner.service.backends import check_spec
+from xner.project.config import ALIGNMENT_FIELDS, ExtractionField, LayerField, SymmetriseField, parse_projection
+from xner.service.backends import resolve_projection
 from xner.service.limits import check_token_lists
 from xner.service.routes import StepJob, StepRunnerDep, service_router, step_route
 from xner.service.settings import Settings
@@ -20,6 +21,10 @@ class AlignRequest(BaseModel):
     src: list[list[str]]
     tgt: list[list[str]]
     aligner: str | None = Field(None, description="Aligner SPEC (default: XNER_ALIGNER)")
+    # The alignment fields of the projection configuration, as the corpus jobs take them (one definition each).
+    extraction: ExtractionField = None
+    layer: LayerField = None
+    symmetrise: SymmetriseField = None
 
     @model_validator(mode="after")
     def _pairs(self) -> AlignRequest:
@@ -31,10 +36,15 @@ class AlignRequest(BaseModel):
 def to_payload(body: AlignRequest, settings: Settings) -> tuple[dict[str, Any], int]:
     check_token_lists(body.src, settings, "src")
     check_token_lists(body.tgt, settings, "tgt")
+    fields = set(ALIGNMENT_FIELDS) | {"aligner"}
+    config = resolve_projection(
+        parse_projection(body.model_dump(include=fields, exclude_none=True)), settings, "parallel"
+    )  # the aligner allowed, the server's alignment settings under the request's, encoder fields for an encoder
     return {
         "src": body.src,
         "tgt": body.tgt,
-        "aligner": check_spec("aligner", body.aligner or settings.aligner, settings),
+        "aligner": config.aligner,
+        "projection": config.model_dump(include=set(ALIGNMENT_FIELDS), exclude_none=True),
     }, len(body.src)
 
 

@@ -17,6 +17,8 @@ from gateway.plans import build_plan
 from gateway.routes.doccano import DoccanoRequest
 from gateway.schemas import NerRequest, ProjectionRequest
 from gateway.tagging import _translate_test, pivot_tagger
+from services.align.app import AlignRequest
+from services.align.app import to_payload as align_payload
 from tests.projection_samples import SAMPLES, sample, sent
 from tests.service.clients import embedded_client, embedded_settings
 from xner.cli.app import app
@@ -24,7 +26,7 @@ from xner.cli.projection_options import PREFIX, config_from_options, option_name
 from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.experiment.config import parse_config
-from xner.project.config import ProjectionConfig, parse_projection
+from xner.project.config import ALIGNMENT_FIELDS, ENCODER_FIELDS, ProjectionConfig, parse_projection
 from xner.service.backends import resolve_projection
 
 ALLOWED = ["identity", "encoder:tiny-encoder", "spacy:es_core_news_sm", "nllb:tiny-nllb"]
@@ -113,6 +115,23 @@ def test_a_corpus_job_carries_every_field_to_its_steps(pipeline: str, field: str
     configs = step_configs([(job.step, job.payload) for job in plan.jobs])
     assert configs and all(getattr(c, field) == getattr(config, field) for c in configs)
     assert_carries(configs[0], field)
+
+
+@pytest.mark.parametrize("field", ALIGNMENT_FIELDS)
+def test_v1_align_carries_every_alignment_field_to_its_step(field: str):
+    body = AlignRequest.model_validate({"src": [["a"]], "tgt": [["b"]], **sent(field)})
+    payload, _ = align_payload(body, settings())
+    config = parse_projection(payload["projection"])
+    assert_carries(config, field)
+    assert payload["aligner"] == sent(field).get("aligner", "eflomal")
+
+
+@pytest.mark.parametrize("field", sorted(ENCODER_FIELDS))
+def test_an_encoder_field_with_another_aligner_is_an_error_on_every_route(field: str):
+    with pytest.raises(InputError, match=f"^{field}: the eflomal aligner has no {ENCODER_FIELDS[field]}$"):
+        align_payload(AlignRequest.model_validate({"src": [["a"]], "tgt": [["b"]], field: SAMPLES[field]}), settings())
+    with pytest.raises(InputError, match=f"^options.{field}: the eflomal aligner has no "):
+        resolve_projection(ProjectionConfig(**{field: SAMPLES[field]}), settings(), "parallel", where="options")
 
 
 class RecordingBroker:

@@ -87,14 +87,17 @@ class EflomalAligner:
         method: str | None = None,
         symmetrise: str | None = None,
         seed: int | None = defaults.EFLOMAL_SEED,
+        layer: int | None = None,
     ) -> EflomalAligner:
         """Build from a spec: ``eflomal`` or ``eflomal:PRIORS_FILE``; ``seed`` as in the constructor (so
-        ``load_aligner("eflomal", seed=None)`` runs the binary). eflomal has no extraction method."""
+        ``load_aligner("eflomal", seed=None)`` runs the binary). eflomal has no extraction method and no layer."""
         if method is not None:
             raise InputError(
                 f"extraction: the eflomal aligner has no extraction method (got {method!r}); extraction methods "
                 "(argmax, itermax, match, softmax) belong to the encoder aligner"
             )
+        if layer is not None:
+            raise InputError(f"layer: the eflomal aligner has no encoder layer (got {layer}); it is the encoder's")
         return cls(priors=model, symmetrise=symmetrise or defaults.EFLOMAL_SYMMETRISE, seed=seed)
 
     def warm_up(self) -> None:

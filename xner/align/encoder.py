@@ -104,17 +104,17 @@ class EncoderAligner:
     # --- set-up ---------------------------------------------------------------------------------------------
 
     def _keep_layers(self) -> None:
-        """Drop the transformer layers above ``layer``: their output is never used."""
+        """Drop the transformer layers above ``layer``: their output is never used. One is kept for layer 0 (the
+        embeddings): transformers collects the hidden states as the layers' inputs, none without a layer."""
         encoder = getattr(self.model, "encoder", None)
         layers = getattr(encoder, "layer", None)
         n_layers = getattr(self.model.config, "num_hidden_layers", None)
         if n_layers is not None and self.layer > n_layers:
             raise InputError(
-                f"encoder {self.model_name!r} has {n_layers} layers; "
-                f"--layer must be at most {n_layers} (0 = embeddings)"
+                f"encoder {self.model_name!r} has {n_layers} layers; layer must be at most {n_layers} (0 = embeddings)"
             )
         if encoder is not None and layers is not None and hasattr(layers, "__getitem__") and self.layer < len(layers):
-            encoder.layer = layers[: self.layer]
+            encoder.layer = layers[: max(self.layer, 1)]
 
     def _special_layout(self) -> tuple[list[int], list[int]]:
         """The special token ids the tokenizer puts before and after a single sentence."""
@@ -239,7 +239,7 @@ class EncoderAligner:
             raise InputError(f"encoder {self.model_name!r} returns no hidden states; use an encoder model")
         if self.layer >= len(states):
             raise InputError(
-                f"encoder {self.model_name!r} has {len(states) - 1} layers; --layer must be at most {len(states) - 1}"
+                f"encoder {self.model_name!r} has {len(states) - 1} layers; layer must be at most {len(states) - 1}"
             )
         layer = states[self.layer].float().cpu().numpy()
         return [layer[row, self._prefix : len(x) - self._suffix] for row, x in enumerate(inputs)]

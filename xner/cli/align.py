@@ -50,6 +50,10 @@ def align_command(
     method: Annotated[
         str | None, typer.Option(help="Encoder extraction: itermax (default) | argmax | match | softmax.")
     ] = None,
+    layer: Annotated[
+        int | None,
+        typer.Option(min=0, help="Encoder hidden layer, 0 = embeddings (default 8; 7 for multilingual-e5-small)."),
+    ] = None,
     symmetrise: Annotated[
         str | None,
         typer.Option(
@@ -66,7 +70,8 @@ def align_command(
     """Align the words of parallel sentences; write one Pharaoh line (i-j pairs) per sentence pair."""
     src = read_tokens(source, source_format)
     tgt = read_tokens(target, target_format)
-    backend = backends.load("aligner", aligner, method=method, symmetrise=symmetrise)
+    options = {} if layer is None else {"layer": layer}
+    backend = backends.load("aligner", aligner, method=method, symmetrise=symmetrise, **options)
     if save_priors is not None:
         align_and_learn = getattr(backend, "align_and_learn", None)
         if align_and_learn is None:

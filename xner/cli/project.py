@@ -20,12 +20,12 @@ from xner.backends import DEFAULT_SPECS
 from xner.cli._progress import stderr
 from xner.cli.app import FormatOption, app
 from xner.cli.defaults import ALIGN_AHEAD_CHUNKS, FILE_TO_FILE_MAX_BYTES, PROJECT_CHUNK_SENTENCES
-from xner.cli.projection_options import projection_options
+from xner.cli.projection_options import option_name, projection_options
 from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
 from xner.languages import normalise_language
 from xner.progress import report
-from xner.project.config import ProjectionConfig
+from xner.project.config import ALIGNMENT_FIELDS, ProjectionConfig
 from xner.project.links import Link, align_links, read_pharaoh
 from xner.project.status import Counts, ProjectionResult, Status
 
@@ -115,8 +115,9 @@ def project_command(
     if (projection.backtranslation or projection.scorer) and not (src_lang and tgt_lang and len(tgt_lang) == 1):
         option = "--backtranslation" if projection.backtranslation else "--scorer"
         raise InputError(f"{option} needs the languages of both sides: give --src-lang and one --tgt-lang")
-    if alignments and (projection.aligner or projection.extraction or projection.symmetrise):
-        raise InputError("--aligner, --extraction and --symmetrise choose how to align; --alignments gives the links")
+    aligning = [option_name(f) for f in ("aligner", *ALIGNMENT_FIELDS) if getattr(projection, f) is not None]
+    if alignments and aligning:
+        raise InputError(f"{', '.join(aligning)}: choose how to align; --alignments gives the links")
     if alignments and len(alignments) != len(source):
         raise InputError(f"{len(alignments)} --alignments files for {len(source)} --source files")
     languages = {

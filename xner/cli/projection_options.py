@@ -76,12 +76,15 @@ def _parameters() -> list[inspect.Parameter]:
 
 
 def _metavar(name: str, annotation: Any) -> str:
-    """``SPEC`` for a backend spec, ``LANG`` for a language, ``NAME`` for a choice (the help lists them)."""
+    """``SPEC`` for a backend spec, ``LANG`` for a language, ``NAME`` for a choice (the help lists them), ``N`` for
+    a number."""
     if name in SPEC_FIELDS:
         return "SPEC"
     if name in LANGUAGE_FIELDS:
         return "LANG"
     choices = [annotation, *get_args(annotation)]
+    if int in choices:
+        return "N"
     return "NAME" if any(get_origin(arg) is typing.Literal for arg in choices) else "TEXT"
 
 

@@ -17,19 +17,19 @@ if TYPE_CHECKING:
 
 
 class Backends:
-    """Translator, aligner and tagger instances by spec (and options: an aligner's link extraction and
+    """Translator, aligner and tagger instances by spec (and options: an aligner's link extraction, layer and
     symmetrisation). Tests subclass it to wrap or count backend calls."""
 
     def __init__(self) -> None:
-        self._loaded: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
+        self._loaded: dict[tuple[str, str, tuple[tuple[str, Any], ...]], Any] = {}
 
-    def _get(self, kind: str, spec: str, options: dict[str, str]) -> Any:
+    def _get(self, kind: str, spec: str, options: dict[str, Any]) -> Any:
         key = (kind, spec, tuple(sorted(options.items())))
         if key not in self._loaded:
             self._loaded[key] = self.load(kind, spec, **options)
         return self._loaded[key]
 
-    def load(self, kind: str, spec: str, **options: str) -> Any:
+    def load(self, kind: str, spec: str, **options: Any) -> Any:
         """Build the backend ``kind`` (translator, aligner, tagger) named ``spec`` with the library's loader
         (:func:`xner.backends.load`); translations are not cached twice (the step cache already keeps them)."""
         settings: dict[str, Any] = {"cache": False} if kind == "translator" else {}
@@ -39,8 +39,8 @@ class Backends:
         translator: Translator = self._get("translator", spec, {})
         return translator
 
-    def aligner(self, spec: str, **options: str) -> Aligner:
-        """The aligner ``spec`` with ``options`` (``method``: link extraction, ``symmetrise``)."""
+    def aligner(self, spec: str, **options: Any) -> Aligner:
+        """The aligner ``spec`` with ``options`` (``method``: link extraction, ``layer``, ``symmetrise``)."""
         aligner: Aligner = self._get("aligner", spec, options)
         return aligner
 

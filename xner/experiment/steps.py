@@ -108,7 +108,7 @@ class Steps:
         key = {"spec": spec, "src": src, "tgt": tgt, "texts": content_hash(list(texts))}
         return self.cache.get_or_compute("translate", key, compute, encode=list, decode=list)
 
-    def align(self, spec: str, src: Tokens, tgt: Tokens, options: Mapping[str, str] | None = None) -> list[list[Link]]:
+    def align(self, spec: str, src: Tokens, tgt: Tokens, options: Mapping[str, Any] | None = None) -> list[list[Link]]:
         """Align sentence pairs with the aligner ``spec`` and its ``options``; return ``(i, j)`` links per pair."""
         settings = dict(options or {})
 
@@ -218,7 +218,7 @@ class StepTranslator:
 class StepAligner:
     """An aligner whose alignments go through the cached ``align`` step."""
 
-    def __init__(self, steps: Steps, spec: str, options: Mapping[str, str]) -> None:
+    def __init__(self, steps: Steps, spec: str, options: Mapping[str, Any]) -> None:
         self._steps, self._spec, self._options = steps, spec, dict(options)
 
     def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[Alignment]:

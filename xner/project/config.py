@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -43,11 +43,36 @@ is projected back (translate-test: the same F1 on Europarl-NER, and faster; docs
 CANDIDATE_FIELDS: tuple[str, ...] = ("candidates", "matching", "preset", "weights", "candidate_tagger", "scorer")
 """Fields only the ``candidates`` method reads."""
 
-ALIGNMENT_FIELDS: tuple[str, ...] = ("extraction", "symmetrise")
+ALIGNMENT_FIELDS: tuple[str, ...] = ("extraction", "layer", "symmetrise")
 """Choices of how links are extracted, which a method that aligns nothing does not read."""
+
+ENCODER_FIELDS: dict[str, str] = {"extraction": "link extraction method", "layer": "encoder layer"}
+"""Fields only an encoder aligner reads, with what each names (an error for another aligner says it has none)."""
 
 TRANSLATING_METHODS: frozenset[str] = frozenset({"markers"})
 """Methods that translate the labelled side themselves (so they need translate-train: the target is their output)."""
+
+
+# The alignment fields, typed once for every request model that takes them (the configuration, ``/v1/align``).
+ExtractionField = Annotated[
+    Extraction | None,
+    Field(description="Encoder aligner's link extraction: itermax (default) | argmax | match | softmax"),
+]
+LayerField = Annotated[
+    int | None,
+    Field(
+        ge=0,
+        description="Encoder aligner's hidden layer, 0 = the embeddings (default 8, mBERT's best; 7 for "
+        "multilingual-e5-small, docs/align.md)",
+    ),
+]
+SymmetriseField = Annotated[
+    str | None,
+    Field(
+        description="Symmetrisation: majority-fill (eflomal default) | majority | intersection | union | "
+        "grow-diag-final-and | ..."
+    ),
+]
 
 
 class ProjectionConfig(BaseModel):
@@ -60,14 +85,9 @@ class ProjectionConfig(BaseModel):
         None, description="Translator SPEC (translate modes, markers, back-translation), e.g. apertium, nllb:MODEL"
     )
     aligner: str | None = Field(None, description="Aligner SPEC, e.g. eflomal, encoder:bert-base-multilingual-cased")
-    extraction: Extraction | None = Field(
-        None, description="Encoder aligner's link extraction: itermax (default) | argmax | match | softmax"
-    )
-    symmetrise: str | None = Field(
-        None,
-        description="Symmetrisation: majority-fill (eflomal default) | majority | intersection | union | "
-        "grow-diag-final-and | ...",
-    )
+    extraction: ExtractionField = None
+    layer: LayerField = None
+    symmetrise: SymmetriseField = None
     method: Method | None = Field(
         None,
         description="heuristic | heuristic-paper | candidates | markers (default: candidates; heuristic in "
@@ -148,9 +168,10 @@ class ProjectionConfig(BaseModel):
         paper_matching = self.preset == "paper" and "matching" not in self.model_fields_set
         return replace(base, matching=base.matching if paper_matching else self.matching, weights=weights)
 
-    def aligner_options(self) -> dict[str, str]:
-        """Options of :func:`xner.backends.load` for the aligner (``method``, ``symmetrise``), those set only."""
-        options = {"method": self.extraction, "symmetrise": self.symmetrise}
+    def aligner_options(self) -> dict[str, Any]:
+        """Options of :func:`xner.backends.load` for the aligner (``method``, ``layer``, ``symmetrise``), those set
+        only."""
+        options = {"method": self.extraction, "layer": self.layer, "symmetrise": self.symmetrise}
         return {key: value for key, value in options.items() if value is not None}
 
     @property

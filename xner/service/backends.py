@@ -25,7 +25,7 @@ from typing import Any, Literal
 from xner import backends as library
 from xner.align.registry import takes_extraction
 from xner.errors import BackendUnavailable, InputError, XnerError
-from xner.project.config import Pipeline, ProjectionConfig, merged
+from xner.project.config import ENCODER_FIELDS, Pipeline, ProjectionConfig, merged
 from xner.registry import LazyRegistry, parse_spec
 from xner.service.defaults import FAILED_LOAD_RETRY, MAX_LOADED_BACKENDS, MAX_SHOWN_SPEC
 from xner.service.redact import public_message
@@ -138,8 +138,9 @@ def resolve_projection(
             specs[field] = None if spec is None else check_spec(FIELD_KINDS[field], spec, settings)
         except InputError as exc:
             raise InputError(f"{name}{field}: {exc}", details=exc.details) from None
-    if config.extraction is not None and not takes_extraction(str(specs["aligner"])):
-        raise InputError(f"{name}extraction: the {specs['aligner']} aligner has no link extraction method")
+    for field, what in ENCODER_FIELDS.items():
+        if getattr(config, field) is not None and not takes_extraction(str(specs["aligner"])):
+            raise InputError(f"{name}{field}: the {specs['aligner']} aligner has no {what}")
     return config.model_copy(update=specs)
 
 

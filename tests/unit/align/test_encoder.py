@@ -103,6 +103,13 @@ def test_only_the_needed_layers_run(aligner: EncoderAligner) -> None:
     assert len(aligner.model.encoder.layer) == 8
 
 
+def test_every_layer_from_the_embeddings_up_gives_its_own_vectors(tiny_bert: Path) -> None:
+    ids = [[5, 6, 7]]
+    vectors = {layer: EncoderAligner(str(tiny_bert), layer=layer)._encode(ids)[0] for layer in (0, 1, 9)}
+    assert {layer: v.shape for layer, v in vectors.items()} == {0: (3, 32), 1: (3, 32), 9: (3, 32)}
+    assert not np.allclose(vectors[0], vectors[1]) and not np.allclose(vectors[1], vectors[9])
+
+
 def test_model_without_hidden_states_is_a_clear_error(tiny_bert: Path) -> None:
     import torch
 

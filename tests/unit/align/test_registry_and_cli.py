@@ -92,3 +92,43 @@ def test_the_default_aligner_is_reproducible_through_its_cache(tmp_path: Path) -
     other = load_aligner("eflomal", symmetrise="union", cache_dir=str(tmp_path)).align(src, tgt)
     assert len(other) == len(first)  # other settings: another cache entry, still one alignment per pair
     assert load_aligner("eflomal", cache=False).align([], []) == []
+
+
+def test_align_takes_the_encoder_layer(
+    texts: tuple[Path, Path], tmp_path: Path, tiny_bert: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xner import backends
+    from xner.align import load_aligner
+    from xner.formats import read
+
+    loaded: list[dict[str, object]] = []
+    real = backends.load
+
+    def spy(kind: str, spec: str | None = None, **options: object) -> object:
+        loaded.append(options)
+        return real(kind, spec, **options)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("xner.cli.align.backends.load", spy)
+    src, tgt = texts
+    spec, out = f"encoder:{tiny_bert}", tmp_path / "links.txt"
+    argv = ["align", "--source", str(src), "--target", str(tgt), "--out", str(out), "--aligner", spec]
+    assert main([*argv, "--layer", "0", "--method", "argmax"]) == 0
+    assert loaded[-1]["layer"] == 0  # the layer asked for reaches the backend (0: the embeddings)
+    words = [s.tokens for s in read(src, "text")], [s.tokens for s in read(tgt, "conll")]
+    expected = load_aligner(spec, method="argmax", layer=0, cache=False).align(*words)
+    assert out.read_text(encoding="utf-8") == "".join(a.to_pharaoh() + "\n" for a in expected)
+    assert main([*argv, "--method", "argmax"]) == 0
+    assert "layer" not in loaded[-1]  # unset: the backend's default
+
+
+def test_an_encoder_layer_for_eflomal_or_past_the_model_is_a_one_line_error(
+    texts: tuple[Path, Path], tmp_path: Path, tiny_bert: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, tgt = texts
+    argv = ["align", "--source", str(src), "--target", str(tgt), "--out", str(tmp_path / "o.txt")]
+    assert main([*argv, "--layer", "7"]) == 2
+    assert "layer: the eflomal aligner has no encoder layer (got 7)" in capsys.readouterr().err
+    assert main([*argv, "--aligner", f"encoder:{tiny_bert}", "--layer", "10"]) == 2
+    assert "has 9 layers; layer must be at most 9" in capsys.readouterr().err
+    assert main([*argv, "--layer", "-1"]) == 2
+    assert "--layer" in capsys.readouterr().err

@@ -100,7 +100,7 @@ def test_named_configurations_carry_any_projection_field() -> None:
         [
             {"name": "bt", "method": "heuristic", "backtranslation": True},
             {"name": "markers", "method": "markers"},
-            {"name": "softmax", "aligner": "encoder:bert-base-multilingual-cased", "extraction": "softmax"},
+            {"name": "softmax", "aligner": "encoder:e5", "extraction": "softmax", "layer": 7},
             {
                 "name": "weighted",
                 "method": "candidates",
@@ -114,7 +114,7 @@ def test_named_configurations_carry_any_projection_field() -> None:
     assert [m.label for m in config.methods] == ["bt", "markers", "softmax", "weighted", "nllb-scored"]
     assert (bt.method, bt.backtranslation) == ("heuristic", True)
     assert markers.method_for("translate-train") == "markers"
-    assert softmax.aligner_options() == {"method": "softmax"} and softmax.method is None
+    assert softmax.aligner_options() == {"method": "softmax", "layer": 7} and softmax.method is None
     assert weighted.candidate_options().weights["surface"] == 0.5
     assert weighted.aligner_options() == {"symmetrise": "union"}
     assert (scored.scorer, scored.translator, scored.candidate_options().weights["translation"]) == (

@@ -89,6 +89,22 @@ def test_bad_alignment_is_a_one_line_input_error(
     assert "1 alignment lines for 2 sentence pairs" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--layer", "7"], "--layer"),
+        (["--aligner", "eflomal", "--symmetrise", "union"], "--aligner, --symmetrise"),
+        (["--extraction", "softmax"], "--extraction"),
+    ],
+)
+def test_alignment_options_beside_given_links_are_named(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], named: str
+) -> None:
+    args = ["project", "--source", str(files["source"]), "--target", str(files["target"]), *options]
+    assert main([*args, "--alignments", str(files["links"]), "--out", str(tmp_path / "o.conll")]) == 2
+    assert f"{named}: choose how to align; --alignments gives the links" in capsys.readouterr().err
+
+
 def _numbered_files(tmp_path: Path, n: int, bad_link_at: int | None = None) -> list[str]:
     """``n`` sentence pairs (a PER entity each), diagonal links; sentence ``bad_link_at`` (1-based) gets a link out
     of range."""
