@@ -2,13 +2,16 @@
 memory flat (the command streams chunks of ``--chunk-size``).
 
     python -m bench.project_scale [--sizes 10000 100000 1000000] [--align] [--method heuristic] [--cache DIR]
+                                  [--watch SECONDS]
 
 English gold projected onto the Spanish side. By default the eflomal links (computed once on the 799 pairs,
 cached under ``--cache``) are given with ``--alignments``, so the run measures reading, projecting and writing;
 ``--align`` leaves them out, so eflomal aligns every chunk (hours at 1M sentences on two cores). The corpora are
 generated in a temporary folder (never committed). Each size runs as its own ``xner project`` process; the bench
 prints its sentences/s, its peak resident memory (the process's own ``ru_maxrss``), and its throughput relative to
-the smallest size run beside it (1.0 = time exactly linear in size).
+the smallest size run beside it (1.0 = time exactly linear in size). ``--watch`` also prints, every so many seconds
+of a run, the sentences written so far and the process's resident memory and high-water mark (``/proc/PID/status``),
+to see whether memory grows chunk after chunk.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
 
+from bench.common import status_mib
 from bench.europarl_data import alignments, load
 from xner.corpus import spans_to_tags
 from xner.project.links import format_pharaoh
@@ -33,17 +38,39 @@ def _write_repeated(path: Path, blocks: list[str], n: int) -> None:
             out.write("".join(blocks[: min(len(blocks), n - start)]))
 
 
-def _run(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak resident MiB of one ``xner project`` process."""
+def _written(folder: Path) -> int:
+    """Lines written so far to the output's temporary file (the output appears under its name when complete)."""
+    total = 0
+    for part in folder.glob(".out.jsonl.*"):
+        with suppress(OSError), open(part, "rb") as lines:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: lines.read(1 << 20), b""))
+    return total
+
+
+def _run(args: list[str], watch: float | None, folder: Path) -> tuple[float, float]:
+    """Seconds and peak resident MiB of one ``xner project`` process; every ``watch`` seconds, a line with what it
+    has written and its memory."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "xner", "project", *args], stderr=subprocess.DEVNULL)
+    while watch:
+        try:
+            process.wait(timeout=watch)  # returns once it exits; wait4 below still reads its usage
+        except subprocess.TimeoutExpired:
+            rss, hwm = status_mib(process.pid, "VmRSS"), status_mib(process.pid, "VmHWM")
+            print(
+                f"  {time.perf_counter() - start:7.0f} s  {_written(folder):>9,} written"
+                f"  RSS {rss or 0:,.0f} MiB  high-water {hwm or 0:,.0f} MiB",
+                flush=True,
+            )
+            continue
+        break
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
         raise SystemExit(f"xner project failed ({status}): {' '.join(args)}")
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def run(sizes: list[int], align: bool, method: str, cache: Path | None) -> None:
+def run(sizes: list[int], align: bool, method: str, cache: Path | None, watch: float | None = None) -> None:
     english, spanish = load("en"), load("es")
     links = alignments("eflomal", english, spanish, "es", cache)
     conll = []
@@ -65,7 +92,7 @@ def run(sizes: list[int], align: bool, method: str, cache: Path | None) -> None:
             if not align:
                 _write_repeated(given, pharaoh, n)
                 args += ["--alignments", str(given)]
-            seconds, rss = _run([*args, "--out", str(work / "out.jsonl")])
+            seconds, rss = _run([*args, "--out", str(work / "out.jsonl")], watch, work)
             speed = n / seconds
             baseline = baseline or speed
             print(f"| {n:,} | {seconds:.1f} | {speed:,.0f} | {rss:,.0f} | {speed / baseline:.2f} |", flush=True)
@@ -77,8 +104,9 @@ def main() -> None:
     parser.add_argument("--align", action="store_true", help="let eflomal align (no --alignments)")
     parser.add_argument("--method", default="heuristic", help="projection method (default heuristic)")
     parser.add_argument("--cache", type=Path, default=None, help="folder for the eflomal links (reused)")
+    parser.add_argument("--watch", type=float, default=None, help="print progress and memory every SECONDS")
     args = parser.parse_args()
-    run(args.sizes, args.align, args.method, args.cache)
+    run(args.sizes, args.align, args.method, args.cache, args.watch)
 
 
 if __name__ == "__main__":

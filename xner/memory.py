@@ -5,6 +5,11 @@ what lies at the top of an arena. After a large batch (eflomal's cell arrays and
 threads) the freed pages in the middle stay resident, and a long run's resident memory creeps up batch after
 batch; ``malloc_trim(0)`` hands every arena's free pages back (measured on a 1,000,000-sentence ``xner project``
 run: 944 -> 845 MiB at 260,000 sentences). Elsewhere than glibc it does nothing.
+
+glibc also moves its mmap threshold: once a block it had mapped on its own is freed, blocks up to that size (up to
+32 MiB) come from the arenas from then on, where a batch's arrays of a few MiB leave holes the next batch, on other
+threads, does not refill. :func:`map_large_blocks` fixes the threshold, so every large block is mapped on its own
+and unmapped the moment it is freed, whichever thread allocated it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,25 @@ def _libc() -> Any:
     except OSError:
         return None
     return library if library is not None and hasattr(library, "malloc_trim") else None
+
+
+MMAP_THRESHOLD_BYTES = 256 * 1024
+"""Blocks from this size on are mapped on their own (glibc's default starts at 128 KiB and then rises)."""
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
+
+
+@cache
+def map_large_blocks() -> bool:
+    """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD_BYTES` and its trim threshold at twice that (the ratio
+    glibc keeps when it moves them itself) for the rest of the process (once); whether both were set. Fixed, they no
+    longer rise, so large arrays never settle in an arena and freed space at an arena's top goes back."""
+    libc = _libc()
+    if libc is None:
+        return False
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(
+        libc.mallopt(_M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD_BYTES)
+    )
 
 
 def release_free_memory() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes.util
+import subprocess
 import sys
 
 import pytest
@@ -40,3 +41,59 @@ def test_the_sampler_trims_after_a_large_batch_only(monkeypatch: pytest.MonkeyPa
     first = sampler.sample(*pairs, settings=settings, seed=0)
     assert trims == [1]
     assert first.alignments() == sampler.sample(*pairs, settings=settings, seed=0).alignments()  # links unchanged
+
+
+_MAPPED_BLOCKS = """
+import ctypes, ctypes.util, sys
+from xner import memory
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+
+
+class Info(ctypes.Structure):  # glibc's struct mallinfo2
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+
+libc.mallinfo2.restype = Info
+
+
+def mapped_by(size):
+    before = libc.mallinfo2().hblks
+    block = libc.malloc(size)
+    mapped = libc.mallinfo2().hblks - before
+    libc.free(block)
+    return mapped
+
+
+libc.free(libc.malloc(20 << 20))  # a mapped block freed: glibc raises its threshold to 20 MiB
+fixed = len(sys.argv) > 1 and memory.map_large_blocks()
+print(mapped_by(4 << 20))
+"""
+
+
+def test_large_blocks_stay_mapped_once_the_threshold_is_fixed():
+    if not sys.platform.startswith("linux") or memory._libc() is None:
+        pytest.skip("no glibc mallopt here")
+
+    # In a process of its own: the threshold is process-wide, and glibc's default must be seen moving first.
+    def mapped(*fix: str) -> str:
+        command = [sys.executable, "-c", _MAPPED_BLOCKS, *fix]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert mapped() == "0"  # glibc's own rule: 4 MiB now comes from the arena
+    assert mapped("fixed") == "1"  # mapped on its own
+
+
+def test_the_sampler_fixes_the_threshold_for_a_large_batch_only(monkeypatch: pytest.MonkeyPatch):
+    fixed: list[int] = []
+    monkeypatch.setattr(sampler, "map_large_blocks", lambda: fixed.append(1) or True)
+    pairs = ([["a", "b", "c"]] * 4, [["x", "y", "z"]] * 4)  # 36 cells
+    sampler.sample(*pairs, settings=EflomalSettings(), seed=0)
+    assert fixed == []
+    monkeypatch.setattr(defaults, "EFLOMAL_TRIM_CELLS", 36)
+    sampler.sample(*pairs, settings=EflomalSettings(), seed=0)
+    assert fixed == [1]

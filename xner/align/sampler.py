@@ -36,7 +36,7 @@ from xner.align.base import Alignment
 from xner.align.priors import Priors
 from xner.align.vote import fill_unlinked
 from xner.errors import LimitError
-from xner.memory import release_free_memory
+from xner.memory import map_large_blocks, release_free_memory
 from xner.progress import report
 
 IntArray = npt.NDArray[np.int64]
@@ -124,6 +124,9 @@ def sample(
     src_ids = [np.asarray(src_vocab.encode(s), dtype=np.int64) for s in src]
     tgt_ids = [np.asarray(tgt_vocab.encode(t), dtype=np.int64) for t in tgt]
     pair_keys, cells, cell_off = _cells(src_ids, tgt_ids, len(tgt_vocab.ids))
+    large = len(cells) >= defaults.EFLOMAL_TRIM_CELLS
+    if large:
+        map_large_blocks()  # the jobs' arrays are mapped and unmapped on their own (xner.memory)
     lex, norm_f, norm_r, null_f, null_r, jump_f, jump_r, fert_f, fert_r = _prior_arrays(
         priors or Priors(), src_vocab, tgt_vocab, pair_keys
     )
@@ -153,7 +156,7 @@ def sample(
         for finished, future in enumerate(done, start=1):
             future.result()
             report("eflomal runs (both directions)", finished, len(jobs))
-    if len(cells) >= defaults.EFLOMAL_TRIM_CELLS:
+    if large:
         del cells, sides  # the jobs' marginals are freed already: hand the pages back (xner.memory)
         release_free_memory()
     return SampledRuns(forward, reverse, src_off, tgt_off)
