@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from xner.align.base import Aligner, Alignment, Batch
-from xner.align.defaults import ALIGNMENT_CACHE_BATCHES
+from xner.align.defaults import ALIGNMENT_CACHE_BATCHES, ALIGNMENT_CACHE_CHARS
 from xner.hashing import content_hash
 from xner.translate.cache import TranslationCache
 
@@ -35,7 +35,9 @@ class CachedAligner:
         self.inner = inner
         self.fingerprint = fingerprint
         directory = directory if directory is not None else os.environ.get(CACHE_DIR_ENV) or None
-        self.store = TranslationCache(directory, ALIGNMENT_CACHE_BATCHES, filename=ALIGNMENT_CACHE_FILE)
+        self.store = TranslationCache(
+            directory, ALIGNMENT_CACHE_BATCHES, filename=ALIGNMENT_CACHE_FILE, max_chars=ALIGNMENT_CACHE_CHARS
+        )
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)

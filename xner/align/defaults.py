@@ -134,6 +134,11 @@ ORTHO_MIN_LENGTH = 3
 ALIGNMENT_CACHE_BATCHES = 64
 """Aligned batches kept in memory per process."""
 
+ALIGNMENT_CACHE_CHARS = 8_000_000
+"""Characters of Pharaoh text the in-memory alignment cache holds per process, whatever the number of batches (a
+20,000-pair block of Europarl is about 3 million). Bounded by batches alone, a million-sentence ``xner project``
+run kept every chunk's links, and its resident memory grew by several MiB per chunk."""
+
 ORTHOGRAPHIC_POSITION_WEIGHT = 1e-3
 """Tie-breaker only: far smaller than any similarity difference that matters."""
 

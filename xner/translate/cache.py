@@ -27,13 +27,21 @@ def cache_key(fingerprint: str, src_lang: str, tgt_lang: str, text: str) -> str:
 
 
 class TranslationCache:
-    """Key -> translation, in memory (``max_entries``, least recently used evicted) and optionally on disk."""
+    """Key -> translation, in memory (at most ``max_entries`` values and, where given, ``max_chars`` characters of
+    them; least recently used evicted first, a value longer than ``max_chars`` is never held) and optionally on
+    disk."""
 
     def __init__(
-        self, directory: str | Path | None = None, max_entries: int = CACHE_ENTRIES, filename: str = CACHE_FILE
+        self,
+        directory: str | Path | None = None,
+        max_entries: int = CACHE_ENTRIES,
+        filename: str = CACHE_FILE,
+        max_chars: int | None = None,
     ) -> None:
         self.max_entries = max_entries
+        self.max_chars = max_chars
         self._memory: OrderedDict[str, str] = OrderedDict()
+        self._chars = 0
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self.path: Path | None = None
@@ -79,10 +87,13 @@ class TranslationCache:
                 self._db.commit()
 
     def _remember(self, key: str, value: str) -> None:
+        self._chars -= len(self._memory.pop(key, ""))
+        if self.max_chars is not None and len(value) > self.max_chars:
+            return  # too large to hold: it stays on disk only, where there is a disk
         self._memory[key] = value
-        self._memory.move_to_end(key)
-        while len(self._memory) > self.max_entries:
-            self._memory.popitem(last=False)
+        self._chars += len(value)
+        while len(self._memory) > self.max_entries or (self.max_chars is not None and self._chars > self.max_chars):
+            self._chars -= len(self._memory.popitem(last=False)[1])
 
     def close(self) -> None:
         if self._db is not None:

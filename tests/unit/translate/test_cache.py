@@ -61,3 +61,35 @@ def test_memory_is_bounded_least_recently_used_first() -> None:
     cache.put_many({"c": "3"})
     assert len(cache) == 2
     assert cache.get_many(["a", "b", "c"]) == {"a": "1", "c": "3"}
+
+
+def test_memory_is_bounded_in_characters_too(tmp_path: Path) -> None:
+    cache = TranslationCache(max_entries=100, max_chars=10)
+    cache.put_many({"a": "xxxx", "b": "yyyy"})
+    cache.put_many({"a": "zzzz"})  # replaced, not counted twice
+    cache.put_many({"c": "ww"})
+    assert cache.get_many(["a", "b", "c"]) == {"a": "zzzz", "b": "yyyy", "c": "ww"}
+    cache.put_many({"d": "vvv"})  # 13 characters: the least recently used goes
+    assert set(cache.get_many(["a", "b", "c", "d"])) == {"b", "c", "d"}
+    cache.put_many({"huge": "u" * 11})  # larger than the whole budget: not held in memory, nothing evicted for it
+    assert (len(cache), cache.get_many(["huge"])) == (3, {})
+    on_disk = TranslationCache(tmp_path, max_chars=10)
+    on_disk.put_many({"huge": "u" * 11})
+    assert on_disk.get_many(["huge"]) == {"huge": "u" * 11} and len(on_disk) == 0  # still kept on disk
+
+
+def test_the_alignment_cache_holds_a_bounded_text_whatever_the_batches() -> None:
+    from xner.align import cache as alignment_cache
+    from xner.align.base import Alignment
+    from xner.align.defaults import ALIGNMENT_CACHE_CHARS
+
+    class Diagonal:
+        def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[Alignment]:
+            return [Alignment(tuple((i, i) for i in range(min(len(s), len(t))))) for s, t in zip(src, tgt, strict=True)]
+
+    aligner = alignment_cache.CachedAligner(Diagonal(), "diagonal")  # type: ignore[arg-type]
+    words = [str(k) for k in range(40)]
+    for block in range(40):  # 40 distinct batches of 4,000 pairs, about 0.9 million characters each
+        aligner.align([[*words, str(block)]] * 4000, [words] * 4000)
+    assert aligner.store._chars <= ALIGNMENT_CACHE_CHARS < 40 * 900_000
+    assert len(aligner.store) == ALIGNMENT_CACHE_CHARS // len(aligner.store._memory[next(iter(aligner.store._memory))])
