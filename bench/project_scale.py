@@ -22,8 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from bench.common import status_mib
 from bench.europarl_data import alignments, load
@@ -38,13 +40,36 @@ def _write_repeated(path: Path, blocks: list[str], n: int) -> None:
             out.write("".join(blocks[: min(len(blocks), n - start)]))
 
 
-def _written(folder: Path) -> int:
-    """Lines written so far to the output's temporary file (the output appears under its name when complete)."""
-    total = 0
-    for part in folder.glob(".out.jsonl.*"):
-        with suppress(OSError), open(part, "rb") as lines:
-            total += sum(chunk.count(b"\n") for chunk in iter(lambda: lines.read(1 << 20), b""))
-    return total
+class Written:
+    """Lines written so far to the output's temporary file (the output appears under its name when complete), read
+    on from where the last count stopped."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.lines, self.read = folder, 0, 0
+
+    def __call__(self) -> int:
+        for part in self.folder.glob(".out.jsonl.*"):
+            with suppress(OSError), open(part, "rb") as handle:
+                handle.seek(self.read)
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    self.lines += block.count(b"\n")
+                    self.read += len(block)
+        return self.lines
+
+
+def waited(process: subprocess.Popen[bytes], watch: float | None, tick: Callable[[], None]) -> tuple[int, Any]:
+    """The exit status and resource usage of ``process`` once it ends (``os.wait4``: its own peak memory), calling
+    ``tick`` every ``watch`` seconds while it runs."""
+    started = False
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG if watch else 0)
+        if pid:
+            process.returncode = status  # reaped here: Popen must not wait for it again
+            return status, usage
+        if started:
+            tick()
+        started = True
+        time.sleep(watch or 0)  # the interval of the progress lines (the loop ends when the process does)
 
 
 def _run(args: list[str], watch: float | None, folder: Path) -> tuple[float, float]:
@@ -52,19 +77,17 @@ def _run(args: list[str], watch: float | None, folder: Path) -> tuple[float, flo
     has written and its memory."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "xner", "project", *args], stderr=subprocess.DEVNULL)
-    while watch:
-        try:
-            process.wait(timeout=watch)  # returns once it exits; wait4 below still reads its usage
-        except subprocess.TimeoutExpired:
-            rss, hwm = status_mib(process.pid, "VmRSS"), status_mib(process.pid, "VmHWM")
-            print(
-                f"  {time.perf_counter() - start:7.0f} s  {_written(folder):>9,} written"
-                f"  RSS {rss or 0:,.0f} MiB  high-water {hwm or 0:,.0f} MiB",
-                flush=True,
-            )
-            continue
-        break
-    _, status, usage = os.wait4(process.pid, 0)
+    written = Written(folder)
+
+    def tick() -> None:
+        rss, hwm = status_mib(process.pid, "VmRSS"), status_mib(process.pid, "VmHWM")
+        print(
+            f"  {time.perf_counter() - start:7.0f} s  {written():>9,} written"
+            f"  RSS {rss or 0:,.0f} MiB  high-water {hwm or 0:,.0f} MiB",
+            flush=True,
+        )
+
+    status, usage = waited(process, watch, tick)
     if status != 0:
         raise SystemExit(f"xner project failed ({status}): {' '.join(args)}")
     return time.perf_counter() - start, usage.ru_maxrss / 1024

@@ -7,9 +7,11 @@ batch; ``malloc_trim(0)`` hands every arena's free pages back (measured on a 1,0
 run: 944 -> 845 MiB at 260,000 sentences). Elsewhere than glibc it does nothing.
 
 glibc also moves its mmap threshold: once a block it had mapped on its own is freed, blocks up to that size (up to
-32 MiB) come from the arenas from then on, where a batch's arrays of a few MiB leave holes the next batch, on other
-threads, does not refill. :func:`map_large_blocks` fixes the threshold, so every large block is mapped on its own
-and unmapped the moment it is freed, whichever thread allocated it.
+32 MiB) grow the arenas from then on, where a batch's arrays of a few MiB leave holes the next batch, on other
+threads, does not refill. :func:`map_large_blocks` fixes the threshold, so a large block that free space in an
+arena cannot hold is mapped on its own, and unmapped the moment it is freed, instead of growing the arena (free
+space an arena already has is still used first). It is process-wide and set once, by the first large alignment
+batch; blocks of 256 KiB and more then cost a ``mmap``/``munmap`` each.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 def map_large_blocks() -> bool:
     """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD_BYTES` and its trim threshold at twice that (the ratio
     glibc keeps when it moves them itself) for the rest of the process (once); whether both were set. Fixed, they no
-    longer rise, so large arrays never settle in an arena and freed space at an arena's top goes back."""
+    longer rise, so large arrays stop growing the arenas and freed space at an arena's top goes back."""
     libc = _libc()
     if libc is None:
         return False

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xner.project.config import ALIGNMENT_FIELDS, ExtractionField, LayerField, SymmetriseField, parse_projection
-from xner.service.backends import resolve_projection
+from xner.service.backends import check_spec
 from xner.service.limits import check_token_lists
 from xner.service.routes import StepJob, StepRunnerDep, service_router, step_route
 from xner.service.settings import Settings
@@ -36,14 +36,16 @@ class AlignRequest(BaseModel):
 def to_payload(body: AlignRequest, settings: Settings) -> tuple[dict[str, Any], int]:
     check_token_lists(body.src, settings, "src")
     check_token_lists(body.tgt, settings, "tgt")
-    fields = set(ALIGNMENT_FIELDS) | {"aligner"}
-    config = resolve_projection(
-        parse_projection(body.model_dump(include=fields, exclude_none=True)), settings, "parallel"
-    )  # the aligner allowed, the server's alignment settings under the request's, encoder fields for an encoder
+    fields = {"aligner", *ALIGNMENT_FIELDS}
+    server = settings.projection.model_dump(include=fields, exclude_none=True)  # XNER_PROJECTION's alignment part
+    sent = body.model_dump(include=fields, exclude_unset=True)  # an explicit null clears the server's value
+    config = parse_projection({**server, **sent})
+    aligner = check_spec("aligner", config.aligner or settings.aligner, settings)
+    config.check_aligner(aligner)
     return {
         "src": body.src,
         "tgt": body.tgt,
-        "aligner": config.aligner,
+        "aligner": aligner,
         "projection": config.model_dump(include=set(ALIGNMENT_FIELDS), exclude_none=True),
     }, len(body.src)
 

@@ -126,6 +126,18 @@ def test_v1_align_carries_every_alignment_field_to_its_step(field: str):
     assert payload["aligner"] == sent(field).get("aligner", "eflomal")
 
 
+def test_v1_align_reads_only_the_alignment_part_of_the_server_projection():
+    server = {"via": "fra_Latn", "method": "markers", "aligner": "encoder:tiny-encoder", "layer": 1}
+    configured = embedded_settings(allowed_backends=ALLOWED, native_taggers=PIVOT_TAGGERS, projection=server)
+    payload, _ = align_payload(AlignRequest.model_validate({"src": [["a"]], "tgt": [["b"]]}), configured)
+    assert (payload["aligner"], payload["projection"]) == ("encoder:tiny-encoder", {"layer": 1})
+    cleared = {"src": [["a"]], "tgt": [["b"]], "aligner": "eflomal", "layer": None}  # null clears the server's
+    payload, _ = align_payload(AlignRequest.model_validate(cleared), configured)
+    assert (payload["aligner"], payload["projection"]) == ("eflomal", {})
+    with pytest.raises(InputError, match=r"^layer: the eflomal aligner has no encoder layer$"):
+        align_payload(AlignRequest.model_validate({**cleared, "layer": 1}), configured)
+
+
 @pytest.mark.parametrize("field", sorted(ENCODER_FIELDS))
 def test_an_encoder_field_with_another_aligner_is_an_error_on_every_route(field: str):
     with pytest.raises(InputError, match=f"^{field}: the eflomal aligner has no {ENCODER_FIELDS[field]}$"):
@@ -270,3 +282,9 @@ def test_the_project_service_api_takes_the_configuration():
             assert ("scores" in record["meta"]["projection"]) is scored  # only candidates scores its spans
         answer = client.post("/v1/project", json={**body, "projection": {"method": "markers"}})
         assert answer.status_code == 422 and message(answer).startswith("projection.method: markers")
+        for field in ("aligner", *ALIGNMENT_FIELDS):  # the links are given: an aligning field would be ignored
+            answer = client.post("/v1/project", json={**body, "projection": sent(field)})
+            assert answer.status_code == 422, answer.text
+            named = "aligner" if "aligner" in sent(field) else field  # the first aligning field sent is named
+            expected = f"projection.{named}: the links are given (alignments), so nothing is aligned here"
+            assert message(answer) == expected

@@ -123,10 +123,10 @@ def sample(
     src_vocab, tgt_vocab = Vocabulary(), Vocabulary()
     src_ids = [np.asarray(src_vocab.encode(s), dtype=np.int64) for s in src]
     tgt_ids = [np.asarray(tgt_vocab.encode(t), dtype=np.int64) for t in tgt]
+    large = sum(len(s) * len(t) for s, t in zip(src_ids, tgt_ids, strict=True)) >= defaults.EFLOMAL_TRIM_CELLS
+    if large:  # before the batch's arrays exist: from now on they are mapped and unmapped on their own
+        map_large_blocks()
     pair_keys, cells, cell_off = _cells(src_ids, tgt_ids, len(tgt_vocab.ids))
-    large = len(cells) >= defaults.EFLOMAL_TRIM_CELLS
-    if large:
-        map_large_blocks()  # the jobs' arrays are mapped and unmapped on their own (xner.memory)
     lex, norm_f, norm_r, null_f, null_r, jump_f, jump_r, fert_f, fert_r = _prior_arrays(
         priors or Priors(), src_vocab, tgt_vocab, pair_keys
     )

@@ -92,6 +92,8 @@ def project_command(
         )
     ):
         return
+    if not alignments:  # before any sentence is translated or aligned
+        projection.check_aligner(projection.aligner or DEFAULT_SPECS["aligner"])
     from xner.pipeline import Run, project_parallel  # the scientific stack: only when a command runs
 
     run = Run(projection, _loaded_once(backends.load))

@@ -57,6 +57,8 @@ def tag(
     if not pivoting and projection.changed():
         names = ", ".join(option_name(name) for name in projection.changed())
         raise InputError(f"{names}: projection options apply with --translate-test (or --via)")
+    if pivoting:  # before any sentence is translated
+        projection.check_aligner(projection.aligner or DEFAULT_SPECS["aligner"])
     options: dict[str, object] = {"keep": keep, "drop": drop, "label_map": label_map}
     if device is not None:
         options["device"] = device

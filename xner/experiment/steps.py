@@ -157,7 +157,8 @@ class Steps:
         the key that stand for its inputs (:func:`corpus_key`, languages, the tagger)."""
         key = {
             "pipeline": pipeline,
-            "projection": config.model_dump(mode="json"),
+            # only what differs from the defaults: a field added to the configuration keeps every stored key
+            "projection": config.model_dump(mode="json", exclude_defaults=True),
             "set": sorted(config.model_fields_set),  # a preset's matching depends on whether matching is set
             **inputs,
         }

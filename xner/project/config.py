@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from xner.align.registry import takes_extraction
 from xner.align.symmetrise import canonical
 from xner.errors import InputError, XnerError, field_message, field_path
 from xner.languages import normalise_language
@@ -58,12 +59,21 @@ ExtractionField = Annotated[
     Extraction | None,
     Field(description="Encoder aligner's link extraction: itermax (default) | argmax | match | softmax"),
 ]
+
+
+def _not_a_bool(value: Any) -> Any:
+    """A layer number is a number: JSON ``true`` is not layer 1."""
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true or false")
+    return value
+
+
 LayerField = Annotated[
-    int | None,
+    Annotated[int, Field(ge=0)] | None,
+    BeforeValidator(_not_a_bool),
     Field(
-        ge=0,
-        description="Encoder aligner's hidden layer, 0 = the embeddings (default 8, mBERT's best; 7 for "
-        "multilingual-e5-small, docs/align.md)",
+        description="Encoder aligner's hidden layer, 0 = the embeddings (default 8, mBERT's best; "
+        "multilingual-e5-small does best at 7, docs/align.md)",
     ),
 ]
 SymmetriseField = Annotated[
@@ -173,6 +183,14 @@ class ProjectionConfig(BaseModel):
         only."""
         options = {"method": self.extraction, "layer": self.layer, "symmetrise": self.symmetrise}
         return {key: value for key, value in options.items() if value is not None}
+
+    def check_aligner(self, aligner: str, *, where: str = "") -> ProjectionConfig:
+        """This configuration, after checking that no encoder-only field (:data:`ENCODER_FIELDS`) is set when
+        ``aligner`` (a spec) is not an encoder: an :class:`InputError` naming the field otherwise. No model loads."""
+        for field, what in ENCODER_FIELDS.items():
+            if getattr(self, field) is not None and not takes_extraction(aligner):
+                raise InputError(f"{where + '.' if where else ''}{field}: the {aligner} aligner has no {what}")
+        return self
 
     @property
     def needs_tagger(self) -> bool:

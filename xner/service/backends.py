@@ -14,7 +14,6 @@ place meanwhile is picked up without a restart).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -23,9 +22,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from xner import backends as library
-from xner.align.registry import takes_extraction
 from xner.errors import BackendUnavailable, InputError, XnerError
-from xner.project.config import ENCODER_FIELDS, Pipeline, ProjectionConfig, merged
+from xner.project.config import Pipeline, ProjectionConfig, merged
 from xner.registry import LazyRegistry, parse_spec
 from xner.service.defaults import FAILED_LOAD_RETRY, MAX_LOADED_BACKENDS, MAX_SHOWN_SPEC
 from xner.service.redact import public_message
@@ -138,10 +136,7 @@ def resolve_projection(
             specs[field] = None if spec is None else check_spec(FIELD_KINDS[field], spec, settings)
         except InputError as exc:
             raise InputError(f"{name}{field}: {exc}", details=exc.details) from None
-    for field, what in ENCODER_FIELDS.items():
-        if getattr(config, field) is not None and not takes_extraction(str(specs["aligner"])):
-            raise InputError(f"{name}{field}: the {specs['aligner']} aligner has no {what}")
-    return config.model_copy(update=specs)
+    return config.check_aligner(str(specs["aligner"]), where=where).model_copy(update=specs)
 
 
 FIELD_KINDS = {"translator": "translator", "aligner": "aligner", "candidate_tagger": "tagger", "scorer": "translator"}
@@ -191,17 +186,25 @@ def get(kind: str, spec: str, **options: Any) -> Any:
                 return _cache[key]
             _raise_recent_failure(key)  # it failed while this request waited for the lock
         log.info("loading %s %s", kind, spec)
+        with _lock:
+            before = _states.get((kind, spec))
         _set_state(kind, spec, "loading")
         try:
             backend = library.load(kind, spec, **options)
-        except XnerError as exc:
-            error = BackendUnavailable(f"{kind} {spec}: {exc.message}", details=exc.details)
-            log.error("loading %s %s failed: %s", kind, spec, exc.message)
+        except InputError as exc:
+            if not options:
+                raise _failed(kind, spec, key, exc) from exc
+            # A request's option does not fit this backend (a layer past the model's): the client's to fix, not a
+            # backend that failed, so nothing is recorded against the backend and /ready stays as it was.
             with _lock:
-                _failures[key] = (time.monotonic(), error)
                 _loading.pop(key, None)
-            _set_state(kind, spec, "failed", public_message(exc.message))  # /ready names the backend itself
-            raise error from exc
+                if before is None:
+                    _states.pop((kind, spec), None)
+                else:
+                    _states[(kind, spec)] = before
+            raise InputError(public_message(exc.message), details=exc.details) from exc
+        except XnerError as exc:
+            raise _failed(kind, spec, key, exc) from exc
         with _lock:
             _cache[key] = backend
             _failures.pop(key, None)
@@ -210,6 +213,18 @@ def get(kind: str, spec: str, **options: Any) -> Any:
             _loading.pop(key, None)
         _set_state(kind, spec, "loaded")
         return backend
+
+
+def _failed(kind: str, spec: str, key: CacheKey, exc: XnerError) -> BackendUnavailable:
+    """The error of a backend that could not load, recorded: requests get it until :data:`FAILED_LOAD_RETRY`
+    passes, and /ready names the backend."""
+    error = BackendUnavailable(f"{kind} {spec}: {exc.message}", details=exc.details)
+    log.error("loading %s %s failed: %s", kind, spec, exc.message)
+    with _lock:
+        _failures[key] = (time.monotonic(), error)
+        _loading.pop(key, None)
+    _set_state(kind, spec, "failed", public_message(exc.message))  # /ready names the backend itself
+    return error
 
 
 def _raise_recent_failure(key: CacheKey) -> None:
@@ -248,13 +263,27 @@ def preload(service: str, settings: Settings) -> list[BackendState]:
     for kind, spec in wanted:
         _set_state(kind, spec, "loading")
     for kind, spec in wanted:
-        with contextlib.suppress(XnerError):  # kept in states(); requests that need it get the same error at once
-            backend = get(kind, spec)
-            warm_up = getattr(backend, "warm_up", None)
-            if callable(warm_up):  # e.g. compile eflomal's sampler now rather than in the first job
-                warm_up()
+        try:
+            backend = get(kind, spec, **_job_options(kind, spec, settings))
+        except InputError as exc:  # the server's own projection does not fit the backend: the operator's to fix
+            _set_state(kind, spec, "failed", public_message(exc.message))
+            continue
+        except XnerError:
+            continue  # kept in states(); requests that need it get the same error at once
+        warm_up = getattr(backend, "warm_up", None)
+        if callable(warm_up):  # e.g. compile eflomal's sampler now rather than in the first job
+            warm_up()
     chosen = set(wanted)
     return [state for state in states() if (state.kind, state.spec) in chosen]
+
+
+def _job_options(kind: str, spec: str, settings: Settings) -> dict[str, Any]:
+    """The loader options a job without options of its own loads ``spec`` with: the server projection's aligner
+    options (``XNER_PROJECTION``'s extraction, layer, symmetrise) for the aligner it names, none otherwise."""
+    projection = settings.projection
+    if kind == "aligner" and spec == (projection.aligner or settings.aligner):
+        return projection.aligner_options()
+    return {}
 
 
 def load(kind: str, spec: str | None = None, /, **options: Any) -> Any:

@@ -224,3 +224,22 @@ def test_every_projection_field_reaches_the_cell(tmp_path: Path) -> None:
         aligner = method.aligner or "eflomal"
         cell = language_run(config, tmp_path).projection("translate-test", method, aligner)
         assert cell.model_dump()[field] == sample(field).model_dump()[field], field
+
+
+def test_a_projection_step_is_keyed_by_what_differs_from_the_defaults() -> None:
+    from xner.experiment.backends import Backends
+    from xner.experiment.steps import Steps
+
+    keys: list[dict[str, Any]] = []
+
+    class Recording:
+        def get_or_compute(self, step: str, key: dict[str, Any], *_: Any, **__: Any) -> Any:
+            keys.append(key)
+
+    steps = Steps(Recording(), Backends())  # type: ignore[arg-type]
+    for config in (ProjectionConfig(), ProjectionConfig(matching="exact"), ProjectionConfig(layer=7)):
+        steps.project("parallel", config, lambda: None, corpus="c")  # type: ignore[arg-type,return-value]
+    # a field added to the configuration at its default leaves every stored key as it was
+    assert keys[0] == {"pipeline": "parallel", "projection": {}, "set": [], "corpus": "c"}
+    assert keys[1]["projection"] == {} and keys[1]["set"] == ["matching"]  # set to its default: another key
+    assert keys[2]["projection"] == {"layer": 7}

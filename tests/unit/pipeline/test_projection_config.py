@@ -147,3 +147,10 @@ def test_markers_with_a_tiny_nllb_run_end_to_end(tiny_nllb_dir: Path, tmp_path: 
     for sentence in sentences:
         status = sentence.meta["projection"]["status"]
         assert status != "dropped" or sentence.meta["projection"]["reason"].startswith("markers: ")
+
+
+def test_a_layer_is_a_whole_number_from_zero_up() -> None:
+    assert parse_projection({"layer": "7"}).layer == 7  # the command line's text
+    for value, problem in ((True, "not true or false"), (-1, "greater than or equal to 0"), (2.5, "fractional part")):
+        with pytest.raises(InputError, match=f"^layer: .*{problem}"):
+            parse_projection({"layer": value})

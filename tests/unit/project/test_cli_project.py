@@ -224,3 +224,21 @@ def test_a_caller_that_stops_does_not_wait_for_the_chunk_aligning() -> None:
     release.set()
     assert finished.wait(timeout=30)
     assert aligned == [0, 1]  # and no chunk after it was read or aligned
+
+
+def test_an_encoder_field_for_eflomal_is_named_before_anything_is_translated(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xner.pipeline
+
+    def never(*_: object, **__: object) -> None:
+        raise AssertionError("translated before the options were checked")
+
+    monkeypatch.setattr(xner.pipeline, "translate_train", never)
+    monkeypatch.setattr(xner.pipeline, "translate_test", never)
+    translate = ["project", "--source", str(files["source"]), "--src-lang", "en", "--tgt-lang", "it"]
+    assert main([*translate, "--layer", "3", "--out", str(tmp_path / "o.conll")]) == 2
+    assert "--layer: the eflomal aligner has no encoder layer" in capsys.readouterr().err
+    tag = ["tag", str(files["text"]), "--lang", "it", "--translate-test", "--out", str(tmp_path / "t.conll")]
+    assert main([*tag, "--extraction", "softmax"]) == 2
+    assert "--extraction: the eflomal aligner has no link extraction method" in capsys.readouterr().err
