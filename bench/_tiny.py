@@ -9,15 +9,12 @@ import math
 import random
 import shutil
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from xner.models import padded_batch
 from xner.testing.tiny_models import TINY_CORPUS, build_tiny_nllb, build_tiny_token_classifier
-
-T = TypeVar("T")
 
 #: Size of the benchmark translation model: tiny, but big enough that compute is not all Python overhead.
 NLLB_SIZE = {"d_model": 128, "layers": 2, "ffn": 512, "heads": 4, "max_positions": 256}
@@ -43,20 +40,6 @@ def tiny_tagger(root: Path) -> Path:
 
 WARMUP = 16
 """Sentences each side processes once, untimed, before it is measured (thread pools, lazy init)."""
-
-
-def timed(function: Callable[[], T]) -> tuple[T, float]:
-    """``function()`` and the seconds it took."""
-    start = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - start
-
-
-def report(name: str, count: int, seconds: float) -> float:
-    """Print and return items per second."""
-    rate = count / seconds
-    print(f"  {name:<44} {count:>6} in {seconds:8.2f} s  = {rate:9.1f} /s")
-    return rate
 
 
 def translation_parser(doc: str) -> argparse.ArgumentParser:
@@ -91,6 +74,31 @@ def sentences_of_lengths(lengths: Sequence[int], seed: int = 0) -> list[list[str
     words = " ".join(TINY_CORPUS).split()
     rng = random.Random(seed)
     return [[rng.choice(words) for _ in range(length)] for length in lengths]
+
+
+def europarl_lengths() -> list[tuple[int, int]] | None:
+    """(English, Spanish) word counts of Europarl-NER's parallel sentences, or None where the data is absent."""
+    from bench.common import shared_data_dir
+
+    folder = shared_data_dir() / "europarl-ner"
+    if not all((folder / f"{lang}-europarl.test.conll02").is_file() for lang in ("en", "es")):
+        return None
+    from bench.europarl_data import load
+
+    return [(len(en.tokens), len(es.tokens)) for en, es in zip(load("en"), load("es"), strict=True)]
+
+
+def europarl_like(n: int) -> tuple[list[str], list[tuple[int, int]], str]:
+    """``n`` sentences of random words whose lengths are drawn from Europarl's English side; the (English,
+    Spanish) word counts they were drawn from (what :func:`natural_nllb` learns its output lengths from); and where
+    those came from (Europarl-NER, or :data:`EUROPARL_FIT` without the shared data)."""
+    pairs = europarl_lengths()
+    origin = "Europarl-NER's en/es word counts"
+    if pairs is None:
+        pairs, origin = europarl_fit_lengths(799), "a fit of Europarl's word counts (no shared data)"
+    draw = random.Random(1)
+    lengths = [draw.choice(pairs)[0] for _ in range(n)]
+    return [" ".join(words) for words in sentences_of_lengths(lengths, seed=2)], pairs, origin
 
 
 TARGET_TEXT = " ".join(TINY_CORPUS[1::2])

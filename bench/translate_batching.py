@@ -28,7 +28,6 @@ Usage: ``python -m bench.translate_batching [--sentences 2000] [--beams 4] [--ma
 
 from __future__ import annotations
 
-import random
 import statistics
 import tempfile
 from collections.abc import Sequence
@@ -37,8 +36,7 @@ from pathlib import Path
 
 import torch
 
-from bench._tiny import WARMUP, europarl_fit_lengths, natural_nllb, sentences_of_lengths, tiny_nllb, translation_parser
-from bench.common import shared_data_dir
+from bench._tiny import WARMUP, europarl_like, natural_nllb, tiny_nllb, translation_parser
 from bench.paired import on_clocks, pin_threads, rates, table
 from xner.translate import defaults
 from xner.translate.nllb import NllbTranslator
@@ -83,16 +81,6 @@ def per_sentence(translator: NllbTranslator, sentences: list[str]) -> list[Outpu
     return out
 
 
-def europarl_lengths() -> list[tuple[int, int]] | None:
-    """(English, Spanish) word counts of Europarl-NER's parallel sentences, or None where the data is absent."""
-    folder = shared_data_dir() / "europarl-ner"
-    if not all((folder / f"{lang}-europarl.test.conll02").is_file() for lang in ("en", "es")):
-        return None
-    from bench.europarl_data import load
-
-    return [(len(en.tokens), len(es.tokens)) for en, es in zip(load("en"), load("es"), strict=True)]
-
-
 def length_summary(outputs: Sequence[Output]) -> str:
     """Mean, median and range of the output lengths, how they follow the source's, and how many hit the limit."""
     tokens = [o.tokens for o in outputs]
@@ -121,13 +109,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="folder keeping the trained model between runs")
     args = parser.parse_args()
     print(pin_threads(args.threads))
-    pairs = europarl_lengths()
-    origin = "Europarl-NER's en/es word counts"
-    if pairs is None:
-        pairs, origin = europarl_fit_lengths(799), "a fit of Europarl's word counts (no shared data)"
-    draw = random.Random(1)
-    lengths = [draw.choice(pairs)[0] for _ in range(args.sentences)]
-    sentences = [" ".join(words) for words in sentences_of_lengths(lengths, seed=2)]
+    sentences, pairs, origin = europarl_like(args.sentences)
     print(f"{len(sentences)} sentences of random words, lengths from {origin}; beams {args.beams}, "
           f"limit {args.max_length_a} x source + {args.max_length_b} tokens; {args.lengths} lengths")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
