@@ -16,3 +16,7 @@ HUB_PROBE_TIMEOUT = 3.0
 
 PROGRESS_CHUNK = 256
 """Sentences a translator or tagger gets per call while progress is being shown (results do not depend on it)."""
+
+MMAP_THRESHOLD_BYTES = 256 * 1024
+"""Blocks from this size on are mapped on their own once :func:`xner.memory.map_large_blocks` has run (glibc's
+default starts at 128 KiB and then rises with the blocks freed)."""

@@ -21,6 +21,8 @@ import ctypes.util
 from functools import cache
 from typing import Any
 
+from xner import defaults
+
 
 @cache
 def _libc() -> Any:
@@ -33,22 +35,20 @@ def _libc() -> Any:
     return library if library is not None and hasattr(library, "malloc_trim") else None
 
 
-MMAP_THRESHOLD_BYTES = 256 * 1024
-"""Blocks from this size on are mapped on their own (glibc's default starts at 128 KiB and then rises)."""
-
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 
 @cache
 def map_large_blocks() -> bool:
-    """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD_BYTES` and its trim threshold at twice that (the ratio
-    glibc keeps when it moves them itself) for the rest of the process (once); whether both were set. Fixed, they no
-    longer rise, so large arrays stop growing the arenas and freed space at an arena's top goes back."""
+    """Fix glibc's mmap threshold at :data:`~xner.defaults.MMAP_THRESHOLD_BYTES` and its trim threshold at twice
+    that (the ratio glibc keeps when it moves them itself) for the rest of the process (once); whether both were
+    set. Fixed, they no longer rise, so large arrays stop growing the arenas and freed space at an arena's top goes
+    back."""
     libc = _libc()
     if libc is None:
         return False
-    return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(
-        libc.mallopt(_M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD_BYTES)
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, defaults.MMAP_THRESHOLD_BYTES)) and bool(
+        libc.mallopt(_M_TRIM_THRESHOLD, 2 * defaults.MMAP_THRESHOLD_BYTES)
     )
 
 
