@@ -30,11 +30,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from bench.europarl import DEFAULT, WINDOWS, f1_by_window, methods
 from bench.europarl_data import alignments, load
 from bench.paired import pin_threads
+from xner.align.base import Alignment
 from xner.align.encoder import EncoderAligner, FloatMatrix
 from xner.align.symmetrise import canonical, symmetrise
 from xner.align.vectors import Extraction
@@ -84,11 +83,8 @@ def combined(
     out = []
     for a, b, s, t in zip(first, second, english, gold, strict=True):
         shape = (len(s.tokens), len(t.tokens))
-        fwd, rev = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
-        for links, matrix in ((a, fwd), (b, rev)):
-            if links:
-                matrix[tuple(np.asarray(links).T)] = True
-        out.append([(int(i), int(j)) for i, j in zip(*np.nonzero(symmetrise(fwd, rev, how)), strict=True)])
+        fwd, rev = Alignment.from_links(a).to_matrix(*shape), Alignment.from_links(b).to_matrix(*shape)
+        out.append(list(Alignment.from_matrix(symmetrise(fwd, rev, how)).links))
     return out
 
 

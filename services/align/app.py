@@ -6,7 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xner.project.config import ALIGNMENT_FIELDS, ExtractionField, LayerField, SymmetriseField, parse_projection
+from xner.project.config import (
+    ALIGNING_FIELDS,
+    ALIGNMENT_FIELDS,
+    ExtractionField,
+    LayerField,
+    SymmetriseField,
+    parse_projection,
+)
 from xner.service.backends import check_spec
 from xner.service.limits import check_token_lists
 from xner.service.routes import StepJob, StepRunnerDep, service_router, step_route
@@ -36,7 +43,7 @@ class AlignRequest(BaseModel):
 def to_payload(body: AlignRequest, settings: Settings) -> tuple[dict[str, Any], int]:
     check_token_lists(body.src, settings, "src")
     check_token_lists(body.tgt, settings, "tgt")
-    fields = {"aligner", *ALIGNMENT_FIELDS}
+    fields = set(ALIGNING_FIELDS)
     server = settings.projection.model_dump(include=fields, exclude_none=True)  # XNER_PROJECTION's alignment part
     sent = body.model_dump(include=fields, exclude_unset=True)  # an explicit null clears the server's value
     config = parse_projection({**server, **sent})

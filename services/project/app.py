@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from xner.errors import InputError
 from xner.formats.jsonl import parse_record
 from xner.languages import normalise_language
-from xner.project.config import ALIGNMENT_FIELDS, ProjectionConfig
+from xner.project.config import ProjectionConfig
 from xner.service.backends import resolve_projection
 from xner.service.limits import check_token_lists
 from xner.service.routes import StepJob, StepRunnerDep, service_router, step_route
@@ -52,7 +52,7 @@ def to_payload(body: ProjectRequest, settings: Settings) -> tuple[dict[str, Any]
     sources = [parse_record(record, source="sources", line=k + 1) for k, record in enumerate(body.sources)]
     check_token_lists([s.tokens for s in sources], settings, "sources")
     check_token_lists(body.targets, settings, "targets")
-    aligning = [f for f in ("aligner", *ALIGNMENT_FIELDS) if f in body.projection.model_fields_set]
+    aligning = body.projection.aligning_fields()
     if aligning:
         raise InputError(f"projection.{aligning[0]}: the links are given (alignments), so nothing is aligned here")
     config = resolve_projection(body.projection, settings, "parallel", where="projection")

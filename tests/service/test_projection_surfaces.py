@@ -26,7 +26,7 @@ from xner.cli.projection_options import PREFIX, config_from_options, option_name
 from xner.corpus import Sentence
 from xner.errors import InputError
 from xner.experiment.config import parse_config
-from xner.project.config import ALIGNMENT_FIELDS, ENCODER_FIELDS, ProjectionConfig, parse_projection
+from xner.project.config import ALIGNING_FIELDS, ALIGNMENT_FIELDS, ENCODER_FIELDS, ProjectionConfig, parse_projection
 from xner.service.backends import resolve_projection
 
 ALLOWED = ["identity", "encoder:tiny-encoder", "spacy:es_core_news_sm", "nllb:tiny-nllb"]
@@ -282,7 +282,7 @@ def test_the_project_service_api_takes_the_configuration():
             assert ("scores" in record["meta"]["projection"]) is scored  # only candidates scores its spans
         answer = client.post("/v1/project", json={**body, "projection": {"method": "markers"}})
         assert answer.status_code == 422 and message(answer).startswith("projection.method: markers")
-        for field in ("aligner", *ALIGNMENT_FIELDS):  # the links are given: an aligning field would be ignored
+        for field in ALIGNING_FIELDS:  # the links are given: an aligning field would be ignored
             answer = client.post("/v1/project", json={**body, "projection": sent(field)})
             assert answer.status_code == 422, answer.text
             named = "aligner" if "aligner" in sent(field) else field  # the first aligning field sent is named

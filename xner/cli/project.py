@@ -25,7 +25,7 @@ from xner.corpus import Sentence
 from xner.errors import InputError, MismatchError
 from xner.languages import normalise_language
 from xner.progress import report
-from xner.project.config import ALIGNMENT_FIELDS, ProjectionConfig
+from xner.project.config import ProjectionConfig
 from xner.project.links import Link, align_links, read_pharaoh
 from xner.project.status import Counts, ProjectionResult, Status
 
@@ -117,9 +117,10 @@ def project_command(
     if (projection.backtranslation or projection.scorer) and not (src_lang and tgt_lang and len(tgt_lang) == 1):
         option = "--backtranslation" if projection.backtranslation else "--scorer"
         raise InputError(f"{option} needs the languages of both sides: give --src-lang and one --tgt-lang")
-    aligning = [option_name(f) for f in ("aligner", *ALIGNMENT_FIELDS) if getattr(projection, f) is not None]
+    aligning = projection.aligning_fields()
     if alignments and aligning:
-        raise InputError(f"{', '.join(aligning)}: choose how to align; --alignments gives the links")
+        names = ", ".join(option_name(field) for field in aligning)
+        raise InputError(f"{names}: choose how to align; --alignments gives the links")
     if alignments and len(alignments) != len(source):
         raise InputError(f"{len(alignments)} --alignments files for {len(source)} --source files")
     languages = {

@@ -47,6 +47,9 @@ CANDIDATE_FIELDS: tuple[str, ...] = ("candidates", "matching", "preset", "weight
 ALIGNMENT_FIELDS: tuple[str, ...] = ("extraction", "layer", "symmetrise")
 """Choices of how links are extracted, which a method that aligns nothing does not read."""
 
+ALIGNING_FIELDS: tuple[str, ...] = ("aligner", *ALIGNMENT_FIELDS)
+"""Every field that chooses how sentences are aligned (nothing reads them where the links are given)."""
+
 ENCODER_FIELDS: dict[str, str] = {"extraction": "link extraction method", "layer": "encoder layer"}
 """Fields only an encoder aligner reads, with what each names (an error for another aligner says it has none)."""
 
@@ -183,6 +186,10 @@ class ProjectionConfig(BaseModel):
         only."""
         options = {"method": self.extraction, "layer": self.layer, "symmetrise": self.symmetrise}
         return {key: value for key, value in options.items() if value is not None}
+
+    def aligning_fields(self) -> list[str]:
+        """The fields of :data:`ALIGNING_FIELDS` this configuration sets (to something other than ``None``)."""
+        return [field for field in ALIGNING_FIELDS if getattr(self, field) is not None]
 
     def check_aligner(self, aligner: str, *, where: str = "") -> ProjectionConfig:
         """This configuration, after checking that no encoder-only field (:data:`ENCODER_FIELDS`) is set when
