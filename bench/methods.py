@@ -165,6 +165,8 @@ def parallel_block(english: Sequence[Sentence], spanish: Sequence[Sentence], tag
     gdfa = "grow-diag-final-and"
     rows = [
         Row("candidates (default)", ProjectionConfig(), baseline=True),
+        Row("candidates, case repair off (the default before)", ProjectionConfig(case_repair="off")),
+        Row("candidates, case repair drop", ProjectionConfig(case_repair="drop")),
         Row("heuristic", ProjectionConfig(method="heuristic")),
         Row("heuristic-paper", ProjectionConfig(method="heuristic-paper")),
         Row("candidates, matching greedy", ProjectionConfig(matching="greedy")),
@@ -199,6 +201,7 @@ def translate_train_block(english: Sequence[Sentence], spanish: Sequence[Sentenc
 
     rows = [
         Row("candidates (default)", ProjectionConfig(), baseline=True),
+        Row("candidates, case repair off (the default before)", ProjectionConfig(case_repair="off")),
         Row("heuristic", ProjectionConfig(method="heuristic")),
         Row("markers (EasyProject)", ProjectionConfig(method="markers")),
         Row(f"candidates, {NO_FILL}", ProjectionConfig(symmetrise="majority")),
@@ -221,6 +224,7 @@ def translate_test_block(spanish: Sequence[Sentence], tagger: Any) -> Block:
     rows = [
         Row("heuristic (default)", ProjectionConfig(), baseline=True),
         Row("candidates", ProjectionConfig(method="candidates")),
+        Row("candidates, case repair off", ProjectionConfig(method="candidates", case_repair="off")),
         Row("heuristic + backtranslation", ProjectionConfig(backtranslation=True)),
         Row(f"heuristic, {NO_FILL}", ProjectionConfig(symmetrise="majority")),
         Row(f"candidates, {NO_FILL}", ProjectionConfig(method="candidates", symmetrise="majority")),

@@ -21,6 +21,7 @@ SAMPLES: dict[str, Any] = {
     "weights": {"align": 2.0, "surface": 0.25},
     "candidate_tagger": "spacy:es_core_news_sm",
     "scorer": "nllb:tiny-nllb",
+    "case_repair": "drop",
     "backtranslation": True,
     "via": "fra_Latn",
 }

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from xner.errors import UnknownNameError
 from xner.project import defaults
+from xner.project.casing import CASE_REPAIRS
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,14 @@ class CandidateOptions:
     """NER score only for a predicted span of the entity's own label."""
     adaptive_len: bool = True
     """Let n-grams grow to ``CANDIDATE_LEN_FACTOR`` times the sentence's longest entity."""
+    case_repair: str = "misc"
+    """What a name matched to lower-case target words becomes (:mod:`xner.project.casing`): ``misc`` (a derived
+    adjective becomes ``ADJECTIVE_LABEL``, a match resembling none of the name's words is dropped), ``drop`` (only
+    the drop) or ``off``."""
+
+    def __post_init__(self) -> None:
+        if self.case_repair not in CASE_REPAIRS:
+            raise UnknownNameError("case repair", self.case_repair, CASE_REPAIRS)
 
     @property
     def uses_consistency(self) -> bool:
@@ -64,4 +74,5 @@ class CandidateOptions:
             trim_punct=False,
             adaptive_len=False,
             weights={"align": 1.0},
+            case_repair="off",
         )

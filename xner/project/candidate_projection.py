@@ -13,8 +13,10 @@ import numpy as np
 
 from xner.corpus import Span
 from xner.errors import InputError
+from xner.project import defaults
 from xner.project.candidate_options import CandidateOptions
 from xner.project.candidates import select_candidates
+from xner.project.casing import Verdict, verdict
 from xner.project.links import Link, check_links
 from xner.project.matching import match
 from xner.project.protocols import TranslationScorer
@@ -135,7 +137,12 @@ def project_candidates(
             lost.append(Lost(entity, Reason.OUTMATCHED if has_any else Reason.NO_CANDIDATE))
             continue
         start, end = candidates[n]
-        spans.append(Span(start, end, entity.label, score=float(scores[k, n])))
+        repair = verdict(options.case_repair, entity.label, source[entity.start : entity.end], target[start:end])
+        if repair is Verdict.DROP:
+            lost.append(Lost(entity, Reason.LOWER_CASE))
+            continue
+        label = defaults.ADJECTIVE_LABEL if repair is Verdict.ADJECTIVE else entity.label
+        spans.append(Span(start, end, label, score=float(scores[k, n])))
         origin.append(k)
     order = sorted(range(len(spans)), key=lambda x: spans[x].start)
     return Projection(

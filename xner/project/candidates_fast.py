@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 
 import numpy as np
@@ -39,6 +39,7 @@ from xner.project._tokens import is_punct
 from xner.project.candidate_options import CandidateOptions
 from xner.project.candidate_projection import TranslationContext, project_candidates
 from xner.project.candidates import TokenFlags, ngram_table
+from xner.project.casing import Verdict, all_lower, is_lower, is_upper, verdict
 from xner.project.columnar import (
     EntityTable,
     IntArray,
@@ -100,6 +101,11 @@ class MatchedEntities:
     end: IntArray
     score: FloatArray
     has_any: np.ndarray
+    adjective: np.ndarray
+    """Case repair: the match is a word derived from the name, labelled ``ADJECTIVE_LABEL``
+    (:mod:`~xner.project.casing`)."""
+    lower_case: np.ndarray
+    """Case repair dropped the match (``start`` is then ``-1``; the loss is ``lower-case``)."""
 
 
 def project_candidates_columns(
@@ -167,6 +173,8 @@ def project_candidates_each(
     projections = run(None)
     if options.uses_consistency:
         projections = run(consistency_memory(entities, sources, targets, projections))
+    if options.case_repair == "misc":
+        restore_names(entities, sources, targets, projections)
     return projections
 
 
@@ -183,6 +191,32 @@ def consistency_memory(
             entity = spans[k]
             memory[entity_key(source[entity.start : entity.end])][entity_key(target[span.start : span.end])] += 1
     return dict(memory)
+
+
+def restore_names(
+    entities: Sequence[Sequence[Span]],
+    sources: Sequence[Sequence[str]],
+    targets: Sequence[Sequence[str]],
+    projections: Sequence[Projection],
+) -> None:
+    """Case repair's look over a whole corpus (:mod:`xner.project.casing`): a span that
+    :func:`~xner.project.casing.verdict` made an adjective gets its entity's label back (in place) when some
+    projection of the same entity text (lower-cased) went to the same words (lower-cased) written with a capital:
+    the target then writes the name itself in lower case at times."""
+    written: set[tuple[str, str]] = set()
+    for spans, source, target, projection in zip(entities, sources, targets, projections, strict=True):
+        for span, k in zip(projection.spans, projection.origin, strict=True):
+            words = target[span.start : span.end]
+            if not all_lower(words):
+                entity = spans[k]
+                written.add((entity_key(source[entity.start : entity.end]), entity_key(words)))
+    for spans, source, target, projection in zip(entities, sources, targets, projections, strict=True):
+        for i, (span, k) in enumerate(zip(projection.spans, projection.origin, strict=True)):
+            entity = spans[k]
+            if span.label != entity.label and span.label == defaults.ADJECTIVE_LABEL:
+                key = (entity_key(source[entity.start : entity.end]), entity_key(target[span.start : span.end]))
+                if key in written:
+                    projection.spans[i] = replace(span, label=entity.label)
 
 
 @dataclass(slots=True)
@@ -220,6 +254,7 @@ class _Corpus:
     seg_offsets: IntArray  # entity e owns seg_offsets[e]:seg_offsets[e+1] = its sentence's length + 1
     align_sum: IntArray | None  # cumulative link counts from each entity into its sentence's words
     surface_sum: FloatArray | None  # cumulative surface values of each entity over its sentence's words
+    case: _CaseColumns | None  # what case repair reads (None when it is off)
 
     @classmethod
     def build(
@@ -314,7 +349,19 @@ class _Corpus:
             seg_offsets=seg_offsets,
             align_sum=None,
             surface_sum=None,
+            case=None,
         )
+        if options.case_repair != "off":
+            word_case = np.fromiter(map(_case_code, words), dtype=np.int8, count=len(words))
+            corpus.case = _CaseColumns(
+                source_words=sources.words,
+                target_words=targets.words,
+                target_first=tgt_offsets_all[active],
+                entity_first=first_source_word,
+                label=table.label,
+                labels=table.labels,
+                target_case=word_case[tgt_ids],
+            )
         weights = options.weights
         if weights.get("align", 0.0):
             corpus.align_sum = corpus._align_sums(links, first_source_word, tgt_offsets_all[active])
@@ -390,7 +437,10 @@ class _Corpus:
         """Every entity's match: one pass, or with the consistency score two (the first pass's memory scores the
         second)."""
         first = self.project(None)
-        return self.project(self.memory(first)) if self.options.uses_consistency else first
+        final = self.project(self.memory(first)) if self.options.uses_consistency else first
+        if self.case is not None and self.options.case_repair == "misc":
+            self._restore_names(self.case, final)
+        return final
 
     def project(self, memory: _MemoryTable | None) -> MatchedEntities:
         """One pass over every chunk of sentences (``memory``: the consistency memory, second pass)."""
@@ -400,10 +450,33 @@ class _Corpus:
             end=np.full(n_ent, -1, dtype=np.int64),
             score=np.zeros(n_ent),
             has_any=np.zeros(n_ent, dtype=bool),
+            adjective=np.zeros(n_ent, dtype=bool),
+            lower_case=np.zeros(n_ent, dtype=bool),
         )
         for lo, hi in self._chunks():
             self._project_chunk(lo, hi, memory, outcome)
+        if self.case is not None:
+            self._repair_case(self.case, outcome)
         return outcome
+
+    def _repair_case(self, case: _CaseColumns, out: MatchedEntities) -> None:
+        """Case repair (:func:`~xner.project.casing.verdict`) of every match of a name onto words that are all
+        lower-case; the others are kept as they are, so only those few go through Python."""
+        is_name = np.fromiter((label in defaults.NAME_LABELS for label in case.labels), dtype=bool)
+        matched = np.flatnonzero(out.start >= 0)
+        matched = matched[is_name[case.label[matched]]] if len(is_name) else matched[:0]
+        rule = self.options.case_repair
+        for e in matched[self._all_lower(case, out, matched)].tolist():
+            first = int(case.target_first[self.ent_sentence[e]])
+            source = case.source_words[int(case.entity_first[e]) : int(case.entity_first[e] + self.ent_len[e])]
+            target = case.target_words[first + int(out.start[e]) : first + int(out.end[e])]
+            repair = verdict(rule, case.labels[case.label[e]], source, target)
+            if repair is Verdict.DROP:
+                out.start[e] = out.end[e] = -1
+                out.score[e] = 0.0
+                out.lower_case[e] = True
+            elif repair is Verdict.ADJECTIVE:
+                out.adjective[e] = True
 
     def _chunks(self) -> list[tuple[int, int]]:
         """Ranges of active sentences of about ``CANDIDATE_CHUNK_PAIRS`` entity x n-gram pairs each."""
@@ -542,6 +615,31 @@ class _Corpus:
         out.score[e0 + kept] = fused[rows]
         out.has_any[e0:e1] = top > 0
 
+    def _all_lower(self, case: _CaseColumns, out: MatchedEntities, matched: IntArray) -> np.ndarray:
+        """For each of the ``matched`` entities, whether its match's words are all lower-case
+        (:func:`~xner.project.casing.all_lower` on the case codes)."""
+        base = self.tgt_offsets[self.ent_sentence[matched]]
+        owner, position = slices(base + out.start[matched], base + out.end[matched])
+        codes = case.target_case[position]
+        lower = np.bincount(owner, weights=codes == _LOWER, minlength=len(matched))
+        upper = np.bincount(owner, weights=codes == _UPPER, minlength=len(matched))
+        return (lower > 0) & (upper == 0)  # type: ignore[no-any-return]
+
+    def _restore_names(self, case: _CaseColumns, out: MatchedEntities) -> None:
+        """:func:`restore_names` on the id tables: an adjective whose (entity text, match text)
+        pair, both lower-cased, is also the pair of a match written with a capital keeps its entity's label."""
+        if not out.adjective.any():
+            return
+        matched = np.flatnonzero(out.start >= 0)
+        base = self.tgt_offsets[self.ent_sentence[matched]]
+        span_words = self.tgt_lower[slices(base + out.start[matched], base + out.end[matched])[1]]
+        span_text = _row_ids(span_words, offsets_of(out.end[matched] - out.start[matched]))
+        entity_text = _row_ids(self.ent_words, self.ent_word_offsets)[matched]
+        pair = entity_text * (int(span_text.max()) + 1) + span_text
+        written = pair[~self._all_lower(case, out, matched)]
+        adjective = np.flatnonzero(out.adjective[matched])
+        out.adjective[matched[adjective[np.isin(pair[adjective], written)]]] = False
+
     def memory(self, first: MatchedEntities) -> _MemoryTable:
         """The consistency memory of a first pass (:func:`consistency_memory`), as ids (see :class:`_MemoryTable`)."""
         text = _row_ids(self.ent_words, self.ent_word_offsets)
@@ -578,6 +676,7 @@ class _Corpus:
         results = [Projection(spans=[], lost=[], n_source=0, origin=[]) for _ in self.entities]
         starts, ends, scores = outcome.start.tolist(), outcome.end.tolist(), outcome.score.tolist()
         has_any = outcome.has_any.tolist()
+        adjective, lower_case = outcome.adjective.tolist(), outcome.lower_case.tolist()
         offsets = self.ent_offsets.tolist()
         for i, k in enumerate(self.active.tolist()):
             sentence_entities = self.entities[k]
@@ -589,15 +688,39 @@ class _Corpus:
                 a = starts[base + x]
                 if a < 0:
                     reason = Reason.OUTMATCHED if has_any[base + x] else Reason.NO_CANDIDATE
-                    lost.append(Lost(entity, reason))
+                    lost.append(Lost(entity, Reason.LOWER_CASE if lower_case[base + x] else reason))
                     continue
-                spans.append(Span(a, ends[base + x], entity.label, score=scores[base + x]))
+                label = defaults.ADJECTIVE_LABEL if adjective[base + x] else entity.label
+                spans.append(Span(a, ends[base + x], label, score=scores[base + x]))
                 origin.append(x)
             if len(spans) > 1:
                 order = sorted(range(len(spans)), key=lambda x: spans[x].start)
                 spans, origin = [spans[x] for x in order], [origin[x] for x in order]
             results[k] = Projection(spans=spans, lost=lost, n_source=len(sentence_entities), origin=origin)
         return results
+
+
+_LOWER, _UPPER = 1, 2
+
+
+def _case_code(word: str) -> int:
+    """``_UPPER`` for a word written with a capital (:func:`~xner.project.casing.is_upper`, ``kwaZulu`` too),
+    ``_LOWER`` for another that begins lower-case, else 0."""
+    return _UPPER if is_upper(word) else _LOWER if is_lower(word) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class _CaseColumns:
+    """What case repair reads: the words of both sides (corpus-wide, as given), where each active target sentence
+    and each entity begins in them, the entities' label codes, and each active target word's case code."""
+
+    source_words: Sequence[str]
+    target_words: Sequence[str]
+    target_first: IntArray
+    entity_first: IntArray
+    label: IntArray
+    labels: tuple[str, ...]
+    target_case: np.ndarray
 
 
 _NONNEGATIVE = ("align", "surface", "consistency")

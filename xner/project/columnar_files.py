@@ -34,7 +34,7 @@ from xner.project.columnar import (
     offsets_of,
     slices,
 )
-from xner.project.defaults import DROP_PUNCT, GAP
+from xner.project.defaults import ADJECTIVE_LABEL, DROP_PUNCT, GAP
 from xner.project.fast import project_heuristic_table
 from xner.project.status import Counts, Reason
 
@@ -301,24 +301,30 @@ def _candidates(
         return None
     kept = np.flatnonzero(matched.start >= 0)
     order = kept[np.lexsort((matched.start[kept], entities.sentence[kept]))]
+    labels, label = entities.labels, entities.label[order]
+    if matched.adjective.any():  # case repair's derived adjectives take their label, added if the corpus lacks it
+        if ADJECTIVE_LABEL not in labels:
+            labels = (*labels, ADJECTIVE_LABEL)
+        label = np.where(matched.adjective[order], labels.index(ADJECTIVE_LABEL), label)
     projected = ProjectedTable(
         sentence=entities.sentence[order],
         start=matched.start[order],
         end=matched.end[order],
-        label=entities.label[order],
+        label=label,
         entity=order,
         outcome=np.zeros(0, dtype=np.int8),
     )
-    code = np.where(matched.start >= 0, 0, np.where(matched.has_any, 2, 1))
+    code = np.where(matched.start >= 0, 0, np.where(matched.lower_case, 3, np.where(matched.has_any, 2, 1)))
     statuses, counts = _counts(entities, code, _CANDIDATE_REASONS, len(order), n)
-    return FileProjection(targets, projected, entities.labels, statuses, counts)
+    return FileProjection(targets, projected, labels, statuses, counts)
 
 
 _PROJECTED, _PARTIAL, _DROPPED = 0, 1, 2
 _HEURISTIC_REASONS = tuple(None if o is Outcome.KEPT else o.reason for o in Outcome)
 """Why a source entity was lost, by its heuristic :class:`~xner.project.columnar.Outcome` (``None``: projected)."""
-_CANDIDATE_REASONS = (None, Reason.NO_CANDIDATE, Reason.OUTMATCHED)
-"""Why a source entity was lost by the candidates method: 0 matched, 1 no candidate scored, 2 outmatched."""
+_CANDIDATE_REASONS = (None, Reason.NO_CANDIDATE, Reason.OUTMATCHED, Reason.LOWER_CASE)
+"""Why a source entity was lost by the candidates method: 0 matched, 1 no candidate scored, 2 outmatched, 3 dropped
+by case repair."""
 
 
 def _counts(

@@ -24,6 +24,7 @@ from xner.align.symmetrise import canonical
 from xner.errors import InputError, XnerError, field_message, field_path
 from xner.languages import normalise_language
 from xner.project.candidate_options import CandidateOptions
+from xner.project.casing import CaseRepair
 
 Method = Literal["heuristic", "heuristic-paper", "candidates", "markers"]
 Extraction = Literal["argmax", "itermax", "match", "softmax"]
@@ -41,7 +42,15 @@ DEFAULT_METHOD: dict[Pipeline, Method] = {
 """The method used when none is set: candidates where gold spans are projected; heuristic where a tagger's output
 is projected back (translate-test: the same F1 on Europarl-NER, and faster; docs/pipelines.md)."""
 
-CANDIDATE_FIELDS: tuple[str, ...] = ("candidates", "matching", "preset", "weights", "candidate_tagger", "scorer")
+CANDIDATE_FIELDS: tuple[str, ...] = (
+    "candidates",
+    "matching",
+    "preset",
+    "weights",
+    "candidate_tagger",
+    "scorer",
+    "case_repair",
+)
 """Fields only the ``candidates`` method reads."""
 
 ALIGNMENT_FIELDS: tuple[str, ...] = ("extraction", "layer", "symmetrise")
@@ -116,6 +125,12 @@ class ProjectionConfig(BaseModel):
         description="Fusion weights over the preset, e.g. align=1,surface=0.5 (align, ner, translation, surface, "
         "consistency)",
     )
+    case_repair: CaseRepair = Field(
+        "misc",
+        description="A name matched to lower-case target words: misc (a word derived from a LOC/ORG name becomes "
+        "MISC, one resembling none of its words is dropped) | drop (only the drop) | off (default misc; off in "
+        "the paper preset)",
+    )
     candidate_tagger: str | None = Field(None, description="Tagger SPEC proposing NER candidates on the target")
     scorer: str | None = Field(
         None, description="Translator SPEC scoring translations for the 'translation' weight (NMTScore), e.g. nllb"
@@ -178,8 +193,13 @@ class ProjectionConfig(BaseModel):
         weights.update({str(name): value for name, value in self.weights.items()})
         if self.scorer is None:  # no scorer, no translation score (explicit, not silently skipped)
             weights.pop("translation", None)
-        paper_matching = self.preset == "paper" and "matching" not in self.model_fields_set
-        return replace(base, matching=base.matching if paper_matching else self.matching, weights=weights)
+        paper = self.preset == "paper"
+        return replace(
+            base,
+            matching=base.matching if paper and "matching" not in self.model_fields_set else self.matching,
+            case_repair=base.case_repair if paper and "case_repair" not in self.model_fields_set else self.case_repair,
+            weights=weights,
+        )
 
     def aligner_options(self) -> dict[str, Any]:
         """Options of :func:`xner.backends.load` for the aligner (``method``, ``layer``, ``symmetrise``), those set

@@ -84,3 +84,22 @@ MARKER_SIMILARITY = 0.5
 
 VOTE_THRESHOLD = 0.5
 """Multi-source: a target span is kept if its share of the total source weight is at least this."""
+
+NAME_LABELS = frozenset({"PER", "LOC", "ORG"})
+"""Case repair: the labels of names, which a cased target language writes with a capital (not MISC, whose
+adjectives and titles are often lower-case)."""
+
+ADJECTIVE_LABEL = "MISC"
+"""Case repair (``misc``): the label of a lower-case target word derived from a one-word LOC or ORG name
+(``belgischen`` from "Belgium", ``europeo`` from "Europe"), as CoNLL-style gold tags such adjectives."""
+
+RESEMBLANCE_PREFIX = 4
+"""Case repair: two words whose accent-free lower-cased forms share a prefix this long resemble each other."""
+
+RESEMBLANCE_RATIO = 0.8
+"""Case repair: two words resemble each other when their difflib ratio is at least this (or at least
+``SURFACE_SIMILARITY`` with a common prefix of ``RESEMBLANCE_PREFIX - 1`` letters: ``comitato`` / "committee")."""
+
+RESEMBLANCE_STEM = 5
+"""Case repair: a word resembles another that contains its first this many letters (``osteuropäischen`` /
+"Europe")."""

@@ -44,6 +44,9 @@ class Reason(StrEnum):
     """No target candidate scored above the thresholds."""
     OUTMATCHED = "outmatched"
     """Its candidates all went to other entities in the matching."""
+    LOWER_CASE = "lower-case"
+    """A name matched lower-case target words that resemble none of its words, and case repair dropped it
+    (:mod:`xner.project.casing`)."""
     OUTVOTED = "outvoted"
     """Multi-source: its span did not get enough of the vote."""
     MARKERS = "markers"

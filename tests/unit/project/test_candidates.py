@@ -100,7 +100,7 @@ def test_candidate_projection_end_to_end() -> None:
 
 
 def test_candidate_projection_reports_entities_without_candidates() -> None:
-    p = project_candidates([Span(0, 1, "PER"), Span(1, 2, "LOC")], ["a", "b"], ["x", "y"], [(0, 0)])
+    p = project_candidates([Span(0, 1, "PER"), Span(1, 2, "LOC")], ["A", "B"], ["X", "Y"], [(0, 0)])
     assert [s.key for s in p.spans] == [(0, 1, "PER")]
     assert [(x.entity.label, x.reason) for x in p.lost] == [("LOC", Reason.NO_CANDIDATE)]
     assert p.status is Status.PARTIAL
@@ -108,7 +108,7 @@ def test_candidate_projection_reports_entities_without_candidates() -> None:
 
 def test_candidate_projection_reports_outmatched_entities() -> None:
     # both entities align only to target word 0: one gets it, the other is outmatched
-    p = project_candidates([Span(0, 1, "PER"), Span(1, 2, "LOC")], ["a", "b"], ["x"], [(0, 0), (1, 0)])
+    p = project_candidates([Span(0, 1, "PER"), Span(1, 2, "LOC")], ["A", "B"], ["X"], [(0, 0), (1, 0)])
     assert len(p.spans) == 1
     assert [x.reason for x in p.lost] == [Reason.OUTMATCHED]
 
