@@ -122,7 +122,7 @@ def build_plan(
     """
     pipeline: Pipeline = "parallel" if targets is not None else "translate-train"
     config.check_for(pipeline)
-    projection = config.model_dump(mode="json")
+    projection = config.payload()
     jobs: list[PlannedJob] = []
     source_chunks = chunked(sources, chunk_size)
     sizes = [len(chunk) for chunk in source_chunks]

@@ -165,7 +165,7 @@ def submit_projection(
             gold = [span_dicts(s.spans) for s in target_sentences]
     pipeline: Pipeline = "parallel" if targets is not None else "translate-train"
     config = resolve_projection(body.options, settings, pipeline, where="options")
-    options = config.model_dump(mode="json")
+    options = config.payload()
     records = [sentence_record(s) for s in sources]
     for index, record in enumerate(records):
         record.setdefault("id", str(index))

@@ -123,7 +123,7 @@ def _translate_test(
     result being the answer."""
     via = config.via or PIVOT
     tokens = [s.tokens for s in sentences]
-    projection = config.model_dump(mode="json")
+    projection = config.payload()
     translate = broker.enqueue(
         "translate", {"sentences": tokens, "src_lang": lang, "tgt_lang": via, "translator": config.translator}
     )

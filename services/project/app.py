@@ -65,7 +65,7 @@ def to_payload(body: ProjectRequest, settings: Settings) -> tuple[dict[str, Any]
         language = getattr(body, field)
         payload[field] = normalise_language(language) if language else None
     payload["alignments"] = [[list(pair) for pair in pairs] for pairs in body.alignments]
-    payload.update(projection=config.model_dump(mode="json"), pipeline="parallel")
+    payload.update(projection=config.payload(), pipeline="parallel")
     return payload, len(body.sources)
 
 

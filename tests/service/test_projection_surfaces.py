@@ -19,6 +19,8 @@ from gateway.schemas import NerRequest, ProjectionRequest
 from gateway.tagging import _translate_test, pivot_tagger
 from services.align.app import AlignRequest
 from services.align.app import to_payload as align_payload
+from services.project.app import ProjectRequest
+from services.project.app import to_payload as project_payload
 from tests.projection_samples import SAMPLES, sample, sent
 from tests.service.clients import embedded_client, embedded_settings
 from xner.cli.app import app
@@ -41,6 +43,8 @@ RECORDS = [{"tokens": ["Angela", "Merkel", "visited", "Paris"], "spans": [{"star
 
 def assert_carries(config: ProjectionConfig, field: str) -> None:
     assert getattr(config, field) == getattr(sample(field), field), field
+    # which fields were set travels too: the paper preset's own matching and case repair hold where they arrive
+    assert config.candidate_options() == sample(field).candidate_options(), field
 
 
 def test_every_field_has_a_sample():
@@ -288,3 +292,15 @@ def test_the_project_service_api_takes_the_configuration():
             named = "aligner" if "aligner" in sent(field) else field  # the first aligning field sent is named
             expected = f"projection.{named}: the links are given (alignments), so nothing is aligned here"
             assert message(answer) == expected
+
+
+@pytest.mark.parametrize("field", sorted(set(FIELDS) - set(ALIGNING_FIELDS) - {"translator", "backtranslation", "via"}))
+def test_the_project_service_payload_carries_every_field_it_takes(field: str):
+    body = ProjectRequest.model_validate(
+        {"sources": [{"tokens": ["a"]}], "targets": [["b"]], "alignments": [[]], "projection": sent(field)}
+    )
+    try:
+        payload, _ = project_payload(body, settings())
+    except InputError:
+        return  # a field this route refuses names itself (tested above)
+    assert_carries(parse_projection(payload["projection"]), field)

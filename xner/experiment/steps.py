@@ -27,6 +27,7 @@ from xner.experiment.cache import StepCache
 from xner.hashing import content_hash
 from xner.pipeline import BackendLoader, pivot_tokenizer_for
 from xner.project import ProjectionResult
+from xner.project import defaults as project_defaults
 from xner.project.config import ProjectionConfig
 from xner.project.links import Link, align_links
 
@@ -160,6 +161,7 @@ class Steps:
             # only what differs from the defaults: a field added to the configuration keeps every stored key
             "projection": config.model_dump(mode="json", exclude_defaults=True),
             "set": sorted(config.model_fields_set),  # a preset's matching depends on whether matching is set
+            "defaults": project_defaults.DEFAULTS_REVISION,  # a changed default changes the results of {}
             **inputs,
         }
         return self.cache.get_or_compute(

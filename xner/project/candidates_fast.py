@@ -320,7 +320,8 @@ class _Corpus:
         vocab.update(zip(words, range(len(words)), strict=True))
         tgt_ids = np.fromiter(map(vocab.__getitem__, active_words), dtype=np.int64, count=len(active_words))
         src_ids = np.fromiter(map(vocab.__getitem__, ent_words), dtype=np.int64, count=len(ent_words))
-        if options.uses_consistency and any(" " in w for w in words):
+        # texts are compared joined by spaces (the consistency memory, case repair's restore_names)
+        if (options.uses_consistency or options.case_repair == "misc") and any(" " in w for w in words):
             return None
         lowered: dict[str, int] = {}
         lower_strings = [w.lower() for w in words]

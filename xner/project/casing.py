@@ -44,18 +44,22 @@ class Verdict(StrEnum):
     DROP = "drop"
 
 
+def _first_letter(word: str) -> str:
+    """The first letter of ``word`` (``R`` in ``«Roma»``, ``M`` in ``3M``), or ``""``."""
+    return next((ch for ch in word if ch.isalpha()), "")
+
+
 def is_lower(word: str) -> bool:
-    """True for a word that begins with a lower-case letter (``europeo``); False for capitals, digits, punctuation
-    and letters without case."""
-    return word[:1].islower()
+    """True for a word whose first letter is lower-case (``europeo``, ``-el``, ``34jährigen``); False for capitals,
+    words without letters and letters without case."""
+    return _first_letter(word).islower()
 
 
 def is_upper(word: str) -> bool:
-    """True for a word that begins with a capital or title-case letter, or that begins lower-case and carries a
-    capital after that prefix: a name behind a lower-case prefix (``kwaZulu``, ``eThekwini``, Irish ``mBaile``, a
-    fused ``delaComisión``) is written with a capital."""
-    first = word[:1]
-    return first.isupper() or first.istitle() or (first.islower() and any(ch.isupper() or ch.istitle() for ch in word))
+    """True for a word written with a capital anywhere: its first letter (``«Roma»``, ``3M``), or one after a
+    lower-case prefix, since a name behind a prefix (``kwaZulu``, ``eThekwini``, Irish ``mBaile``, a fused
+    ``delaComisión``) is written with a capital."""
+    return any(ch.isupper() or ch.istitle() for ch in word)
 
 
 def all_lower(words: Sequence[str]) -> bool:
@@ -97,8 +101,8 @@ def verdict(rule: str, label: str, source: Sequence[str], target: Sequence[str])
     projected onto the target words ``target``, in a sentence on its own."""
     if rule == "off" or label not in defaults.NAME_LABELS or not all_lower(target):
         return Verdict.KEEP
-    words = [w for w in target if w[:1].isalpha()]
-    names = [w for w in source if w[:1].isalpha()]
+    words = [w for w in target if _first_letter(w)]
+    names = [w for w in source if _first_letter(w)]
     if not any(resembles(t, s) for t in words for s in names):
         return Verdict.DROP
     if rule == "misc" and label != "PER" and len(target) == 1 and len(names) == 1:

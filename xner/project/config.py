@@ -248,6 +248,12 @@ class ProjectionConfig(BaseModel):
                     raise InputError(f"{name}{field}: method {method} aligns nothing")
         return self
 
+    def payload(self) -> dict[str, Any]:
+        """The configuration as JSON for a job payload: the fields set, so that :func:`parse_projection` on the
+        other side gives the same configuration, which fields were set included (a preset's own choices, such as
+        ``paper``'s greedy matching and no case repair, hold unless a field overrides them)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
     def changed(self) -> dict[str, Any]:
         """The fields set to something other than their default, JSON-ready (a compact label and cache key)."""
         default = ProjectionConfig()

@@ -103,3 +103,8 @@ RESEMBLANCE_RATIO = 0.8
 RESEMBLANCE_STEM = 5
 """Case repair: a word resembles another that contains its first this many letters (``osteuropäischen`` /
 "Europe")."""
+
+DEFAULTS_REVISION = 2
+"""Raised whenever a default changes what the same inputs project to (2: case repair ``misc`` by default), so that
+results stored under a configuration's non-default fields (the experiment cache's projection steps) are not reused
+across the change."""

@@ -229,6 +229,7 @@ def test_every_projection_field_reaches_the_cell(tmp_path: Path) -> None:
 def test_a_projection_step_is_keyed_by_what_differs_from_the_defaults() -> None:
     from xner.experiment.backends import Backends
     from xner.experiment.steps import Steps
+    from xner.project import defaults as project_defaults
 
     keys: list[dict[str, Any]] = []
 
@@ -240,6 +241,7 @@ def test_a_projection_step_is_keyed_by_what_differs_from_the_defaults() -> None:
     for config in (ProjectionConfig(), ProjectionConfig(matching="exact"), ProjectionConfig(layer=7)):
         steps.project("parallel", config, lambda: None, corpus="c")  # type: ignore[arg-type,return-value]
     # a field added to the configuration at its default leaves every stored key as it was
-    assert keys[0] == {"pipeline": "parallel", "projection": {}, "set": [], "corpus": "c"}
+    revision = project_defaults.DEFAULTS_REVISION  # and a default that changes what projects is another key
+    assert keys[0] == {"pipeline": "parallel", "projection": {}, "set": [], "defaults": revision, "corpus": "c"}
     assert keys[1]["projection"] == {} and keys[1]["set"] == ["matching"]  # set to its default: another key
     assert keys[2]["projection"] == {"layer": 7}

@@ -12,7 +12,7 @@ from xner.corpus import Sentence, Span
 from xner.errors import UnknownNameError
 from xner.project import CandidateOptions, project_corpus
 from xner.project.candidate_projection import project_candidates
-from xner.project.candidates_fast import project_candidates_each
+from xner.project.candidates_fast import project_candidates_corpus, project_candidates_each
 from xner.project.casing import Verdict, all_lower, resembles, verdict
 from xner.project.columnar_files import project_files
 from xner.project.config import ProjectionConfig, parse_projection
@@ -48,6 +48,8 @@ def test_all_lower_needs_a_lower_case_word_and_no_capital() -> None:
     assert not all_lower(["東京"]) and not all_lower(["القاهرة"])  # scripts without case are never lower-case
     # a name behind a lower-case prefix is written with a capital: noun-class prefixes, Irish mutations, fused words
     assert not any(all_lower([word]) for word in ["kwaZulu", "eThekwini", "mBaile", "delaComisión"])
+    # and so is one behind punctuation or digits; the first letter decides a lower-case word
+    assert not all_lower(["di", "«Roma»"]) and not all_lower(["3M"]) and all_lower(["-el", "34jährigen"])
 
 
 def test_names_behind_lower_case_prefixes_are_kept() -> None:
@@ -78,6 +80,8 @@ def test_names_behind_lower_case_prefixes_are_kept() -> None:
         ("drop", "LOC", ["UK"], ["dati"], Verdict.DROP),
         ("off", "LOC", ["UK"], ["dati"], Verdict.KEEP),
         ("misc", "GPE", ["UK"], ["dati"], Verdict.KEEP),  # only the labels of names (defaults.NAME_LABELS)
+        ("misc", "ORG", ["3M"], ["3m", "azienda"], Verdict.KEEP),  # a name starting with a digit still resembles
+        ("misc", "LOC", ["Rome"], ["di", "«Roma»"], Verdict.KEEP),  # a capital behind a quote is a capital
     ],
 )
 def test_verdicts(rule: str, label: str, source: list[str], target: list[str], expected: Verdict) -> None:
@@ -166,3 +170,14 @@ def test_a_lower_case_match_the_corpus_also_writes_with_a_capital_is_the_name() 
     # a sentence on its own has no corpus to say otherwise
     alone = project_candidates(parliament.spans, parliament.tokens, lower.tokens, links)
     assert [s.label for s in alone.spans] == ["MISC"]
+
+
+def test_words_with_spaces_take_the_sentence_path_for_restore_names() -> None:
+    # texts are compared joined by spaces: "New York" as one word or two is one text, on both paths
+    options = CandidateOptions(weights={"align": 1.0})  # no consistency pass
+    entities = [[Span(0, 1, "LOC")], [Span(0, 2, "LOC")]]
+    sources, targets = [["New York"], ["New", "York"]], [["newyorkese"], ["Newyorkese"]]
+    links = [[(0, 0)], [(0, 0), (1, 0)]]
+    corpus = project_candidates_corpus(entities, sources, targets, links, options)
+    assert corpus == project_candidates_each(entities, sources, targets, links, options)
+    assert [s.label for p in corpus for s in p.spans] == ["LOC", "LOC"]
