@@ -255,6 +255,7 @@ class _Corpus:
     align_sum: IntArray | None  # cumulative link counts from each entity into its sentence's words
     surface_sum: FloatArray | None  # cumulative surface values of each entity over its sentence's words
     case: _CaseColumns | None  # what case repair reads (None when it is off)
+    ent_text: IntArray | None  # an id per entity text (equal words, equal id), when a pass compares texts
 
     @classmethod
     def build(
@@ -351,7 +352,10 @@ class _Corpus:
             align_sum=None,
             surface_sum=None,
             case=None,
+            ent_text=None,
         )
+        if options.uses_consistency or options.case_repair == "misc":  # the memory and restore_names compare texts
+            corpus.ent_text = _row_ids(corpus.ent_words, corpus.ent_word_offsets)
         if options.case_repair != "off":
             word_case = np.fromiter(map(_case_code, words), dtype=np.int8, count=len(words))
             corpus.case = _CaseColumns(
@@ -635,7 +639,8 @@ class _Corpus:
         base = self.tgt_offsets[self.ent_sentence[matched]]
         span_words = self.tgt_lower[slices(base + out.start[matched], base + out.end[matched])[1]]
         span_text = _row_ids(span_words, offsets_of(out.end[matched] - out.start[matched]))
-        entity_text = _row_ids(self.ent_words, self.ent_word_offsets)[matched]
+        assert self.ent_text is not None  # built for case repair misc
+        entity_text = self.ent_text[matched]
         pair = entity_text * (int(span_text.max()) + 1) + span_text
         written = pair[~self._all_lower(case, out, matched)]
         adjective = np.flatnonzero(out.adjective[matched])
@@ -643,7 +648,8 @@ class _Corpus:
 
     def memory(self, first: MatchedEntities) -> _MemoryTable:
         """The consistency memory of a first pass (:func:`consistency_memory`), as ids (see :class:`_MemoryTable`)."""
-        text = _row_ids(self.ent_words, self.ent_word_offsets)
+        text = self.ent_text
+        assert text is not None  # built when the consistency score is on
         projected = np.flatnonzero(first.start >= 0)
         base = self.tgt_offsets[self.ent_sentence[projected]]
         span_lo, span_hi = base + first.start[projected], base + first.end[projected]

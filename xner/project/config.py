@@ -53,6 +53,9 @@ CANDIDATE_FIELDS: tuple[str, ...] = (
 )
 """Fields only the ``candidates`` method reads."""
 
+PRESET_FIELDS: tuple[str, ...] = ("matching", "case_repair")
+"""Candidate fields a preset chooses for itself (``paper``: greedy, no case repair) unless the field is set."""
+
 ALIGNMENT_FIELDS: tuple[str, ...] = ("extraction", "layer", "symmetrise")
 """Choices of how links are extracted, which a method that aligns nothing does not read."""
 
@@ -193,13 +196,9 @@ class ProjectionConfig(BaseModel):
         weights.update({str(name): value for name, value in self.weights.items()})
         if self.scorer is None:  # no scorer, no translation score (explicit, not silently skipped)
             weights.pop("translation", None)
-        paper = self.preset == "paper"
-        return replace(
-            base,
-            matching=base.matching if paper and "matching" not in self.model_fields_set else self.matching,
-            case_repair=base.case_repair if paper and "case_repair" not in self.model_fields_set else self.case_repair,
-            weights=weights,
-        )
+        paper = self.preset == "paper"  # the paper preset keeps its own choice of a field that is not set
+        chosen = {field: getattr(self, field) for field in PRESET_FIELDS if not paper or field in self.model_fields_set}
+        return replace(base, weights=weights, **chosen)
 
     def aligner_options(self) -> dict[str, Any]:
         """Options of :func:`xner.backends.load` for the aligner (``method``, ``layer``, ``symmetrise``), those set
