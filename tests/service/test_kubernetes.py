@@ -359,3 +359,18 @@ def _mebibytes(quantity: str) -> float:
     found = re.fullmatch(r"(\d+)(Mi|Gi)", quantity)
     assert found, quantity
     return int(found.group(1)) * (1024 if found.group(2) == "Gi" else 1)
+
+
+def _bytes(size: str) -> int:
+    """A Redis (``1gb``) or Kubernetes (``2Gi``) memory size in bytes (both count binary units)."""
+    number, unit = re.fullmatch(r"(\d+)([a-zA-Z]*)", size).groups()  # type: ignore[union-attr]
+    return int(number) * 1024 ** {"": 0, "kb": 1, "ki": 1, "mb": 2, "mi": 2, "gb": 3, "gi": 3}[unit.lower()]
+
+
+def test_redis_is_bounded_below_its_memory_limit_and_never_evicts_a_job():
+    redis = by_kind(render(KUBE / "base"), "StatefulSet")["redis"]["spec"]["template"]["spec"]["containers"][0]
+    command = redis["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"  # a full Redis refuses, never evicts
+    bound = _bytes(command[command.index("--maxmemory") + 1])
+    assert 0 < bound <= 0.6 * _bytes(redis["resources"]["limits"]["memory"])  # room for an append-only rewrite
+    assert compose_config("docker-compose.yml")["services"]["redis"]["command"] == command

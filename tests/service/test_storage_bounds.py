@@ -255,3 +255,37 @@ def test_the_embedded_broker_caps_its_records_forgetting_those_expiring_first(sm
         small.save_record(f"r{i}", {"i": i}, ttl=100 + i)
     small.wait(small.enqueue("fast", {}, step=STEP + "echo"), WAIT)
     assert [small.load_record(f"r{i}") for i in range(8)] == [None] * 3 + [{"i": i} for i in range(3, 8)]
+
+
+def test_a_full_redis_refuses_a_job_with_503_queue_full_and_takes_it_once_memory_frees(tmp_path) -> None:
+    """The deployment files bound Redis (``maxmemory``, policy ``noeviction``: no queued job is ever evicted), so a
+    full store refuses writes; a submission then gets 503 ``queue_full`` with Retry-After, not a 500 and not the
+    ``queue_unavailable`` of an unreachable store, and nothing half-written stays behind."""
+    from fastapi.testclient import TestClient
+
+    from tests.service.conftest import RedisServer
+    from xner.service.broker_rq import RQBroker
+    from xner.suite import build_app
+
+    server = RedisServer(tmp_path).start()
+    try:
+        redis = Redis.from_url(server.url)
+        room = int(redis.info("memory")["used_memory"]) + 2_000_000  # a job's few keys fit, the ballast does not
+        redis.rpush("ballast", *[b"x" * 1000] * 4000)  # small values: no large query buffer stays allocated
+        redis.config_set("maxmemory-policy", "noeviction")
+        redis.config_set("maxmemory", room)  # below what is used: every write is refused
+        settings = Settings(redis_url=server.url, translator="identity", aligner="eflomal", retry_max=0)
+        broker = RQBroker(settings)
+        body = {"source_lang": "en", "target_lang": "es", "corpus": {"format": "conll", "data": CONLL}}
+        with TestClient(build_app("gateway", settings, broker), raise_server_exceptions=False) as client:
+            refused = client.post("/v1/projections", json=body)
+            assert refused.status_code == 503, refused.text
+            assert refused.json()["error"]["type"] == "queue_full", refused.text
+            assert refused.json()["error"]["message"] == "the job queue is full; retry later"
+            assert int(refused.headers["Retry-After"]) > 0
+            assert sorted(key.decode() for key in redis.keys("*")) == ["ballast"], "a refused job left keys behind"
+            redis.delete("ballast")
+            accepted = client.post("/v1/projections", json=body)
+            assert accepted.status_code == 202, accepted.text
+    finally:
+        server.stop()

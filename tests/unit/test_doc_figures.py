@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bench.all import selected
-from bench.figures import DOCS, REPO, bench_commands, bench_options, blocks, figures, unattributed
+from bench.all import selected, waiting_for_a_directory
+from bench.figures import DOCS, REPO, BenchCommand, bench_commands, bench_options, blocks, figures, unattributed
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=[doc.name for doc in DOCS])
@@ -60,3 +60,31 @@ def test_bench_all_runs_the_docs_commands_and_not_their_usage_lines():
     assert [command.line for command in selected(["bench.europarl"])] == [
         line for line in lines if "bench.europarl" in line
     ]
+
+
+def test_bench_all_skips_what_it_is_told_and_fills_model_directories_from_the_environment(tmp_path):
+    assert not [line for line in (c.line for c in selected([], ["--sizes 1000000"], {})) if "--sizes 1000000" in line]
+    waiting = [command for command in COMMANDS if command.model_dirs]
+    assert waiting, "the docs show a bench run on a converted model directory"
+    unset = [command.line for command in selected([], [], {})]
+    assert not any("E5_DIR" in line or "encoder_real" in line for line in unset)
+    assert len(waiting_for_a_directory({})) == len(waiting)
+    model = str(tmp_path / "e5")
+    filled = [command.line for command in selected(["encoder_real"], [], {"E5_DIR": model})]
+    assert filled and all(f"bench.encoder_real {model} " in line for line in filled)
+    assert waiting_for_a_directory({"E5_DIR": model}) == []
+
+
+def test_bench_all_reruns_the_harness_runs_the_docs_quote_into_its_own_folder(tmp_path):
+    data = tmp_path / "shared"
+    runs = [command for command in selected([], [], {"XNER_SHARED_DATA": str(data)}) if command.program == "xner"]
+    shown = {command.args.split(" --out")[0] for command in runs}
+    assert {"examples/experiment-europarl.yaml", "--released", f"--data {data}/europarl-ner"} <= shown
+    out = tmp_path / "07-typology"
+    for command in runs:
+        argv = command.argv("python", out)
+        assert argv[:4] == ["python", "-m", "xner", command.module]
+        assert argv[argv.index("--out") + 1] == str(out), "a harness run writes into bench.all's folder only"
+    mention = BenchCommand("x.md", "experiment", "", "xner")
+    usage = BenchCommand("x.md", "experiment", "CONFIG.yaml [--out DIR]", "xner")
+    assert mention.filled({}) is None and usage.filled({}) is None

@@ -55,6 +55,10 @@ class Broker(Protocol):
     outage_errors: tuple[type[Exception], ...]
     """Exceptions that mean the broker's store is unreachable (the APIs answer 503 with Retry-After)."""
 
+    full_errors: tuple[type[Exception], ...]
+    """Exceptions, among :attr:`outage_errors`, that mean the store is reachable but refuses writes because its memory
+    is full (503 ``queue_full`` with Retry-After)."""
+
     admission: Admission
     """The atomic admission step of this broker's store (per-key quota and queue limits)."""
 

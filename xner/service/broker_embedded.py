@@ -60,6 +60,7 @@ class EmbeddedBroker:
     """In-process implementation of :class:`xner.service.broker.Broker`."""
 
     outage_errors: tuple[type[Exception], ...] = ()
+    full_errors: tuple[type[Exception], ...] = ()
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -40,7 +40,7 @@ from typing import Any
 
 from redis import Redis
 from redis.backoff import ExponentialBackoff, NoBackoff
-from redis.exceptions import RedisError
+from redis.exceptions import OutOfMemoryError, RedisError
 from redis.retry import Retry as RedisRetry
 from redis.sentinel import Sentinel
 from rq import Queue, Retry, Worker
@@ -187,6 +187,9 @@ class RQBroker:
 
     outage_errors: tuple[type[Exception], ...] = (RedisError,)
     """Errors that mean Redis is unreachable: the API answers 503 with Retry-After."""
+
+    full_errors: tuple[type[Exception], ...] = (OutOfMemoryError,)
+    """Redis refuses writes past ``maxmemory`` (policy ``noeviction``: queued jobs are never evicted)."""
 
     def queue(self, name: str) -> Queue:
         if name not in self._queues:

@@ -107,6 +107,13 @@ class QueueUnavailable(NotReady, RetryLater):
     type_name = "queue_unavailable"
 
 
+class QueueFull(QueueUnavailable):
+    """The queue store refuses writes: its memory limit is reached (Redis ``maxmemory`` with ``noeviction``, as the
+    deployment files set it); ``retry_after`` says when to come back, once workers have drained jobs."""
+
+    type_name = "queue_full"
+
+
 STATUS: dict[type[XnerError], int] = {
     XnerError: 500,
     InputError: 422,
