@@ -257,10 +257,12 @@ def test_the_embedded_broker_caps_its_records_forgetting_those_expiring_first(sm
     assert [small.load_record(f"r{i}") for i in range(8)] == [None] * 3 + [{"i": i} for i in range(3, 8)]
 
 
-def test_a_full_redis_refuses_a_job_with_503_queue_full_and_takes_it_once_memory_frees(tmp_path) -> None:
-    """The deployment files bound Redis (``maxmemory``, policy ``noeviction``: no queued job is ever evicted), so a
-    full store refuses writes; a submission then gets 503 ``queue_full`` with Retry-After, not a 500 and not the
-    ``queue_unavailable`` of an unreachable store, and nothing half-written stays behind."""
+def test_past_its_memory_high_water_redis_takes_no_new_work_but_keeps_room_for_results(tmp_path) -> None:
+    """The deployment files bound Redis (``maxmemory``, policy ``noeviction``: no queued job is ever evicted). Past
+    ``queue_memory_high_water`` of that bound a submission gets 503 ``queue_full`` with Retry-After, while the
+    workers can still store their results; a store refusing writes outright gives the same answer (not a 500, not
+    the ``queue_unavailable`` of an unreachable store) and keeps nothing half-written; once memory frees, work is
+    taken again."""
     from fastapi.testclient import TestClient
 
     from tests.service.conftest import RedisServer
@@ -270,21 +272,38 @@ def test_a_full_redis_refuses_a_job_with_503_queue_full_and_takes_it_once_memory
     server = RedisServer(tmp_path).start()
     try:
         redis = Redis.from_url(server.url)
-        room = int(redis.info("memory")["used_memory"]) + 2_000_000  # a job's few keys fit, the ballast does not
-        redis.rpush("ballast", *[b"x" * 1000] * 4000)  # small values: no large query buffer stays allocated
         redis.config_set("maxmemory-policy", "noeviction")
-        redis.config_set("maxmemory", room)  # below what is used: every write is refused
         settings = Settings(redis_url=server.url, translator="identity", aligner="eflomal", retry_max=0)
         broker = RQBroker(settings)
         body = {"source_lang": "en", "target_lang": "es", "corpus": {"format": "conll", "data": CONLL}}
+
+        def used() -> int:
+            return int(redis.info("memory")["used_memory"])
+
         with TestClient(build_app("gateway", settings, broker), raise_server_exceptions=False) as client:
+            redis.config_set("maxmemory", int(used() / 0.9))  # 90% used: past the 80% high-water mark
             refused = client.post("/v1/projections", json=body)
             assert refused.status_code == 503, refused.text
-            assert refused.json()["error"]["type"] == "queue_full", refused.text
-            assert refused.json()["error"]["message"] == "the job queue is full; retry later"
-            assert int(refused.headers["Retry-After"]) > 0
-            assert sorted(key.decode() for key in redis.keys("*")) == ["ballast"], "a refused job left keys behind"
+            assert refused.json()["error"] == {
+                "type": "queue_full",
+                "message": "the job queue is full; retry later",
+                "details": None,
+            }
+            assert int(refused.headers["Retry-After"]) == settings.retry_after
+            assert redis.set("a-worker-result", b"x" * 1000)  # the room kept for the jobs already queued
+
+            room = used() + 2_000_000  # a job's few keys fit, the ballast does not
+            redis.config_set("maxmemory", 0)
+            redis.rpush("ballast", *[b"x" * 1000] * 4000)  # small values: no large query buffer stays allocated
+            redis.config_set("maxmemory", room)
+            settings.queue_memory_high_water = 1.0  # only Redis itself refuses now
+            before = set(redis.keys("*"))
+            full = client.post("/v1/projections", json=body)
+            assert full.status_code == 503 and full.json()["error"]["type"] == "queue_full", full.text
+            assert set(redis.keys("*")) == before, "a refused job left keys behind"
+
             redis.delete("ballast")
+            settings.queue_memory_high_water = 0.8
             accepted = client.post("/v1/projections", json=body)
             assert accepted.status_code == 202, accepted.text
     finally:

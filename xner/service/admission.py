@@ -102,6 +102,10 @@ class Admission(Protocol):
         """Forget one member of ``owner``'s work (it finished, or was never enqueued)."""
         ...
 
+    def memory_used(self) -> float | None:
+        """The share of the store's memory limit in use; ``None`` where the store has no limit."""
+        ...
+
 
 _CONFIRM = """
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -193,6 +197,11 @@ class RedisAdmission:
     def release(self, owner: str, member: str) -> None:
         self.redis.zrem(ADMITTED_KEY.format(owner), member)
 
+    def memory_used(self) -> float | None:
+        memory = self.redis.info("memory")
+        limit = int(memory.get("maxmemory", 0))
+        return int(memory["used_memory"]) / limit if limit else None
+
 
 class LocalAdmission:
     """:class:`Admission` in this process (the embedded broker): the same rules under a lock. ``backlog(queue)``
@@ -240,6 +249,9 @@ class LocalAdmission:
     def release(self, owner: str, member: str) -> None:
         with self._lock:
             self._admitted.get(owner, {}).pop(member, None)
+
+    def memory_used(self) -> float | None:
+        return None  # the embedded broker caps its jobs by count (embedded_max_jobs)
 
     def _members(self, owner: str, now: float) -> dict[str, float]:
         members = {work: expiry for work, expiry in self._admitted.get(owner, {}).items() if expiry > now}

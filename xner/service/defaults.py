@@ -98,6 +98,11 @@ for; a caller that dies holds no capacity past it."""
 MAX_QUEUE_LENGTH = 10_000
 """Back-pressure: when a queue holds more jobs than this, new corpus jobs get 429 with Retry-After."""
 
+QUEUE_MEMORY_HIGH_WATER = 0.8
+"""Share of the queue store's memory limit (Redis ``maxmemory``) past which new work is refused with 503
+``queue_full``: the rest is the workers' room to store the results of the jobs already queued (a worker that
+cannot write its result to a full Redis quits; its job is retried once found abandoned)."""
+
 RETRY_AFTER_SECONDS = 30
 """The Retry-After hint sent with a back-pressure 429."""
 

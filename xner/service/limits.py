@@ -21,7 +21,7 @@ from xner.errors import FormatError, LimitError
 from xner.service.admission import Admitted, Refusal, parse_member
 from xner.service.broker import Broker
 from xner.service.defaults import ADMISSION_TTL
-from xner.service.errors import PayloadTooLarge, TooManyRequests
+from xner.service.errors import PayloadTooLarge, QueueFull, TooManyRequests
 from xner.service.settings import Settings
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
@@ -106,16 +106,19 @@ def admit(
     active: Callable[[str], bool] | None = None,
 ) -> Admitted:
     """Admit ``work`` (a member such as ``corpus:<id>`` or ``job:<id>``; ``None`` counts nothing against the key)
-    adding ``jobs`` (queue -> count) for ``owner``, or raise: 413 when the request alone exceeds a queue limit, 429
-    with Retry-After when the key's quota or a queue is full. The key's finished work is forgotten first
-    (``active(member)`` says whether a member still runs; by default ``job:`` members are looked up in the
-    broker). Call ``broker.admission.settle`` once the jobs are enqueued."""
+        adding ``jobs`` (queue -> count) for ``owner``, or raise: 413 when the request alone exceeds a queue limit, 429
+        with Retry-After when the key's quota or a queue is full. The key's finished work is forgotten first
+        (``active(member)`` says whether a member still runs; by default ``job:`` members are looked up in the
+        broker), and no work that adds jobs is admitted while the queue store is past its memory high-water mark (503,
+    :func:`refuse_past_high_water`). Call ``broker.admission.settle`` once the jobs are enqueued."""
     for queue, count in jobs.items():
         if count > settings.max_queue_length:
             raise PayloadTooLarge(
                 f"the request adds {count} jobs to queue {queue}; the limit (max_queue_length) is "
                 f"{settings.max_queue_length}: send a smaller corpus or fewer target languages per request"
             )
+    if any(jobs.values()):
+        refuse_past_high_water(broker, settings)
     prune(broker, owner, active or (lambda work: job_active(broker, work)))
     verdict = broker.admission.admit(
         owner,
@@ -128,6 +131,14 @@ def admit(
     if isinstance(verdict, Refusal):
         raise _refusal(verdict, settings, jobs)
     return verdict
+
+
+def refuse_past_high_water(broker: Broker, settings: Settings) -> None:
+    """503 ``queue_full`` with Retry-After while the queue store uses more of its memory limit than
+    ``queue_memory_high_water``: new work waits, and the jobs already queued keep room for their results."""
+    used = broker.admission.memory_used()
+    if used is not None and used >= settings.queue_memory_high_water:
+        raise QueueFull("the job queue is full; retry later", retry_after=settings.retry_after)
 
 
 def prune(broker: Broker, owner: str, active: Callable[[str], bool]) -> None:

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     metrics_public: bool = Field(False, description="Serve /metrics without an API key (keys configured).")
     embedded_max_jobs: int = Field(defaults.EMBEDDED_MAX_JOBS, ge=1, description="Jobs the embedded broker keeps.")
     max_queue_length: int = Field(defaults.MAX_QUEUE_LENGTH, ge=1, description="Back-pressure threshold.")
+    queue_memory_high_water: float = Field(
+        defaults.QUEUE_MEMORY_HIGH_WATER,
+        gt=0,
+        le=1,
+        description="Share of Redis maxmemory past which new work is refused (503 queue_full).",
+    )
     retry_after: int = Field(defaults.RETRY_AFTER_SECONDS, ge=1, description="Retry-After of a 429 (s).")
     heartbeat_interval: float = Field(defaults.HEARTBEAT_INTERVAL, gt=0, description="Worker heartbeat (s).")
     maintenance_interval: int = Field(
