@@ -8,20 +8,25 @@ a figure without naming what produced it:
 
 - every ``python -m bench.NAME ...`` line, except usage lines such as ``[--sizes N ...]``;
 - every harness run whose tables a doc quotes (``xner experiment ... --out DIR``, ``xner typology ... --out DIR``),
-  written into its own folder ``DIR/NN-NAME/`` whatever folder the doc names, ``$XNER_SHARED_DATA`` filled in;
+  written from scratch into its own folder ``DIR/NN-NAME/`` whatever folder the doc names (an experiment with
+  ``--no-resume``), and ``$XNER_SHARED_DATA`` filled in where the line names it (the example experiment
+  configurations name their data folder themselves);
 - a line naming a converted model directory (``E5_DIR``, :data:`bench.figures.MODEL_DIRS`) only where the
   environment variable of that name gives the directory; the others are listed as left out.
 
 Each command runs in its own process from the repository root; its output goes to ``DIR/NN-NAME.txt`` (default
 ``bench-output/``, not committed) and a summary table (command, exit status, seconds) ends the run. All of them
 together take hours on two cores (each million-sentence alignment about 100 minutes); ``--only`` picks some and
-``--skip`` leaves some out (``--skip "--sizes 1000000 --method"`` leaves out the two million-sentence alignments).
+``--skip`` leaves some out (``--skip="--sizes 1000000 --method"`` leaves out the two million-sentence alignments;
+the ``=`` keeps a value that starts with ``--``). ``NN`` is the line's number among all the docs' lines, whatever
+``--only`` and ``--skip`` pick.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -33,52 +38,61 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bench.common import REPO
-from bench.figures import MODEL_DIRS, BenchCommand, figure_commands
+from bench.figures import MODEL_DIRS, FigureCommand, figure_commands
+
+
+def chosen(command: FigureCommand, only: Sequence[str], skip: Sequence[str]) -> bool:
+    """Whether the line contains one of ``only`` (where given) and none of ``skip``."""
+    return (not only or any(part in command.line for part in only)) and not any(part in command.line for part in skip)
 
 
 def selected(
-    only: Sequence[str],
-    skip: Sequence[str] = (),
-    environ: Mapping[str, str] = os.environ,
-) -> list[BenchCommand]:
-    """The figure-producing commands (no usage lines; model directories filled from ``environ``), those containing
-    one of ``only`` where it is given, none containing one of ``skip``."""
-    filled = (command.filled(environ) for command in figure_commands() if command.module != "all")
-    runs = [command for command in filled if command is not None]
+    only: Sequence[str], skip: Sequence[str] = (), environ: Mapping[str, str] = os.environ
+) -> list[tuple[int, FigureCommand]]:
+    """The figure-producing commands :meth:`~bench.figures.FigureCommand.runnable` with ``environ`` and
+    :func:`chosen`, each with its number among all the docs' lines (the same whatever ``only`` and ``skip`` pick,
+    so an output folder always holds the same line's output)."""
+    lines = [command for command in figure_commands() if command.name != "all"]
     return [
-        command
-        for command in runs
-        if (not only or any(part in command.line for part in only)) and not any(part in command.line for part in skip)
+        (number, command)
+        for number, command in enumerate(lines, 1)
+        if command.runnable(environ) and chosen(command, only, skip)
     ]
 
 
-def waiting_for_a_directory(environ: Mapping[str, str] = os.environ) -> list[str]:
-    """The docs' lines left out because a model-directory variable is unset, with what that variable names."""
+def waiting_for_a_directory(
+    only: Sequence[str] = (), skip: Sequence[str] = (), environ: Mapping[str, str] = os.environ
+) -> list[str]:
+    """The chosen lines left out because a model-directory variable is unset, with what that variable names."""
     return [
         f"{command.line}    # set {name}: {MODEL_DIRS[name]}"
         for command in figure_commands()
+        if not command.is_usage and chosen(command, only, skip)
         for name in command.model_dirs
         if not environ.get(name)
     ]
 
 
-def run(commands: list[BenchCommand], out: Path, console: Console) -> int:
-    """Run each command, its output into ``out``; the number that failed."""
+def run(commands: list[tuple[int, FigureCommand]], out: Path, console: Console) -> int:
+    """Run each command, its output into ``out`` (a harness run's folder emptied first); the number that failed."""
     out.mkdir(parents=True, exist_ok=True)
     env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     summary = Table("command", "status", "seconds", "output")
     failed = 0
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("benches", total=len(commands))
-        for number, command in enumerate(commands, 1):
+        for number, command in commands:
             progress.update(task, description=command.line[:70])
-            log = out / f"{number:02d}-{command.module}.txt"
+            stem = out / f"{number:02d}-{command.name}"
+            log = stem.with_suffix(".txt")
+            if command.program == "xner":
+                shutil.rmtree(stem, ignore_errors=True)
             start = time.perf_counter()
             with open(log, "w", encoding="utf-8") as handle:
                 handle.write(f"$ {command.line}\n")
                 handle.flush()
                 status = subprocess.call(
-                    command.argv(sys.executable, out / f"{number:02d}-{command.module}"),
+                    command.argv(sys.executable, stem, os.environ),
                     cwd=REPO,
                     env=env,
                     stdout=handle,
@@ -100,15 +114,15 @@ def main() -> None:
     args = parser.parse_args()
     commands = selected(args.only, args.skip)
     console = Console(stderr=True)
-    for line in waiting_for_a_directory():
+    for line in waiting_for_a_directory(args.only, args.skip):
         print(f"left out: {line}", file=sys.stderr)
     if args.list:
-        for command in commands:
-            print(f"{command.line}    # {command.doc}")
+        for number, command in commands:
+            print(f"{number:02d} {command.line}    # {command.doc}")
         return
     if not commands:
-        sys.exit(f"no bench command in the docs contains {' or '.join(args.only)}")
-    sys.exit(1 if run(commands, args.out, console) else 0)
+        sys.exit("no command of the docs is left to run with these --only / --skip choices")
+    sys.exit(1 if run(commands, args.out.resolve(), console) else 0)
 
 
 if __name__ == "__main__":

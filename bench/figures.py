@@ -33,8 +33,9 @@ FIGURE = re.compile(
 SOURCE = re.compile(r"python -m bench\.\w+|(?<![\w-])xner [a-z][a-z-]+|tests/[\w/]+\.py")
 BENCH = re.compile(r"python -m bench\.(\w+)((?:[ \t]+[^\s`]+)*)")
 # The harness runs whose result tables the docs quote (``xner experiment CONFIG --out DIR``, ``xner typology ...``).
-HARNESS = re.compile(r"(?<![\w-])xner (experiment|typology)((?:[ \t]+[^\s`]+)*)")
-OUT = "{out}"  # where a harness run's --out goes: the run's own folder under bench.all's --out
+HARNESS = re.compile(r"(?<![\w-])xner (experiment|typology)\b((?:[ \t]+[^\s`]+)*)")
+SHARED_DATA = "$XNER_SHARED_DATA"
+"""A doc's name for the shared data folder (:func:`bench.common.shared_data_dir` fills it)."""
 SETTINGS_HEADER = re.compile(r"default|setting", re.IGNORECASE)
 # Placeholders a doc's command line may hold for a directory built outside the repository; ``python -m bench.all``
 # fills each from the environment variable of the same name and leaves the line out while that variable is unset.
@@ -119,52 +120,56 @@ def unattributed(doc: str, text: str) -> list[Block]:
 
 
 @dataclass(frozen=True)
-class BenchCommand:
-    """A ``python -m bench.NAME ARGS`` line a doc shows, or (``program="xner"``) a harness run ``xner NAME ARGS``
-    (:data:`HARNESS`) whose tables the doc quotes."""
+class FigureCommand:
+    """A command line a doc shows that produces figures: ``python -m bench.NAME ARGS`` (``program="bench"``) or a
+    harness run ``xner NAME ARGS`` (``program="xner"``, :data:`HARNESS`) whose tables the doc quotes."""
 
     doc: str
-    module: str
+    program: str
+    name: str
     args: str
-    program: str = "bench"
-
-    @property
-    def is_usage(self) -> bool:
-        """A usage line (``[--sizes N ...]``, ``A|B``, ``<dir>``) rather than a run that gave a figure."""
-        return bool(re.search(r"[\[\]|<>]|\.\.\.|\bN\b|DIR|FILE|\$", self.args))
 
     @property
     def line(self) -> str:
-        head = f"python -m bench.{self.module}" if self.program == "bench" else f"xner {self.module}"
+        """The line as the doc shows it."""
+        head = f"python -m bench.{self.name}" if self.program == "bench" else f"xner {self.name}"
         return f"{head}{' ' + self.args if self.args else ''}"
 
     @property
     def model_dirs(self) -> list[str]:
         """The :data:`MODEL_DIRS` placeholders the line holds."""
-        return [name for name in MODEL_DIRS if re.search(rf"(?<!\w){name}(?!\w)", self.args)]
+        return [name for name in MODEL_DIRS if name in self.args.split()]
 
-    def filled(self, environ: Mapping[str, str]) -> BenchCommand | None:
-        """The line ready to run: model-directory placeholders and ``$XNER_SHARED_DATA`` taken from ``environ``, a
-        harness run's ``--out DIR`` left to :meth:`argv`; None while a model directory is unset, or where the line is
-        a usage line for another reason."""
-        args = self.args.replace("$XNER_SHARED_DATA", str(shared_data_dir(environ)))
-        for name in self.model_dirs:
-            if not environ.get(name):
-                return None
-            args = re.sub(rf"(?<!\w){name}(?!\w)", environ[name], args)
-        if self.program == "xner":
-            if not re.search(r"(?<!\S)--out \S", args):
-                return None  # a mention in prose, not a run that writes tables
-            args = re.sub(r"(?<!\S)--out \S+", f"--out {OUT}", args)
-        filled = BenchCommand(self.doc, self.module, args, self.program)
-        return None if filled.is_usage else filled
+    @property
+    def is_usage(self) -> bool:
+        """A usage line (``[--sizes N ...]``, ``A|B``, ``<dir>``, ``CONFIG.yaml``) rather than a run that gave a
+        figure; the placeholders :meth:`argv` fills (:data:`MODEL_DIRS`, ``$XNER_SHARED_DATA``, a harness run's
+        ``--out`` value) do not count, whatever the environment holds."""
+        words = self.args.split()
+        if self.program == "xner" and "--out" in words[:-1]:
+            words[words.index("--out") + 1] = "out"
+        shown = " ".join("x" if word in MODEL_DIRS else word.replace(SHARED_DATA, "x") for word in words)
+        return bool(re.search(r"[\[\]|<>]|\.\.\.|\bN\b|DIR|FILE|CONFIG|\$", shown))
 
-    def argv(self, python: str, out: Path) -> list[str]:
-        """The process to start; a harness run writes into ``out`` whatever folder the doc names."""
-        words = [word.replace(OUT, str(out)) for word in self.args.split()]
+    def runnable(self, environ: Mapping[str, str]) -> bool:
+        """Whether ``bench.all`` runs the line: not a usage line, every model directory it names given by
+        ``environ``, and, for a harness line, an ``--out`` (without one it is a mention, not a run)."""
+        if self.is_usage or not all(environ.get(name) for name in self.model_dirs):
+            return False
+        return self.program == "bench" or "--out" in self.args.split()[:-1]
+
+    def argv(self, python: str, out: Path, environ: Mapping[str, str]) -> list[str]:
+        """The process to start: model directories and ``$XNER_SHARED_DATA`` from ``environ``, word by word (a path
+        may hold spaces); a harness run writes into ``out`` whatever folder the doc names, from scratch."""
+        shared = str(shared_data_dir(environ))
+        words = [
+            environ[word] if word in MODEL_DIRS else word.replace(SHARED_DATA, shared) for word in self.args.split()
+        ]
         if self.program == "bench":
-            return [python, "-m", f"bench.{self.module}", *words]
-        return [python, "-m", "xner", self.module, *words]
+            return [python, "-m", f"bench.{self.name}", *words]
+        words[words.index("--out") + 1] = str(out)
+        fresh = ["--no-resume"] if self.name == "experiment" and "--no-resume" not in words else []
+        return [python, "-m", "xner", self.name, *words, *fresh]
 
 
 def _code(text: str) -> list[str]:
@@ -176,21 +181,33 @@ def _code(text: str) -> list[str]:
     return [" ".join(piece.split()) for piece in (*lines, *spans)]
 
 
-def bench_commands(docs: tuple[Path, ...] = DOCS, pattern: re.Pattern[str] = BENCH) -> list[BenchCommand]:
-    """Every bench command line the docs show (or, with :data:`HARNESS`, every harness run), in order, each once."""
-    program = "bench" if pattern is BENCH else "xner"
-    seen: dict[tuple[str, str], BenchCommand] = {}
+def _commands(docs: tuple[Path, ...], program: str, pattern: re.Pattern[str]) -> list[FigureCommand]:
+    """The lines ``pattern`` finds in the docs' code, in order, each once (a harness run once whatever its
+    ``--out``); a shell comment or a chained command after a line is not part of it."""
+    seen: dict[tuple[str, str], FigureCommand] = {}
     for path in docs:
         for code in _code(path.read_text(encoding="utf-8")):
-            for module, args in pattern.findall(code):
-                command = BenchCommand(path.name, module, " ".join(args.split()), program)
-                seen.setdefault((command.module, command.args), command)
+            for name, args in pattern.findall(code):
+                words = re.split(r"\s(?:#|&&|\|\||;)(?:\s|$)", f"{args} ")[0].split()
+                command = FigureCommand(path.name, program, name, " ".join(words))
+                key = re.sub(r"(?<!\S)--out \S+", "--out", command.args) if program == "xner" else command.args
+                seen.setdefault((name, key), command)
     return list(seen.values())
 
 
-def figure_commands(docs: tuple[Path, ...] = DOCS) -> list[BenchCommand]:
+def bench_commands(docs: tuple[Path, ...] = DOCS) -> list[FigureCommand]:
+    """Every ``python -m bench.NAME ...`` line the docs show, in order, each once."""
+    return _commands(docs, "bench", BENCH)
+
+
+def harness_commands(docs: tuple[Path, ...] = DOCS) -> list[FigureCommand]:
+    """Every ``xner experiment ...`` / ``xner typology ...`` line the docs show, in order, each once."""
+    return _commands(docs, "xner", HARNESS)
+
+
+def figure_commands(docs: tuple[Path, ...] = DOCS) -> list[FigureCommand]:
     """The bench command lines, then the harness runs, the docs show."""
-    return [*bench_commands(docs), *bench_commands(docs, HARNESS)]
+    return [*bench_commands(docs), *harness_commands(docs)]
 
 
 def bench_options(module: str) -> set[str]:

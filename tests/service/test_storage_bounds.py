@@ -257,12 +257,12 @@ def test_the_embedded_broker_caps_its_records_forgetting_those_expiring_first(sm
     assert [small.load_record(f"r{i}") for i in range(8)] == [None] * 3 + [{"i": i} for i in range(3, 8)]
 
 
-def test_past_its_memory_high_water_redis_takes_no_new_work_but_keeps_room_for_results(tmp_path) -> None:
+def test_past_its_memory_high_water_redis_takes_no_new_work_but_keeps_room_for_results(tmp_path, monkeypatch) -> None:
     """The deployment files bound Redis (``maxmemory``, policy ``noeviction``: no queued job is ever evicted). Past
-    ``queue_memory_high_water`` of that bound a submission gets 503 ``queue_full`` with Retry-After, while the
-    workers can still store their results; a store refusing writes outright gives the same answer (not a 500, not
-    the ``queue_unavailable`` of an unreachable store) and keeps nothing half-written; once memory frees, work is
-    taken again."""
+    ``queue_memory_high_water`` of that bound a submission gets 503 ``queue_full`` with Retry-After while the
+    workers can still store their results and jobs can still be read; a store refusing writes outright (here with
+    the high-water check off) gives the same answer, not a 500 and not the ``queue_unavailable`` of an unreachable
+    store, and keeps nothing half-written; once memory frees, work is taken again."""
     from fastapi.testclient import TestClient
 
     from tests.service.conftest import RedisServer
@@ -275,36 +275,74 @@ def test_past_its_memory_high_water_redis_takes_no_new_work_but_keeps_room_for_r
         redis.config_set("maxmemory-policy", "noeviction")
         settings = Settings(redis_url=server.url, translator="identity", aligner="eflomal", retry_max=0)
         broker = RQBroker(settings)
-        body = {"source_lang": "en", "target_lang": "es", "corpus": {"format": "conll", "data": CONLL}}
+        corpora = iter(range(100))
+
+        def body() -> dict[str, object]:  # a new corpus each time (the same one again is its existing job)
+            data = CONLL.replace("Kofi", f"Kofi{next(corpora)}")
+            return {"source_lang": "en", "target_lang": "es", "corpus": {"format": "conll", "data": data}}
+
+        full = {"type": "queue_full", "message": "the job queue is full; retry later", "details": None}
 
         def used() -> int:
             return int(redis.info("memory")["used_memory"])
 
         with TestClient(build_app("gateway", settings, broker), raise_server_exceptions=False) as client:
+            earlier = client.post("/v1/projections", json=body())
+            assert earlier.status_code == 202, earlier.text
             redis.config_set("maxmemory", int(used() / 0.9))  # 90% used: past the 80% high-water mark
-            refused = client.post("/v1/projections", json=body)
-            assert refused.status_code == 503, refused.text
-            assert refused.json()["error"] == {
-                "type": "queue_full",
-                "message": "the job queue is full; retry later",
-                "details": None,
-            }
+            refused = client.post("/v1/projections", json=body())
+            assert refused.status_code == 503 and refused.json()["error"] == full, refused.text
             assert int(refused.headers["Retry-After"]) == settings.retry_after
             assert redis.set("a-worker-result", b"x" * 1000)  # the room kept for the jobs already queued
+            status = client.get(f"/v1/jobs/{earlier.json()['job_id']}")
+            assert status.status_code == 200, status.text  # reading adds no job: served past the mark
 
             room = used() + 2_000_000  # a job's few keys fit, the ballast does not
             redis.config_set("maxmemory", 0)
             redis.rpush("ballast", *[b"x" * 1000] * 4000)  # small values: no large query buffer stays allocated
             redis.config_set("maxmemory", room)
-            settings.queue_memory_high_water = 1.0  # only Redis itself refuses now
-            before = set(redis.keys("*"))
-            full = client.post("/v1/projections", json=body)
-            assert full.status_code == 503 and full.json()["error"]["type"] == "queue_full", full.text
-            assert set(redis.keys("*")) == before, "a refused job left keys behind"
+            with monkeypatch.context() as patched:
+                patched.setattr(broker.admission, "memory_used", lambda: None)  # only Redis itself refuses now
+                before = set(redis.keys("*"))
+                refused = client.post("/v1/projections", json=body())
+                assert refused.status_code == 503 and refused.json()["error"] == full, refused.text
+                assert int(refused.headers["Retry-After"]) == settings.retry_after
+                assert set(redis.keys("*")) == before, "a refused job left keys behind"
 
             redis.delete("ballast")
-            settings.queue_memory_high_water = 0.8
-            accepted = client.post("/v1/projections", json=body)
+            accepted = client.post("/v1/projections", json=body())
             assert accepted.status_code == 202, accepted.text
     finally:
         server.stop()
+
+
+class FillingUp(EmbeddedBroker):
+    """An embedded broker whose store reports a memory share (the embedded broker itself has no memory limit)."""
+
+    share: float | None = None
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.admission.memory_used = lambda: self.share  # type: ignore[method-assign]
+
+
+def test_every_way_to_add_jobs_is_refused_past_the_high_water_mark_and_nothing_else_is() -> None:
+    from xner.service.errors import QueueFull
+    from xner.service.limits import admit, admitted_while, claim_slot
+
+    settings = Settings(retry_max=0, queue_memory_high_water=0.5)
+    broker = FillingUp(settings)
+    try:
+        broker.share = 0.5
+        with pytest.raises(QueueFull):
+            admit(broker, settings, "key", "corpus:a", {"translate": 3})
+        with pytest.raises(QueueFull), admitted_while(broker, settings, "key", {"ner": 1}):
+            pass
+        assert admit(broker, settings, "key", None, {"translate": 0}) is not None  # adds no job
+        assert claim_slot(broker, "train:p", "job:x", ttl=60) is not None  # a slot, no job
+        broker.share = 0.49
+        assert admit(broker, settings, "key", "corpus:b", {"translate": 3}) is not None
+        broker.share = None  # no limit: never refused
+        assert admit(broker, settings, "key", "corpus:c", {"translate": 3}) is not None
+    finally:
+        broker.close()

@@ -8,7 +8,17 @@ import re
 import pytest
 
 from bench.all import selected, waiting_for_a_directory
-from bench.figures import DOCS, REPO, BenchCommand, bench_commands, bench_options, blocks, figures, unattributed
+from bench.figures import (
+    DOCS,
+    REPO,
+    FigureCommand,
+    bench_commands,
+    bench_options,
+    blocks,
+    figures,
+    harness_commands,
+    unattributed,
+)
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=[doc.name for doc in DOCS])
@@ -24,11 +34,11 @@ COMMANDS = bench_commands()
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[command.line for command in COMMANDS])
 def test_a_bench_command_in_the_docs_exists_with_its_options(command):
-    script = REPO / "bench" / f"{command.module}.py"
-    package = REPO / "bench" / command.module / "__main__.py"
+    script = REPO / "bench" / f"{command.name}.py"
+    package = REPO / "bench" / command.name / "__main__.py"
     assert script.is_file() or package.is_file(), f"{command.doc} shows `{command.line}`: no such bench"
     shown = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", command.args))
-    declared = bench_options(command.module if script.is_file() else f"{command.module}/__main__")
+    declared = bench_options(command.name if script.is_file() else f"{command.name}/__main__")
     assert shown <= declared, f"{command.doc}: `{command.line}` shows {sorted(shown - declared)}"
 
 
@@ -52,39 +62,72 @@ def test_blocks_keep_code_fences_and_continuations_apart():
 
 
 def test_bench_all_runs_the_docs_commands_and_not_their_usage_lines():
-    lines = [command.line for command in selected([])]
+    lines = [command.line for _, command in selected([])]
     assert lines and all("[" not in line and "bench.all" not in line for line in lines)
     usage = [command for command in COMMANDS if command.is_usage]
     assert usage, "the docs show usage lines for the benches"
     assert all(command.line not in lines for command in usage)
-    assert [command.line for command in selected(["bench.europarl"])] == [
+    assert [command.line for _, command in selected(["bench.europarl"])] == [
         line for line in lines if "bench.europarl" in line
+    ]
+    numbers = {command.line: number for number, command in selected([])}
+    assert all(numbers[command.line] == number for number, command in selected(["bench.speed"]))  # stable folders
+
+
+def test_bench_all_skips_what_it_is_told_and_runs_model_directories_the_environment_names(tmp_path):
+    assert not [command for _, command in selected([], ["--sizes 1000000"], {}) if "--sizes 1000000" in command.line]
+    waiting = [command for command in COMMANDS if command.model_dirs and not command.is_usage]
+    assert waiting, "the docs show a bench run on a converted model directory"
+    assert not any(command.model_dirs for _, command in selected([], [], {}))
+    assert any("encoder_real" in line for line in waiting_for_a_directory(environ={}))
+    assert waiting_for_a_directory(skip=["E5_DIR"], environ={}) == []
+    model = str(tmp_path / "MODELS DIR" / "N" / "e5")  # placeholder words and a space in the path itself
+    runs = [command for _, command in selected(["encoder_real"], [], {"E5_DIR": model})]
+    assert {command.line for command in runs} == {command.line for command in waiting if "encoder_real" in command.line}
+    for command in runs:
+        assert command.argv("python", tmp_path, {"E5_DIR": model})[:4] == ["python", "-m", "bench.encoder_real", model]
+    assert waiting_for_a_directory(environ={"E5_DIR": model}) == []
+
+
+def test_bench_all_reruns_the_harness_runs_the_docs_quote_from_scratch_into_its_own_folder(tmp_path):
+    data = tmp_path / "SHARED DIR"  # a placeholder word and a space in the path itself
+    environ = {"XNER_SHARED_DATA": str(data)}
+    runs = [command for _, command in selected([], [], environ) if command.program == "xner"]
+    shown = {command.args.split(" --out")[0] for command in runs}
+    assert {"examples/experiment-europarl.yaml", "--released", "--data $XNER_SHARED_DATA/europarl-ner"} <= shown
+    out = tmp_path / "74-typology"
+    for command in runs:
+        argv = command.argv("python", out, environ)
+        assert argv[:4] == ["python", "-m", "xner", command.name]
+        assert argv[argv.index("--out") + 1] == str(out), "a harness run writes into bench.all's folder only"
+        assert command.name != "experiment" or "--no-resume" in argv, "an experiment reruns, not re-renders"
+        if "--data" in argv:
+            assert argv[argv.index("--data") + 1] == f"{data}/europarl-ner"
+    assert not FigureCommand("x.md", "xner", "experiment", "").runnable({})  # a mention in prose
+    assert FigureCommand("x.md", "xner", "experiment", "CONFIG.yaml --out DIR").is_usage
+    assert FigureCommand("x.md", "xner", "experiment", "CONFIG.yaml [--out DIR]").is_usage
+    doc = tmp_path / "x.md"
+    doc.write_text(
+        "`xner typology --data D --out a` and `xner typology --data D --out b`, `xner experimental`\n"
+        "```\nxner experiment c.yaml --out o   # a comment\n```\n",
+        encoding="utf-8",
+    )
+    assert [command.line for command in harness_commands((doc,))] == [
+        "xner experiment c.yaml --out o",  # without the shell comment
+        "xner typology --data D --out a",  # once whatever its --out
     ]
 
 
-def test_bench_all_skips_what_it_is_told_and_fills_model_directories_from_the_environment(tmp_path):
-    assert not [line for line in (c.line for c in selected([], ["--sizes 1000000"], {})) if "--sizes 1000000" in line]
-    waiting = [command for command in COMMANDS if command.model_dirs]
-    assert waiting, "the docs show a bench run on a converted model directory"
-    unset = [command.line for command in selected([], [], {})]
-    assert not any("E5_DIR" in line or "encoder_real" in line for line in unset)
-    assert len(waiting_for_a_directory({})) == len(waiting)
-    model = str(tmp_path / "e5")
-    filled = [command.line for command in selected(["encoder_real"], [], {"E5_DIR": model})]
-    assert filled and all(f"bench.encoder_real {model} " in line for line in filled)
-    assert waiting_for_a_directory({"E5_DIR": model}) == []
+HARNESS = harness_commands()
 
 
-def test_bench_all_reruns_the_harness_runs_the_docs_quote_into_its_own_folder(tmp_path):
-    data = tmp_path / "shared"
-    runs = [command for command in selected([], [], {"XNER_SHARED_DATA": str(data)}) if command.program == "xner"]
-    shown = {command.args.split(" --out")[0] for command in runs}
-    assert {"examples/experiment-europarl.yaml", "--released", f"--data {data}/europarl-ner"} <= shown
-    out = tmp_path / "07-typology"
-    for command in runs:
-        argv = command.argv("python", out)
-        assert argv[:4] == ["python", "-m", "xner", command.module]
-        assert argv[argv.index("--out") + 1] == str(out), "a harness run writes into bench.all's folder only"
-    mention = BenchCommand("x.md", "experiment", "", "xner")
-    usage = BenchCommand("x.md", "experiment", "CONFIG.yaml [--out DIR]", "xner")
-    assert mention.filled({}) is None and usage.filled({}) is None
+@pytest.mark.parametrize("command", HARNESS, ids=[command.line for command in HARNESS])
+def test_a_harness_run_in_the_docs_shows_options_the_command_line_takes(command):
+    import typer
+
+    from xner.cli.app import app
+
+    click_command = typer.main.get_command(app).commands[command.name]  # type: ignore[attr-defined]
+    declared = {option for param in click_command.params for option in (*param.opts, *param.secondary_opts)}
+    shown = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", command.args))
+    assert shown <= declared, f"{command.doc}: `{command.line}` shows {sorted(shown - declared)}"

@@ -22,6 +22,7 @@ finished members before admitting.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -30,8 +31,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from redis import Redis
+from redis.exceptions import ResponseError
 
 from xner.service.defaults import ADMISSION_TTL
+
+log = logging.getLogger("xner.broker")
 
 ADMITTED_KEY = "xner:admitted:{}"
 """Redis sorted set of one key's work in flight (member -> expiry time)."""
@@ -163,6 +167,7 @@ class RedisAdmission:
         self.queue_keys = queue_keys
         self._script: Any = redis.register_script(_ADMIT)
         self._confirm: Any = redis.register_script(_CONFIRM)
+        self._info_refused = False
 
     def admit(
         self, owner: str, work: str | None, *, limit: int, ttl: int, jobs: Mapping[str, int], max_backlog: int
@@ -198,9 +203,19 @@ class RedisAdmission:
         self.redis.zrem(ADMITTED_KEY.format(owner), member)
 
     def memory_used(self) -> float | None:
-        memory = self.redis.info("memory")
+        """Redis's own measure against ``maxmemory``: used memory less the replication and append-only buffers,
+        which it leaves out (``mem_not_counted_for_evict``). ``None`` where Redis has no limit, or where ``INFO``
+        is not allowed (a managed Redis or an ACL user without it: the bound is then left to Redis itself)."""
+        try:
+            memory = self.redis.info("memory")
+        except ResponseError as exc:  # NoPermissionError, an INFO renamed or disabled
+            if not self._info_refused:
+                log.warning("the queue store does not answer INFO memory, so no memory high-water mark: %s", exc)
+                self._info_refused = True
+            return None
         limit = int(memory.get("maxmemory", 0))
-        return int(memory["used_memory"]) / limit if limit else None
+        counted = int(memory["used_memory"]) - int(memory.get("mem_not_counted_for_evict", 0))
+        return counted / limit if limit else None
 
 
 class LocalAdmission:

@@ -28,7 +28,7 @@ from xner.errors import XnerError, field_message, field_path
 from xner.service.auth import metrics_access
 from xner.service.broker import Broker
 from xner.service.defaults import BROKER_RETRY_AFTER_SECONDS, DOCS_ASSETS, PROBE_THREADS, PROBE_TIMEOUT
-from xner.service.errors import QueueFull, QueueUnavailable, body_of, error_body, headers_of, status_of
+from xner.service.errors import QueueFull, QueueUnavailable, RetryLater, body_of, error_body, headers_of, status_of
 from xner.service.logs import configure_logging
 from xner.service.metrics import Metrics
 from xner.service.middleware import RequestContextMiddleware
@@ -73,7 +73,7 @@ def create_app(
     app.state.metrics = metrics
     app.state.service = service
 
-    _add_error_handlers(app, broker.outage_errors, broker.full_errors)
+    _add_error_handlers(app, broker, settings.retry_after)
     app.add_middleware(RequestContextMiddleware, service=service, metrics=metrics, settings=settings)
 
     @app.get("/health", tags=["operations"], summary="Liveness: the process answers (never touches a model).")
@@ -148,28 +148,32 @@ def _problem(error: Any) -> dict[str, Any]:
     return {"field": field_path(location), "message": field_message(str(error.get("msg")))}
 
 
-def _add_error_handlers(
-    app: FastAPI, outage_errors: tuple[type[Exception], ...], full_errors: tuple[type[Exception], ...] = ()
-) -> None:
+def _add_error_handlers(app: FastAPI, broker: Broker, full_retry_after: int) -> None:
+    """The one error mapping; the broker's store errors become 503 with Retry-After: ``queue_full`` (retry after
+    ``full_retry_after``, as for back-pressure) while it refuses writes for memory, else ``queue_unavailable``."""
+
     @app.exception_handler(XnerError)
     async def xner_error(_: Request, exc: XnerError) -> JSONResponse:
         status = status_of(exc)
-        if status >= 500:
+        if status >= 500 and isinstance(exc, RetryLater):  # an expected, passing state (a full or unreachable queue)
+            log.warning("%s: %s", type(exc).__name__, exc)
+        elif status >= 500:
             log.error("backend error: %s", exc)
         return JSONResponse(body_of(exc), status_code=status, headers=headers_of(exc))
 
     async def broker_outage(request: Request, exc: Exception) -> JSONResponse:
-        retry_after = BROKER_RETRY_AFTER_SECONDS
-        error: QueueUnavailable
-        if isinstance(exc, full_errors):
+        error: XnerError
+        if isinstance(exc, broker.full_errors):
             log.warning("job queue full: %s", exc)
-            error = QueueFull("the job queue is full; retry later", retry_after=retry_after)
+            error = QueueFull("the job queue is full; retry later", retry_after=full_retry_after)
         else:
             log.warning("job queue unreachable: %s", exc)  # the exception names the store's address: logs only
-            error = QueueUnavailable("the job queue is unreachable; retry later", retry_after=retry_after)
+            error = QueueUnavailable(
+                "the job queue is unreachable; retry later", retry_after=BROKER_RETRY_AFTER_SECONDS
+            )
         return await xner_error(request, error)
 
-    for error_type in outage_errors:
+    for error_type in broker.outage_errors:
         app.add_exception_handler(error_type, broker_outage)
 
     @app.exception_handler(RequestValidationError)

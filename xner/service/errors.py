@@ -19,7 +19,8 @@ means a bug (its body says so without leaking internals). Service-specific error
     └── BackendError (502)
         ├── BackendUnavailable (503)
         ├── NotReady (503)
-        │   └── QueueUnavailable (503, Retry-After)
+        │   ├── QueueUnavailable (503, Retry-After)
+        │   └── QueueFull (503, Retry-After)
         └── Timeout (504)
 """
 
@@ -107,7 +108,7 @@ class QueueUnavailable(NotReady, RetryLater):
     type_name = "queue_unavailable"
 
 
-class QueueFull(QueueUnavailable):
+class QueueFull(NotReady, RetryLater):
     """The queue store refuses writes: its memory limit is reached (Redis ``maxmemory`` with ``noeviction``, as the
     deployment files set it); ``retry_after`` says when to come back, once workers have drained jobs."""
 

@@ -5,7 +5,8 @@
 * Admission: the per-key quota and the queue limits, atomic across replicas (:mod:`xner.service.admission`):
   :func:`admit` for work that outlives the request (corpus, service and fine-tuning jobs), :func:`admitted_while`
   for a synchronous request's jobs. 429 with Retry-After when refused; a request that alone would add more jobs
-  to a queue than the queue limit is a 413.
+  to a queue than the queue limit is a 413; 503 ``queue_full`` with Retry-After while the queue store is past its
+  memory high-water mark (:func:`refuse_past_high_water`).
 """
 
 from __future__ import annotations
@@ -106,11 +107,11 @@ def admit(
     active: Callable[[str], bool] | None = None,
 ) -> Admitted:
     """Admit ``work`` (a member such as ``corpus:<id>`` or ``job:<id>``; ``None`` counts nothing against the key)
-        adding ``jobs`` (queue -> count) for ``owner``, or raise: 413 when the request alone exceeds a queue limit, 429
-        with Retry-After when the key's quota or a queue is full. The key's finished work is forgotten first
-        (``active(member)`` says whether a member still runs; by default ``job:`` members are looked up in the
-        broker), and no work that adds jobs is admitted while the queue store is past its memory high-water mark (503,
-    :func:`refuse_past_high_water`). Call ``broker.admission.settle`` once the jobs are enqueued."""
+    adding ``jobs`` (queue -> count) for ``owner``, or raise: 413 when the request alone exceeds a queue limit, 429
+    with Retry-After when the key's quota or a queue is full, 503 when it adds jobs while the queue store is past
+    its memory high-water mark (:func:`refuse_past_high_water`). The key's finished work is forgotten first
+    (``active(member)`` says whether a member still runs; by default ``job:`` members are looked up in the
+    broker). Call ``broker.admission.settle`` once the jobs are enqueued."""
     for queue, count in jobs.items():
         if count > settings.max_queue_length:
             raise PayloadTooLarge(
@@ -134,8 +135,8 @@ def admit(
 
 
 def refuse_past_high_water(broker: Broker, settings: Settings) -> None:
-    """503 ``queue_full`` with Retry-After while the queue store uses more of its memory limit than
-    ``queue_memory_high_water``: new work waits, and the jobs already queued keep room for their results."""
+    """503 ``queue_full`` with Retry-After while the queue store uses ``queue_memory_high_water`` of its memory limit
+    or more: new work waits, and the jobs already queued keep room for their results."""
     used = broker.admission.memory_used()
     if used is not None and used >= settings.queue_memory_high_water:
         raise QueueFull("the job queue is full; retry later", retry_after=settings.retry_after)
