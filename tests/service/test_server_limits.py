@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -122,6 +122,10 @@ def test_clients_that_go_away_mid_body_are_not_errors(embedded):
     assert "Traceback" not in log and '"level": "ERROR"' not in log
 
 
+def in_flight(futures: list[Future[httpx.Response]]) -> int:
+    return sum(1 for future in futures if not future.done())
+
+
 def test_a_redis_outage_does_not_starve_health_ready_or_metrics(tmp_path):
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     server = Server(tmp_path, "gateway", XNER_REDIS_URL=dead, XNER_METRICS_PUBLIC="true")
@@ -132,20 +136,17 @@ def test_a_redis_outage_does_not_starve_health_ready_or_metrics(tmp_path):
             stuck = [pool.submit(client.post, "/v1/projections", json=body) for _ in range(60)]
             with httpx.Client(base_url=server.url, timeout=10) as probe:
                 for _ in range(5):
-                    started = time.monotonic()
                     assert probe.get("/health").status_code == 200
-                    assert time.monotonic() - started < 1.0
-                started = time.monotonic()
                 ready = probe.get("/ready")
                 assert ready.status_code == 503 and ready.headers["Retry-After"]
-                assert time.monotonic() - started < 5.0
                 assert "127.0.0.1" not in ready.text
-                started = time.monotonic()
                 metrics = probe.get("/metrics")
-                assert metrics.status_code in (200, 503) and time.monotonic() - started < 8.0
+                assert metrics.status_code in (200, 503)
                 if metrics.status_code == 200:
                     assert "xner_broker_up 0.0" in metrics.text
-            assert sum(1 for future in stuck if not future.done()) > 30  # they were in flight all along
+            # answered while the submissions still wait on the dead Redis (about half a minute of retries), so
+            # the probes were not queued behind them: an order, not a timing
+            assert in_flight(stuck) > 30
     finally:
         server.stop()
         pool.shutdown(wait=True, cancel_futures=True)
