@@ -107,6 +107,16 @@ class MatchedEntities:
     lower_case: np.ndarray
     """Case repair dropped the match (``start`` is then ``-1``; the loss is ``lower-case``)."""
 
+    def loss_codes(self) -> IntArray:
+        """Why each entity was lost, as an index into :data:`LOSS_REASONS` (0: matched)."""
+        lost = np.where(self.lower_case, 3, np.where(self.has_any, 2, 1))
+        return np.where(self.start >= 0, 0, lost)
+
+
+LOSS_REASONS = (None, Reason.NO_CANDIDATE, Reason.OUTMATCHED, Reason.LOWER_CASE)
+"""The loss reason of each :meth:`MatchedEntities.loss_codes` code: 0 matched, 1 no candidate scored, 2 outmatched,
+3 dropped by case repair."""
+
 
 def project_candidates_columns(
     sources: TokenTable,
@@ -682,8 +692,8 @@ class _Corpus:
             raise ValueError("projections need the entities as spans: build the corpus with them")
         results = [Projection(spans=[], lost=[], n_source=0, origin=[]) for _ in self.entities]
         starts, ends, scores = outcome.start.tolist(), outcome.end.tolist(), outcome.score.tolist()
-        has_any = outcome.has_any.tolist()
-        adjective, lower_case = outcome.adjective.tolist(), outcome.lower_case.tolist()
+        reasons = [LOSS_REASONS[code] for code in outcome.loss_codes().tolist()]
+        adjective = outcome.adjective.tolist()
         offsets = self.ent_offsets.tolist()
         for i, k in enumerate(self.active.tolist()):
             sentence_entities = self.entities[k]
@@ -693,9 +703,9 @@ class _Corpus:
             lost: list[Lost] = []
             for x, entity in enumerate(sentence_entities):
                 a = starts[base + x]
-                if a < 0:
-                    reason = Reason.OUTMATCHED if has_any[base + x] else Reason.NO_CANDIDATE
-                    lost.append(Lost(entity, Reason.LOWER_CASE if lower_case[base + x] else reason))
+                reason = reasons[base + x]
+                if reason is not None:
+                    lost.append(Lost(entity, reason))
                     continue
                 label = defaults.ADJECTIVE_LABEL if adjective[base + x] else entity.label
                 spans.append(Span(a, ends[base + x], label, score=scores[base + x]))

@@ -293,7 +293,7 @@ def _candidates(
 ) -> FileProjection | None:
     """The candidates method on the tables (:func:`~xner.project.candidates_fast.project_candidates_columns`), its
     matches back as a table; ``None`` when the options need the sentence-by-sentence path."""
-    from xner.project.candidates_fast import project_candidates_columns
+    from xner.project.candidates_fast import LOSS_REASONS, project_candidates_columns
 
     entities, n = labelled.entities, len(targets)
     matched = project_candidates_columns(labelled.tokens, targets, entities, links, options)
@@ -314,17 +314,13 @@ def _candidates(
         entity=order,
         outcome=np.zeros(0, dtype=np.int8),
     )
-    code = np.where(matched.start >= 0, 0, np.where(matched.lower_case, 3, np.where(matched.has_any, 2, 1)))
-    statuses, counts = _counts(entities, code, _CANDIDATE_REASONS, len(order), n)
+    statuses, counts = _counts(entities, matched.loss_codes(), LOSS_REASONS, len(order), n)
     return FileProjection(targets, projected, labels, statuses, counts)
 
 
 _PROJECTED, _PARTIAL, _DROPPED = 0, 1, 2
 _HEURISTIC_REASONS = tuple(None if o is Outcome.KEPT else o.reason for o in Outcome)
 """Why a source entity was lost, by its heuristic :class:`~xner.project.columnar.Outcome` (``None``: projected)."""
-_CANDIDATE_REASONS = (None, Reason.NO_CANDIDATE, Reason.OUTMATCHED, Reason.LOWER_CASE)
-"""Why a source entity was lost by the candidates method: 0 matched, 1 no candidate scored, 2 outmatched, 3 dropped
-by case repair."""
 
 
 def _counts(
